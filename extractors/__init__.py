@@ -1,0 +1,1 @@
+"""Rule-based extraction: spaCy blank pipelines with rule components, one per fact kind."""

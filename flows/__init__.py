@@ -1,0 +1,1 @@
+"""Prefect flows, schedule and the `aifacts` command line."""

@@ -1,0 +1,75 @@
+"""The one type that leaves `sources/`: a parsed document with ordered blocks.
+
+Parsing is a pure function of bytes, so everything downstream (extraction,
+provenance spans) is reproducible from the raw file kept in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_row", "caption")
+TRUST_TIERS = ("official", "press", "secondary")
+SOURCE_KINDS = ("html", "pdf", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A unit of reading order. Character spans of statements are offsets into `text`.
+
+    A table row keeps its `cells`; its `text` is the cells joined by `CELL_SEP`, so the
+    offset of cell i is recoverable from the cells alone (see `cell_offsets`).
+    """
+
+    index: int
+    kind: str
+    text: str
+    cells: tuple[str, ...] = ()
+    page: int | None = None
+    table: int | None = None
+    header: tuple[str, ...] = ()
+
+    def cell_offsets(self) -> list[tuple[int, int]]:
+        """(start, end) of each cell inside `text`."""
+        out, pos = [], 0
+        for cell in self.cells:
+            out.append((pos, pos + len(cell)))
+            pos += len(cell) + len(CELL_SEP)
+        return out
+
+
+CELL_SEP = " | "
+
+
+def table_row(index: int, cells: list[str] | tuple[str, ...], *, page: int | None = None,
+              table: int | None = None, header: tuple[str, ...] = ()) -> Block:
+    """Build a table-row block whose text is consistent with its cells."""
+    clean = tuple(" ".join(c.split()) if c else "" for c in cells)
+    return Block(index=index, kind="table_row", text=CELL_SEP.join(clean), cells=clean,
+                 page=page, table=table, header=header)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source_name: str
+    url: str | None
+    publisher: str | None
+    trust: str
+    lang: str
+    published_on: date | None
+    title: str | None
+    sha256: str
+    kind: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    lang_detected: bool = False
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id: the same bytes from the same source are the same document."""
+        return doc_id_for(self.source_name, self.sha256)
+
+
+def doc_id_for(source_name: str, sha256: str) -> str:
+    return hashlib.sha1(f"{source_name}\0{sha256}".encode()).hexdigest()[:16]

@@ -1,0 +1,1 @@
+"""DuckDB warehouse: migrations, load, reconcile, marts, contracts."""
