@@ -1,0 +1,40 @@
+"""What extraction knows in advance: the names of known factories, systems and hosts.
+
+Only surface forms are used here (to recognise names); where things are located is
+reconciliation's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.config import load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class KnownName:
+    key: str  # factory key, supercomputer name or host org name
+    kind: str  # "factory" | "supercomputer" | "org"
+    surface: str
+    country: str | None
+
+
+@lru_cache(maxsize=1)
+def known_names() -> tuple[KnownName, ...]:
+    out: list[KnownName] = []
+    for f in (load_yaml("knowledge/factories.yaml") or {}).get("factories", []):
+        for s in {f["name"], *f.get("aliases", [])}:
+            out.append(KnownName(f["key"], "factory", s, f.get("country")))
+    for s in (load_yaml("knowledge/supercomputers.yaml") or {}).get("supercomputers", []):
+        for form in {s["name"], *(s.get("aliases") or [])}:
+            out.append(KnownName(s["name"], "supercomputer", form, s.get("country")))
+    for o in (load_yaml("knowledge/host_orgs.yaml") or {}).get("host_orgs", []):
+        if o.get("role") == "agency":
+            continue
+        forms = {o["name"], *(o.get("aliases") or [])}
+        if o.get("short"):
+            forms.add(o["short"])
+        for form in forms:
+            out.append(KnownName(o["name"], "org", form, o.get("country")))
+    return tuple(out)

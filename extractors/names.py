@@ -1,0 +1,216 @@
+"""Factory names: known ones from the knowledge base, new ones from their context.
+
+A name is recognised three ways, in order of trust:
+1. a known alias (PhraseMatcher on lower-cased tokens), rule `known_alias`;
+2. a name-like phrase next to a factory head word ("JUPITER AI Factory",
+   "KI-Fabrik HammerHAI", "AI Factory Austria"), rules `name_before_head` / `name_after_head`;
+3. an appositive or bracketed acronym of such a mention ("PIAST, the Polish AI Factory",
+   "Slovenian AI Factory (SLAIF)"), rules `appositive_name` / `acronym_in_parens`, which
+   carry `same_as` so the relation step keeps one subject.
+Heads next to antenna or gigafactory words are not factories. A head with no name next
+to it becomes a `FACTORY_REF` span (an unnamed reference the relation step may resolve).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from extractors.config import word_lists
+from extractors.ext import write_spans
+from extractors.knowledge import known_names
+
+MAX_NAME_TOKENS = 4
+JOINERS = {"-", "+", "++", ":", "/", "&"}
+
+
+def is_name_like(tok: Token, stop: set[str], *, strict: bool) -> bool:
+    """A token that can be part of a proper name.
+
+    `strict` (used right of a head, and for German, where every noun is capitalised)
+    accepts only tokens that look coined: ALLCAPS, inner capitals, digits or '+'.
+    """
+    t = tok.text
+    if not t or t in stop or tok.is_punct and t not in ("+", "++"):
+        return False
+    if t in ("+", "++"):
+        return True
+    if any(c.isdigit() for c in t) and any(c.isalpha() for c in t):
+        return True
+    if len(t) >= 2 and t.isupper():
+        return True
+    if any(c.isupper() for c in t[1:]) and t[0].isupper():
+        return True
+    if strict:
+        return False
+    return t[0].isupper() and t[1:].islower() and t.isalpha()
+
+
+@Language.factory("aifacts_factories", default_config={"strict_left": None})
+def make_factory_names(nlp: Language, name: str, strict_left: bool | None) -> "FactoryNames":
+    return FactoryNames(nlp, strict_left=strict_left)
+
+
+class FactoryNames:
+    """Writes doc.spans["factory"]: labels FACTORY (value has key|None, name, rule) and FACTORY_REF."""
+
+    def __init__(self, nlp: Language, strict_left: bool | None = None) -> None:
+        lang = nlp.lang
+        names = word_lists("names", lang)
+        rel = word_lists("relations", lang)
+        self.stop = set(rel.get("name_stopwords", []))
+        # German capitalises every noun, so a capitalised word left of a head says little.
+        self.strict_left = (lang == "de") if strict_left is None else strict_left
+        self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_key: dict[str, list[Doc]] = {}
+        self.key_country: dict[str, str | None] = {}
+        for kn in known_names():
+            if kn.kind == "factory":
+                by_key.setdefault(kn.key, []).append(nlp.make_doc(kn.surface))
+                self.key_country[kn.key] = kn.country
+        for key, docs in by_key.items():
+            self.known.add(key, docs)
+        self.heads = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.heads.add("HEAD", [nlp.make_doc(h) for h in names.get("factory_heads", [])])
+        self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
+        others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
+        if others:
+            self.not_factory.add("OTHER", [nlp.make_doc(w) for w in others])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = list(self.find(doc))
+        return write_spans(doc, "factory", matches)
+
+    def find(self, doc: Doc) -> list[tuple[int, int, str, Any, str]]:
+        excluded = {i for _, s, e in self.not_factory(doc) for i in range(s, e)}
+        countries = {s.start: s for s in doc.spans.get("place", []) if s.label_ == "COUNTRY"}
+        found: list[tuple[Span, str, dict]] = []
+        for match_id, s, e in self.known(doc):
+            span = doc[s:e]
+            key = doc.vocab.strings[match_id]
+            if self._near(excluded, s, e):
+                continue
+            found.append((span, "known_alias", {"key": key, "name": span.text}))
+        heads = [doc[s:e] for _, s, e in self.heads(doc)]
+        heads = _longest_only(heads)
+        for head in heads:
+            if self._near(excluded, head.start, head.end):
+                continue
+            named = self._name_around(doc, head, countries)
+            if named is None:
+                found.append((head, "unnamed_head", {"key": None, "name": None, "plural": _is_plural(head)}))
+                continue
+            span, rule = named
+            found.append((span, rule, {"key": None, "name": span.text}))
+            extra = self._appositive(doc, span) or self._acronym_after(doc, span)
+            if extra is not None:
+                x_span, x_rule = extra
+                found.append((x_span, x_rule, {"key": None, "name": x_span.text, "same_as": span.text}))
+        found.extend(self._name_country_pairs(doc, countries))
+        return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
+                for sp, rule, v in _resolve_overlaps(found)]
+
+    @staticmethod
+    def _near(excluded: set[int], s: int, e: int) -> bool:
+        return any(i in excluded for i in range(s - 2, e + 2))
+
+    def _name_around(self, doc: Doc, head: Span, countries: dict[int, Span]) -> tuple[Span, str] | None:
+        # left: "LUMI AI Factory", "Luxembourg AI Factory", "PIAST-AI Factory"
+        i = head.start - 1
+        taken = 0
+        while i >= 0 and taken < MAX_NAME_TOKENS:
+            tok = doc[i]
+            if is_name_like(tok, self.stop, strict=self.strict_left):
+                taken += 1
+                i -= 1
+            elif tok.text in JOINERS and i > 0 and is_name_like(doc[i - 1], self.stop, strict=self.strict_left) \
+                    and not tok.whitespace_ and not doc[i - 1].whitespace_:
+                i -= 1
+            else:
+                break
+        if taken:
+            return doc[i + 1:head.end], "name_before_head"
+        # right: "AI Factory Austria", "KI-Fabrik HammerHAI"
+        j = head.end
+        if j < len(doc) and j in countries:
+            c = countries[j]
+            return doc[head.start:c.end], "name_after_head"
+        end = j
+        while end < len(doc) and end - j < MAX_NAME_TOKENS and (
+                is_name_like(doc[end], self.stop, strict=True)
+                or (doc[end].text in JOINERS and end > j and not doc[end - 1].whitespace_)):
+            end += 1
+        if end > j:
+            return doc[j:end], "name_after_head"
+        return None
+
+    def _appositive(self, doc: Doc, span: Span) -> tuple[Span, str] | None:
+        """`PIAST, the Polish AI Factory`: a coined name followed by a comma and an article."""
+        i = span.start - 1
+        while i >= 0 and doc[i].text in self.stop and doc[i].is_lower:
+            i -= 1
+        if i >= 1 and doc[i].text == "," and i < span.start - 1:
+            cand = doc[i - 1]
+            if is_name_like(cand, self.stop, strict=True):
+                return doc[i - 1:i], "appositive_name"
+        return None
+
+    def _acronym_after(self, doc: Doc, span: Span) -> tuple[Span, str] | None:
+        """`Slovenian AI Factory (SLAIF)`."""
+        e = span.end
+        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+            cand = doc[e + 1]
+            if is_name_like(cand, self.stop, strict=True):
+                return doc[e + 1:e + 2], "acronym_in_parens"
+        return None
+
+    def _name_country_pairs(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
+        """`PIAST (Poland)` in lists of factories: a coined name then its country in brackets."""
+        out = []
+        for start, c in countries.items():
+            if start >= 2 and doc[start - 1].text == "(" and c.end < len(doc) and doc[c.end].text == ")":
+                cand = doc[start - 2]
+                if is_name_like(cand, self.stop, strict=True):
+                    out.append((doc[start - 2:start - 1], "name_country_parens", {"key": None, "name": cand.text}))
+        return out
+
+
+def _is_plural(head: Span) -> bool:
+    last = head[-1].lower_
+    return last.endswith(("ies", "ken", "che", "iche", "es", "s", "i", "α", "ες")) and not last.endswith("ss")
+
+
+def _longest_only(spans: list[Span]) -> list[Span]:
+    spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for s in spans:
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
+def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, str, dict]]:
+    """Known aliases beat discovered names; longer beats shorter. A discovered name that
+    contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
+    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "appositive_name": 2,
+            "acronym_in_parens": 2, "name_country_parens": 2, "unnamed_head": 3}
+    order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))
+    kept: list[tuple[Span, str, dict]] = []
+    for span, rule, value in order:
+        clash = None
+        for k in kept:
+            if span.start < k[0].end and k[0].start < span.end:
+                clash = k
+                break
+        if clash is None:
+            kept.append((span, rule, value))
+        elif clash[1] == "known_alias" and rule in ("name_before_head", "name_after_head") \
+                and span.start <= clash[0].start and span.end >= clash[0].end:
+            # widen the known alias to the whole name, keeping its key
+            kept.remove(clash)
+            kept.append((span, "known_alias", {**value, "key": clash[2]["key"]}))
+    return sorted(kept, key=lambda f: f[0].start)

@@ -1,0 +1,41 @@
+"""Builds one spaCy pipeline per language from `configs/pipeline.yaml`.
+
+Pipelines are blank (`spacy.blank`) plus rule components: nothing is downloaded, and
+building is deferred to first use, never done at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import extractors.names  # noqa: F401  (registers aifacts_factories)
+import extractors.places  # noqa: F401  (registers aifacts_places)
+import extractors.rulers  # noqa: F401  (registers aifacts_money, aifacts_dates)
+import extractors.systems  # noqa: F401  (registers aifacts_systems)
+from extractors.config import load_yaml
+
+log = logging.getLogger(__name__)
+
+
+def pipeline_config() -> dict:
+    return load_yaml("pipeline.yaml")
+
+
+@lru_cache(maxsize=None)
+def build_pipeline(lang: str) -> Language:
+    """The pipeline for `lang`; a language spaCy does not know runs on the multilingual tokenizer."""
+    cfg = pipeline_config()
+    if lang not in cfg.get("languages", []):
+        log.info("language %r has no word lists of its own: shared lists are used", lang)
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        log.warning("spaCy has no tokenizer for %r: using the multilingual one", lang)
+        nlp = spacy.blank("xx")
+    for name in cfg.get("components", []):
+        nlp.add_pipe(name)
+    return nlp

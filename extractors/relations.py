@@ -1,0 +1,499 @@
+"""Relations: from spans to statements about a subject.
+
+Table rows and list items are read row-wise (a row is about the factory in its name
+column); prose is read sentence by sentence: a value belongs to the nearest factory
+named in its sentence; a sentence that names none falls back on a singular reference
+("the factory", "it") to the last factory named, or on the document's only factory.
+A sentence about the initiative as a whole (counts of factories, totals) yields
+programme statements with the selection round they concern.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any, Iterable
+
+from spacy.tokens import Doc, Span
+
+from extractors.config import load_yaml, word_lists
+from extractors.money import normalise_money_text
+from extractors.statement import Statement, make_statement
+from sources.document import Block, Document
+
+YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+@dataclass
+class Subject:
+    """One factory as a document refers to it (all its surface forms)."""
+
+    text: str
+    key: str | None = None
+    forms: list[str] = field(default_factory=list)
+    generic_country: str | None = None  # "the Polish AI Factory": a country, not a name
+
+    @property
+    def is_generic(self) -> bool:
+        return self.key is None and self.generic_country is not None and len(self.forms) <= 1
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists one language's relation rules need, lower-cased and folded."""
+
+    lang: str
+    anaphors: tuple[str, ...]
+    count_words: dict[str, int]
+    wave_ordinals: dict[str, int]
+    partner_cues: tuple[str, ...]
+    selection_cues: tuple[str, ...]
+    operation_cues: tuple[str, ...]
+    eu_cues: tuple[str, ...]
+    national_cues: tuple[str, ...]
+    budget_cues: tuple[str, ...]
+    new_words: tuple[str, ...]
+    upgrade_words: tuple[str, ...]
+    sc_cues: tuple[str, ...]
+    headers: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    rel = word_lists("relations", lang)
+    names = word_lists("names", lang)
+    common_headers = (load_yaml("lexicon/relations/common.yaml") or {}).get("table_headers", {}) or {}
+    own_headers = (load_yaml(f"lexicon/relations/{lang}.yaml") or {}).get("table_headers", {}) or {}
+    en_headers = (load_yaml("lexicon/relations/en.yaml") or {}).get("table_headers", {}) or {}
+    headers: dict[str, tuple[str, ...]] = {}
+    for attr in set(common_headers) | set(own_headers) | set(en_headers):
+        words = list(common_headers.get(attr) or []) + list(own_headers.get(attr) or []) + list(en_headers.get(attr) or [])
+        headers[attr] = tuple(dict.fromkeys(fold(w) for w in words))
+
+    def f(key: str, src: dict) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(fold(w) for w in src.get(key, []) if str(w).strip()))
+
+    def mapping(key: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for src in (load_yaml("lexicon/relations/common.yaml") or {}, load_yaml(f"lexicon/relations/{lang}.yaml") or {}):
+            for k, v in (src.get(key) or {}).items():
+                out[fold(str(k))] = int(v)
+        return out
+
+    return Lexicon(
+        lang=lang, anaphors=f("anaphors", rel), count_words=mapping("count_words"),
+        wave_ordinals=mapping("wave_ordinals"), partner_cues=f("partner_cues", rel),
+        selection_cues=f("selection_cues", names), operation_cues=f("operation_cues", names),
+        eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
+        budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
+        upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
+        headers=headers,
+    )
+
+
+@lru_cache(maxsize=1)
+def waves() -> tuple[dict, ...]:
+    return tuple((load_yaml("knowledge/waves.yaml") or {}).get("waves", []))
+
+
+def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
+    """First needle present in `haystack` as whole words (both folded)."""
+    for n in needles:
+        if not n:
+            continue
+        i = haystack.find(n)
+        while i >= 0:
+            before = haystack[i - 1] if i > 0 else " "
+            after = haystack[i + len(n)] if i + len(n) < len(haystack) else " "
+            if not before.isalnum() and not after.isalnum():
+                return n
+            i = haystack.find(n, i + 1)
+    return None
+
+
+class DocumentRelations:
+    """Turns the annotated blocks of one document into statements."""
+
+    def __init__(self, document: Document, lang: str) -> None:
+        self.document = document
+        self.lex = lexicon(lang)
+        self.subjects: list[Subject] = []
+        self.out: list[Statement] = []
+        self.context_year: int | None = document.published_on.year if document.published_on else None
+        self.last_subject: Subject | None = None
+        self.single_subject: Subject | None = None
+
+    # -- subjects -----------------------------------------------------------------
+    def subject_for(self, span: Span) -> Subject | None:
+        value = span._.value or {}
+        name = value.get("name")
+        if not name:
+            return None
+        key = value.get("key")
+        folded = fold(name)
+        same_as = value.get("same_as")
+        for s in self.subjects:
+            if (key and s.key == key) or folded in (fold(x) for x in s.forms) or \
+                    (same_as and fold(same_as) in (fold(x) for x in s.forms)):
+                if name not in s.forms:
+                    s.forms.append(name)
+                if key and not s.key:
+                    s.key = key
+                if s.generic_country and not s.is_generic and (key or not self._generic_country(span)):
+                    s.text = name if s.text in s.forms[:1] and self._generic_country(span) is None else s.text
+                return s
+        s = Subject(text=name, key=key, forms=[name], generic_country=None if key else self._generic_country(span))
+        self.subjects.append(s)
+        return s
+
+    @staticmethod
+    def _generic_country(span: Span) -> str | None:
+        """The country of a name made only of a country word and a head ("Polish AI Factory")."""
+        doc = span.doc
+        for p in doc.spans.get("place", []):
+            if p.label_ == "COUNTRY" and p.start >= span.start and p.end <= span.end:
+                rest = [t for t in span if t.i < p.start or t.i >= p.end]
+                heads = {t.i for h in doc.spans.get("factory", []) if h.label_ == "FACTORY_REF" for t in h}
+                if all(not any(c.isupper() for c in t.text[1:]) for t in rest):
+                    return (p._.value or {}).get("country_code")
+                del heads
+        return None
+
+    def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
+        """First pass: who does the document talk about? Decides the single-subject fallback."""
+        for _, doc in annotated:
+            for span in doc.spans.get("factory", []):
+                if span.label_ == "FACTORY":
+                    self.subject_for(span)
+        named = [s for s in self.subjects if not s.is_generic]
+        if len(named) == 1:
+            self.single_subject = named[0]
+        elif not named and len(self.subjects) == 1:
+            self.single_subject = self.subjects[0]
+        for _, doc in annotated:
+            years = [int(m.group(0)) for m in YEAR_RE.finditer(doc.text)]
+            if years and self.context_year is None:
+                self.context_year = max(set(years), key=years.count)
+
+    # -- emit -----------------------------------------------------------------------
+    def emit(self, subject: Subject | None, attribute: str, value: Any, block: Block, start: int, end: int,
+             rule: str, *, wave: int | None = None) -> None:
+        if value is None:
+            return
+        scope = "factory" if subject is not None else "programme"
+        self.out.append(make_statement(
+            doc_id=self.document.doc_id, source_name=self.document.source_name, scope=scope,
+            subject_text=subject.text if subject else None, subject_key=subject.key if subject else None,
+            attribute=attribute, value=value, value_text=block.text[start:end], block=block.index,
+            span_start=start, span_end=end, rule=rule, wave=wave))
+
+    def resolve_date(self, value: dict) -> dict | None:
+        v = value.get("value", "")
+        if v.startswith("--"):
+            if self.context_year is None:
+                return None
+            return {**value, "value": f"{self.context_year}{v[1:]}"}
+        return value
+
+    # -- prose ------------------------------------------------------------------------
+    def sentence(self, block: Block, doc: Doc, sent: Span) -> None:
+        s0, s1 = sent.start, sent.end
+        inside = lambda sp: sp.start >= s0 and sp.end <= s1  # noqa: E731
+        fspans = [sp for sp in doc.spans.get("factory", []) if inside(sp)]
+        named = [(sp, self.subject_for(sp)) for sp in fspans if sp.label_ == "FACTORY"]
+        named = [(sp, subj) for sp, subj in named if subj is not None]
+        refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
+        text_f = fold(sent.text)
+        for sp, subj in named:
+            self.emit_name(subj, sp, block)
+        anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
+        programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
+        if not anchors:
+            fallback = None
+            singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
+            if (singular_ref or contains_word(text_f, self.lex.anaphors)) and self.last_subject is not None:
+                fallback = (self.last_subject, "coref")
+            elif self.single_subject is not None and not programme_like:
+                fallback = (self.single_subject, "doc_subject")
+            if fallback is not None:
+                anchors = [(s0, fallback[0], fallback[1])]
+        else:
+            self.last_subject = anchors[-1][1]
+        self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def emit_name(self, subj: Subject, sp: Span, block: Block) -> None:
+        value = sp._.value or {}
+        if subj.is_generic or (value.get("key") is None and self._generic_country(sp)):
+            cc = self._generic_country(sp)
+            if cc:
+                self.emit(subj, "country", cc, block, sp.start_char, sp.end_char, "country_in_name")
+            return
+        self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, f"name.{sp._.rule}")
+        for p in sp.doc.spans.get("place", []):
+            if p.label_ == "COUNTRY" and p.start >= sp.start and p.end <= sp.end:
+                self.emit(subj, "country", p._.value["country_code"], block, p.start_char, p.end_char, "country_in_name")
+
+    def values(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]], text_f: str,
+               programme: bool) -> None:
+        s0, s1 = sent.start, sent.end
+        lex = self.lex
+
+        def nearest(tok_i: int) -> tuple[Subject, str] | None:
+            if not anchors:
+                return None
+            before = [a for a in anchors if a[0] <= tok_i]
+            a = before[-1] if before else anchors[0]
+            return a[1], a[2]
+
+        name_tokens = {t.i for sp in doc.spans.get("factory", []) if sp.label_ == "FACTORY" for t in sp}
+        for p in doc.spans.get("place", []):
+            if not (p.start >= s0 and p.end <= s1) or p.start in name_tokens:
+                continue
+            near = nearest(p.start)
+            if near is None:
+                continue
+            subj, how = near
+            v = p._.value or {}
+            if p.label_ == "CITY":
+                self.emit(subj, "city", v.get("city") or p.text, block, p.start_char, p.end_char, f"city.{how}")
+            elif p.label_ == "COUNTRY" and not contains_word(text_f, lex.partner_cues):
+                self.emit(subj, "country", v.get("country_code"), block, p.start_char, p.end_char, f"country.{how}")
+        if anchors and contains_word(text_f, lex.partner_cues):
+            codes = sorted({(p._.value or {}).get("country_code") for p in doc.spans.get("place", [])
+                            if p.label_ == "COUNTRY" and p.start >= s0 and p.end <= s1} - {None})
+            if codes:
+                subj, how = anchors[0][1], anchors[0][2]
+                self.emit(subj, "partner_countries", codes, block, sent.start_char, sent.end_char, f"partners.{how}")
+        for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
+            for sp in doc.spans.get(kind, []):
+                if sp.start >= s0 and sp.end <= s1 and sp.start not in name_tokens:
+                    near = nearest(sp.start)
+                    if near is not None:
+                        self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
+        for sp in doc.spans.get("money", []):
+            if not (sp.start >= s0 and sp.end <= s1):
+                continue
+            window = fold(doc[max(s0, sp.start - 8):sp.start].text)
+            near = nearest(sp.start)
+            if near is not None and not programme:
+                attr = ("budget_eu_eur" if contains_word(window, lex.eu_cues)
+                        else "budget_national_eur" if contains_word(window, lex.national_cues)
+                        else "budget_total_eur")
+                self.emit(near[0], attr, sp._.value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
+            elif programme:
+                attr = "investment_eu_eur" if contains_word(window, lex.eu_cues) else "investment_total_eur"
+                self.emit(None, attr, sp._.value, block, sp.start_char, sp.end_char, f"programme.{attr}",
+                          wave=self.wave_of(sent, text_f))
+        for sp in doc.spans.get("date", []):
+            if not (sp.start >= s0 and sp.end <= s1):
+                continue
+            value = self.resolve_date(sp._.value or {})
+            if value is None:
+                continue
+            window = fold(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)].text)
+            attr = ("selected_on" if contains_word(window, lex.selection_cues)
+                    else "operational_by" if contains_word(window, lex.operation_cues) else None)
+            if attr is None:
+                continue
+            near = nearest(sp.start)
+            if near is not None and not programme:
+                self.emit(near[0], attr, value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
+            elif programme and attr == "selected_on":
+                self.emit(None, "selected_on", value, block, sp.start_char, sp.end_char, "programme.selected_on",
+                          wave=self.wave_of(sent, text_f, value))
+        if anchors and not programme:
+            has_system = contains_word(text_f, lex.sc_cues) or any(
+                sp.start >= s0 and sp.end <= s1 for sp in doc.spans.get("supercomputer", []))
+            if has_system:
+                word = contains_word(text_f, lex.upgrade_words)
+                kind = "upgrade" if word else None
+                if kind is None:
+                    word = contains_word(text_f, lex.new_words)
+                    kind = "new" if word else None
+                if kind:
+                    subj, how = anchors[0][1], anchors[0][2]
+                    self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
+        self.counts(block, doc, sent, text_f)
+
+    def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
+        """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
+        for sp in doc.spans.get("factory", []):
+            if sp.label_ != "FACTORY_REF" or not (sp._.value or {}).get("plural"):
+                continue
+            if not (sp.start >= sent.start and sp.end <= sent.end):
+                continue
+            for i in range(sp.start - 1, max(sent.start, sp.start - 4) - 1, -1):
+                tok = doc[i]
+                n = None
+                if tok.text.isdigit() and len(tok.text) <= 3:
+                    n = int(tok.text)
+                elif fold(tok.text) in self.lex.count_words:
+                    n = self.lex.count_words[fold(tok.text)]
+                if n is not None:
+                    self.emit(None, "factory_count", n, block, tok.idx, sp.end_char, "programme.factory_count",
+                              wave=self.wave_of(sent, text_f, count=n))
+                    break
+
+    def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
+        """Which selection round a programme fact is about: an ordinal, a date, or the count."""
+        for word, n in self.lex.wave_ordinals.items():
+            if contains_word(text_f, [word]):
+                return n
+        known = waves()
+        dates = [value] if value else [sp._.value for sp in sent.doc.spans.get("date", [])
+                                        if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
+        for d in dates:
+            v = (d or {}).get("value", "")
+            for w in known:
+                if v and str(w["selected_on"]).startswith(v[:7]) and len(v) >= 7:
+                    return int(w["wave"])
+        if count is not None:
+            cumulative = 0
+            for w in known:
+                cumulative += int(w["count"])
+                if count == cumulative and w is not known[0]:
+                    return None
+            matching = [w for w in known if int(w["count"]) == count]
+            if len(matching) == 1:
+                return int(matching[0]["wave"])
+            if matching and self.document.published_on:
+                past = [w for w in matching if str(w["selected_on"]) <= self.document.published_on.isoformat()]
+                if past:
+                    return int(past[-1]["wave"])
+            if matching:
+                return int(matching[0]["wave"])
+        return None
+
+    # -- tables ----------------------------------------------------------------------
+    def table_row(self, block: Block, doc: Doc) -> None:
+        columns = self.classify_header(block.header) if block.header else {}
+        offsets = block.cell_offsets()
+        if not columns or len(block.cells) < 2:
+            self.sentence(block, doc, doc[:])
+            return
+        subject = None
+        for i, (start, end) in enumerate(offsets):
+            if columns.get(i) != "name":
+                continue
+            for sp in doc.spans.get("factory", []):
+                if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
+                    subject = self.subject_for(sp)
+                    if subject:
+                        self.emit_name(subject, sp, block)
+                    break
+            if subject is None and block.cells[i].strip():
+                cell = block.cells[i].strip()
+                subject = self._subject_from_text(cell)
+                self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
+        if subject is None:
+            return
+        self.last_subject = subject
+        for i, (start, end) in enumerate(offsets):
+            attr = columns.get(i)
+            cell = block.cells[i]
+            if attr in (None, "name") or not cell.strip():
+                continue
+            self.table_cell(subject, attr, block, doc, start, end)
+
+    def _subject_from_text(self, text: str) -> Subject:
+        for s in self.subjects:
+            if fold(text) in (fold(x) for x in s.forms):
+                return s
+        s = Subject(text=text, forms=[text])
+        self.subjects.append(s)
+        return s
+
+    def table_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
+        inside = lambda sp: sp.start_char >= start and sp.end_char <= end  # noqa: E731
+        cell = block.text[start:end]
+        if attr in ("location", "city", "country"):
+            for p in doc.spans.get("place", []):
+                if inside(p):
+                    v = p._.value or {}
+                    if p.label_ == "CITY" and attr != "country":
+                        self.emit(subject, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.table")
+                    elif p.label_ == "COUNTRY" and attr != "city":
+                        self.emit(subject, "country", v.get("country_code"), block, p.start_char, p.end_char, "country.table")
+            if attr in ("location", "city") and not any(inside(p) and p.label_ == "CITY" for p in doc.spans.get("place", [])):
+                first = cell.split(",")[0].strip()
+                if first and first[0].isupper():
+                    self.emit(subject, "city", first, block, start, start + len(first), "city.table_unknown")
+            return
+        if attr in ("host_org", "supercomputer"):
+            self.systems_cell(subject, attr, block, doc, start, end)
+            return
+        if attr == "deployment":
+            f = fold(cell)
+            kind = "upgrade" if contains_word(f, self.lex.upgrade_words) else "new" if contains_word(f, self.lex.new_words) else None
+            if kind:
+                self.emit(subject, "deployment", kind, block, start, end, "deployment.table")
+            return
+        if attr.startswith("budget"):
+            found = [sp for sp in doc.spans.get("money", []) if inside(sp)]
+            value = found[0]._.value if found else normalise_money_text(cell, self.lex.lang)
+            if value:
+                s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
+                self.emit(subject, attr, value, block, s, e, f"{attr}.table")
+
+    def systems_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
+        """A cell may hold a system, a host or both ("Daedalus, GRNET"): known names say which."""
+        covered: list[tuple[int, int]] = []
+        for kind, a in (("supercomputer", "supercomputer"), ("org", "host_org")):
+            for sp in doc.spans.get(kind, []):
+                if sp.start_char >= start and sp.end_char <= end:
+                    covered.append((sp.start_char, sp.end_char))
+                    self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
+        pos = start
+        for part in re.split(r"[,;/]| and ", block.text[start:end]):
+            p_start = block.text.find(part, pos)
+            p_end = p_start + len(part)
+            pos = p_end
+            stripped = part.strip(" .")
+            if not stripped or any(s < p_end and p_start < e for s, e in covered):
+                continue
+            if not stripped[0].isupper() and not stripped[0].isdigit():
+                continue
+            lead = p_start + part.find(stripped)
+            self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
+
+    def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        priority = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
+        for i, h in enumerate(header):
+            hf = fold(h)
+            for attr in priority:
+                if contains_word(hf, self.lex.headers.get(attr, ())):
+                    out[i] = attr
+                    break
+        return out
+
+    # -- driver ----------------------------------------------------------------------
+    def run(self, annotated: list[tuple[Block, Doc]]) -> list[Statement]:
+        self.collect_subjects(annotated)
+        for block, doc in annotated:
+            if block.kind == "table_row":
+                self.table_row(block, doc)
+            elif block.kind == "list_item":
+                self.sentence(block, doc, doc[:])
+            else:
+                for sent in doc.sents:
+                    self.sentence(block, doc, sent)
+        return dedupe(self.out)
+
+
+def dedupe(statements: list[Statement]) -> list[Statement]:
+    seen: set[str] = set()
+    out = []
+    for s in statements:
+        if s.statement_id not in seen:
+            seen.add(s.statement_id)
+            out.append(s)
+    return out

@@ -1,0 +1,30 @@
+"""spaCy components for money and dates: thin wrappers over the plain finders.
+
+The finders are compiled regular expressions over the text (fast, and testable without
+spaCy); these components only turn their matches into spans.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.dates import find_dates
+from extractors.ext import write_spans
+from extractors.money import find_money
+
+if not Doc.has_extension("ref_date"):
+    Doc.set_extension("ref_date", default=None)
+
+
+@Language.component("aifacts_money")
+def money_ruler(doc: Doc) -> Doc:
+    lang = doc.lang_
+    return write_spans(doc, "money", ((m.start, m.end, "MONEY", m.value, "money") for m in find_money(doc.text, lang)))
+
+
+@Language.component("aifacts_dates")
+def date_ruler(doc: Doc) -> Doc:
+    lang = doc.lang_
+    return write_spans(doc, "date", ((m.start, m.end, "DATE", m.value, "date")
+                                     for m in find_dates(doc.text, lang, doc._.ref_date)))

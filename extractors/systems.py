@@ -1,0 +1,116 @@
+"""Host organisations and supercomputers: known names plus context cues.
+
+Known names come from the knowledge base (PhraseMatcher). Unknown ones are taken from
+cues: a coined name next to a supercomputer word ("the DAEDALUS supercomputer",
+"supercomputer Discoverer++"), and a capitalised phrase after a host cue ("hosted by
+the Poznan Supercomputing and Networking Center").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from extractors.config import word_lists
+from extractors.ext import write_spans
+from extractors.knowledge import known_names
+from extractors.names import JOINERS, is_name_like
+
+MAX_ORG_TOKENS = 9
+ORG_CONNECTORS = {"of", "for", "and", "de", "di", "der", "des", "du", "del", "della", "für", "und", "i", "–", "-", "&"}
+
+
+@Language.factory("aifacts_systems", default_config={})
+def make_systems(nlp: Language, name: str) -> "Systems":
+    return Systems(nlp)
+
+
+class Systems:
+    """Writes doc.spans["org"] (label ORG) and doc.spans["supercomputer"] (label SUPERCOMPUTER)."""
+
+    def __init__(self, nlp: Language) -> None:
+        words = word_lists("names", nlp.lang)
+        self.stop = set(word_lists("relations", nlp.lang).get("name_stopwords", []))
+        self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.kind_of: dict[str, str] = {}
+        patterns: dict[str, list[Doc]] = {}
+        for kn in known_names():
+            if kn.kind in ("supercomputer", "org"):
+                label = f"{kn.kind}::{kn.key}"
+                patterns.setdefault(label, []).append(nlp.make_doc(kn.surface))
+        for label, docs in patterns.items():
+            self.known.add(label, docs)
+        self.sc_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.sc_cues.add("SC", [nlp.make_doc(w) for w in words.get("supercomputer_cues", [])])
+        self.host_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.host_cues.add("HOST", [nlp.make_doc(w) for w in words.get("host_cues", []) if len(w) > 3])
+
+    def __call__(self, doc: Doc) -> Doc:
+        orgs, scs = self.find(doc)
+        write_spans(doc, "org", orgs)
+        write_spans(doc, "supercomputer", scs)
+        return doc
+
+    def find(self, doc: Doc) -> tuple[list, list]:
+        orgs: list[tuple[int, int, str, Any, str]] = []
+        scs: list[tuple[int, int, str, Any, str]] = []
+        taken: set[int] = set()
+        for match_id, s, e in sorted(self.known(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if any(i in taken for i in range(s, e)):
+                continue
+            kind, key = doc.vocab.strings[match_id].split("::", 1)
+            span = doc[s:e]
+            taken.update(range(s, e))
+            target = scs if kind == "supercomputer" else orgs
+            target.append((span.start_char, span.end_char, kind.upper() if kind == "org" else "SUPERCOMPUTER",
+                           {"key": key, "name": span.text}, "known_" + kind))
+        for _, s, e in self.sc_cues(doc):
+            span = self._coined_near(doc, s, e, taken)
+            if span is not None:
+                taken.update(range(span.start, span.end))
+                scs.append((span.start_char, span.end_char, "SUPERCOMPUTER",
+                            {"key": None, "name": span.text}, "supercomputer_cue"))
+        for _, s, e in self.host_cues(doc):
+            span = self._org_after(doc, e, taken)
+            if span is not None:
+                taken.update(range(span.start, span.end))
+                orgs.append((span.start_char, span.end_char, "ORG", {"key": None, "name": span.text}, "host_cue"))
+        return orgs, scs
+
+    def _coined_near(self, doc: Doc, s: int, e: int, taken: set[int]) -> Span | None:
+        """A coined name right before or after a supercomputer word."""
+        j = e
+        while j < len(doc) and j - e < 3 and (is_name_like(doc[j], self.stop, strict=True)
+                                               or (doc[j].text in JOINERS | {"++"} and j > e)
+                                               or (doc[j].like_num and j > e)):
+            j += 1
+        if j > e and not any(i in taken for i in range(e, j)):
+            return doc[e:j]
+        i = s - 1
+        while i >= 0 and s - i <= 3 and (is_name_like(doc[i], self.stop, strict=True) or doc[i].like_num):
+            i -= 1
+        if i + 1 < s and not any(k in taken for k in range(i + 1, s)):
+            return doc[i + 1:s]
+        return None
+
+    def _org_after(self, doc: Doc, e: int, taken: set[int]) -> Span | None:
+        """A capitalised phrase after a host cue, allowing 'of', 'for', 'and' inside."""
+        j = e
+        while j < len(doc) and doc[j].lower_ in ("the", "la", "el", "il", "le", "l'", "der", "die", "dem", "den"):
+            j += 1
+        start = j
+        end = j
+        while end < len(doc) and end - start < MAX_ORG_TOKENS:
+            tok = doc[end]
+            if tok.text[:1].isupper() or tok.text.isupper():
+                end += 1
+            elif tok.lower_ in ORG_CONNECTORS and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+                end += 1
+            else:
+                break
+        if end > start and not any(i in taken for i in range(start, end)):
+            return doc[start:end]
+        return None

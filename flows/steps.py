@@ -1,0 +1,124 @@
+"""The plain functions a refresh is made of. The Prefect flow only sequences them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from extractors.extract import extract_many
+from extractors.statement import Statement
+from flows.guard import shadow_copy, writer_lock
+from flows.settings import Settings
+from sources.document import Document
+from sources.fetch import CacheEntry
+from sources.read import SourceRead, read_source
+from sources.registry import SourceSpec, load_registry
+from warehouse.load import DocumentRow
+from warehouse.queries import source_cache
+from warehouse.writer import RunInfo, RunSummary, commit_refresh
+
+log = logging.getLogger(__name__)
+
+
+class SourcesFileError(RuntimeError):
+    """The sources file cannot be used; the run stops before it starts."""
+
+
+@dataclass
+class RefreshResult:
+    """What a run did, for the CLI, the artifacts and the tests."""
+
+    summary: RunSummary
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def changed_values(self) -> list[tuple[Any, ...]]:
+        return list(self.summary.changed_values)
+
+    def to_dict(self) -> dict:
+        d = self.summary.to_dict()
+        d["failures"] = [{"source": s, "error": e} for s, e in self.failures]
+        return d
+
+    def markdown(self) -> str:
+        s = self.summary
+        lines = [f"# aifacts refresh run {s.run_id}: {s.status}", "",
+                 "| sources | fetched | unchanged | failed | statements new | retired | values changed |",
+                 "|---|---|---|---|---|---|---|",
+                 f"| {s.sources_total} | {s.fetched} | {s.unchanged} | {s.failed} | {s.statements_new} "
+                 f"| {s.statements_retired} | {s.values_changed} |"]
+        if self.failures:
+            lines += ["", "## Failed sources", ""] + [f"- **{n}**: {e}" for n, e in self.failures]
+        if s.changed_values:
+            lines += ["", "## Changed values", "", "| factory | attribute | old | new |", "|---|---|---|---|"]
+            lines += [f"| {f} | {a} | {o} | {n} |" for f, a, o, n in s.changed_values]
+        return "\n".join(lines)
+
+
+def load_sources(settings: Settings) -> list[SourceSpec]:
+    specs = load_registry(settings.sources_file, allow_outside=settings.allow_outside)
+    if settings.only:
+        unknown = set(settings.only) - {s.name for s in specs}
+        if unknown:
+            raise SourcesFileError(f"{settings.sources_file}: no source named {', '.join(sorted(unknown))}")
+        specs = [s for s in specs if s.name in settings.only]
+    return specs
+
+
+def previous_state(settings: Settings) -> dict[str, CacheEntry]:
+    """What the warehouse remembers of each source's last bytes (for 304 / same-hash skips)."""
+    if not settings.warehouse.exists():
+        return {}
+    return {name: CacheEntry(sha256=sha, etag=etag, last_modified=lm)
+            for name, sha, etag, lm in source_cache(settings.warehouse)}
+
+
+def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> SourceRead:
+    return read_source(spec, cache_dir, previous)
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
+    return {doc.doc_id: statements for doc, statements in extract_many(documents)}
+
+
+def document_row(read: SourceRead) -> DocumentRow:
+    doc = read.document
+    entry = read.cache_entry
+    if doc is None:
+        spec = read.spec
+        return DocumentRow(doc_id=read.doc_id, source_name=read.source_name,
+                           url=spec.original_url or spec.url or (str(spec.path) if spec.path else None),
+                           publisher=spec.publisher, trust=spec.trust, lang=spec.lang, published_on=spec.published,
+                           title=None, sha256=entry.sha256 if entry else None, status="error", error=read.error)
+    return DocumentRow(doc_id=doc.doc_id, source_name=doc.source_name, url=doc.url, publisher=doc.publisher,
+                       trust=doc.trust, lang=doc.lang, published_on=doc.published_on, title=doc.title,
+                       sha256=doc.sha256, status="ok", error=None,
+                       etag=entry.etag if entry else None, last_modified=entry.last_modified if entry else None,
+                       blocks=[(b.index, b.text) for b in doc.blocks],
+                       block_kinds={b.index: b.kind for b in doc.blocks})
+
+
+def write(settings: Settings, reads: list[SourceRead], statements: dict[str, list[Statement]],
+          flow_run_id: str | None) -> RefreshResult:
+    """The single writer: under the lock, on a shadow copy swapped in at the end."""
+    ok = [r for r in reads if r.status == "ok"]
+    failed = [r for r in reads if r.status == "error"]
+    unchanged = [r.source_name for r in reads if r.status == "unchanged"]
+    active = [r.source_name for r in reads]
+    with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
+        with shadow_copy(settings.warehouse) as target:
+            summary = commit_refresh(
+                target, run=RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only)),
+                documents=[document_row(r) for r in ok], statements=statements, unchanged_sources=unchanged,
+                failed=[document_row(r) for r in failed], active_sources=active, full=settings.full,
+                config_dir=settings.config_dir)
+    return RefreshResult(summary=summary, failures=[(r.source_name, r.error or "") for r in failed])

@@ -1,0 +1,221 @@
+"""Which factory a mention is about.
+
+A mention is one subject as one document writes it. It joins a factory by, in order:
+knowledge-base key, exact alias, case- and diacritic-folded alias, the country of a
+known host organisation or supercomputer it names, then close spelling plus sound;
+never across countries. A mention that matches nothing but has enough evidence founds a
+new factory whose id is made from its name, so the id is the same on every run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from warehouse.knowledge import KnowledgeBase, fold
+from warehouse.policy import Policy
+from warehouse.similarity import best_match
+
+
+@dataclass(slots=True)
+class Mention:
+    doc_id: str
+    source_name: str
+    subject_text: str | None
+    subject_key: str | None
+    countries: set[str] = field(default_factory=set)
+    names: list[str] = field(default_factory=list)
+    host_orgs: list[str] = field(default_factory=list)
+    attributes: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.doc_id, self.subject_text, self.subject_key)
+
+    @property
+    def label(self) -> str:
+        return self.subject_text or (self.names[0] if self.names else self.subject_key or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    factory_id: str | None
+    method: str
+    score: float | None
+    reason: str
+
+
+@dataclass(slots=True)
+class FactoryEntry:
+    """A factory that mentions can join: from the knowledge base or discovered now."""
+
+    factory_id: str
+    country: str | None
+    names: list[str]
+    origin: str  # knowledge_base | discovered
+    kb_name: str | None = None
+    wave: int | None = None
+
+
+def _is_excluded(texts: list[str], policy: Policy) -> str | None:
+    for text in texts:
+        words = set(fold(text).split())
+        hit = words & policy.excluded_words
+        if hit:
+            return sorted(hit)[0]
+    return None
+
+
+def _ascii_upper(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
+
+
+def new_factory_id(name: str, policy: Policy) -> str:
+    """Stable id of a discovered factory: its acronym-like token when it has one, else
+    its distinctive words upper-cased ('GAIA AI Factory' -> 'GAIA')."""
+    tokens = [t for t in re.split(r"\s+", name.strip()) if t]
+    kept = [t for t in tokens if fold(t) not in policy.generic_name_words and fold(t)]
+    acronyms = [t for t in kept if sum(c.isupper() or c.isdigit() for c in t) >= 2
+                and not any(c.islower() for c in t)]
+    chosen = acronyms[:1] or kept or tokens
+    ident = "-".join(re.sub(r"[^A-Z0-9+]", "", _ascii_upper(t)) for t in chosen).strip("-")
+    return ident or _ascii_upper(fold(name)).replace(" ", "-") or "UNNAMED"
+
+
+class Linker:
+    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        self.kb = kb
+        self.policy = policy
+        self.entries: dict[str, FactoryEntry] = {
+            f.key: FactoryEntry(f.key, f.country, list(f.names), "knowledge_base", f.name, f.wave)
+            for f in kb.factories}
+
+    def _mention_countries(self, m: Mention) -> set[str]:
+        countries = {c.upper() for c in m.countries if c}
+        if not countries:
+            for org in m.host_orgs:
+                countries |= {o.country for o in self.kb.orgs_named(org) if o.country}
+        return countries
+
+    def _in_countries(self, entries: list[FactoryEntry], countries: set[str]) -> list[FactoryEntry]:
+        return [e for e in entries if not countries or e.country in countries or e.country is None]
+
+    def _link_known(self, m: Mention) -> Link | None:
+        countries = self._mention_countries(m)
+        texts = [t for t in [m.subject_text, *m.names] if t]
+        if m.subject_key and m.subject_key in self.entries:
+            return Link(m.subject_key, "kb_key", 1.0, f"extractor recognised knowledge-base key {m.subject_key}")
+        for text in texts:
+            hits = self._in_countries([self.entries[f.key] for f in self.kb.factories_exact(text)], countries)
+            if len(hits) == 1:
+                return Link(hits[0].factory_id, "exact_alias", 1.0, f"{text!r} is a knowledge-base alias")
+        for text in texts:
+            hits = self._in_countries([self.entries[f.key] for f in self.kb.factories_folded(text)], countries)
+            if len(hits) == 1:
+                return Link(hits[0].factory_id, "folded_alias", 1.0,
+                            f"{text!r} equals a knowledge-base alias after case and diacritic folding")
+        for text in texts:
+            link = self._link_via_named_thing(text, countries)
+            if link:
+                return link
+        return None
+
+    def _link_via_named_thing(self, text: str, countries: set[str]) -> Link | None:
+        """A host organisation's or supercomputer's name used as the subject: the factory
+        is the one known in that organisation's or system's country, when only one is."""
+        for method, things, kb_file in (("kb_org", self.kb.orgs_named(text), "host_orgs.yaml"),
+                                        ("kb_system", self.kb.systems_named(text), "supercomputers.yaml")):
+            site_countries = {t.country for t in things if t.country}
+            if countries:
+                site_countries &= countries
+            if len(site_countries) != 1:
+                continue
+            cc = next(iter(site_countries))
+            local = [e for e in self.entries.values() if e.origin == "knowledge_base" and e.country == cc]
+            if len(local) == 1:
+                return Link(local[0].factory_id, method, 1.0,
+                            f"{text!r} names a known {'host organisation' if method == 'kb_org' else 'supercomputer'} "
+                            f"({kb_file}) in {cc}, whose only factory is {local[0].factory_id}")
+        return None
+
+    def _link_fuzzy(self, m: Mention, origin: str | None = None) -> tuple[Link | None, str]:
+        countries = self._mention_countries(m)
+        pool = [e for e in self.entries.values() if origin is None or e.origin == origin]
+        if countries:
+            pool = [e for e in pool if e.country in countries]
+        why = "no candidate in the mention's country"
+        for text in [t for t in [m.subject_text, *m.names] if t]:
+            match, why = best_match(text, [(e, e.names) for e in pool], self.policy.identity,
+                                    country_known=bool(countries))
+            if match is not None:
+                entry: FactoryEntry = match.item  # type: ignore[assignment]
+                return Link(entry.factory_id, "fuzzy", match.spelling,
+                            f"{text!r} is close to {match.name!r} in {entry.country}: {why}"), why
+        return None, why
+
+    def _has_evidence(self, m: Mention) -> bool:
+        if "name" not in m.attributes:
+            return False
+        return any(a in m.attributes for a in self.policy.new_factory_evidence) or \
+            ("country" in self.policy.new_factory_evidence and bool(self._mention_countries(m)))
+
+    def _found(self, m: Mention) -> Link:
+        name = (m.names or [m.label])[0]
+        countries = sorted(self._mention_countries(m))
+        country = countries[0] if len(countries) == 1 else None
+        fid = new_factory_id(name, self.policy)
+        existing = self.entries.get(fid)
+        if existing is not None and existing.country != country:
+            fid = f"{fid}-{country}" if country else f"{fid}-X"
+        entry = self.entries.setdefault(fid, FactoryEntry(fid, country, [], "discovered"))
+        for t in [m.subject_text, *m.names]:
+            if t and t not in entry.names:
+                entry.names.append(t)
+        return Link(fid, "new", None,
+                    f"no known factory matches {name!r}; founded from a name statement with "
+                    f"{'country ' + country if country else 'a host organisation'}")
+
+    def link_all(self, mentions: list[Mention]) -> dict[tuple, Link]:
+        """Link every mention. Known factories first, then discovered ones in a stable
+        order, so that the result does not depend on the order sources were read."""
+        links: dict[tuple, Link] = {}
+        rest: list[Mention] = []
+        for m in sorted(mentions, key=lambda x: (x.doc_id, x.subject_text or "", x.subject_key or "")):
+            texts = [t for t in [m.subject_text, *m.names] if t]
+            if not texts and not m.subject_key:
+                links[m.key] = Link(None, "unlinked", None, "factory statement without a subject")
+                continue
+            word = _is_excluded(texts, self.policy)
+            if word:
+                links[m.key] = Link(None, "excluded", None,
+                                    f"{m.label!r} contains {word!r}: antennas and gigafactories are not factories")
+                continue
+            link = self._link_known(m) or self._link_fuzzy(m, origin="knowledge_base")[0]
+            if link:
+                links[m.key] = link
+            else:
+                rest.append(m)
+        for with_evidence in (True, False):
+            for m in rest:
+                if self._has_evidence(m) != with_evidence or m.key in links:
+                    continue
+                texts = [t for t in [m.subject_text, *m.names] if t]
+                found = None
+                for text in texts:
+                    hits = [e for e in self.entries.values() if e.origin == "discovered"
+                            and any(fold(n) == fold(text) for n in e.names)]
+                    hits = self._in_countries(hits, self._mention_countries(m))
+                    if len(hits) == 1:
+                        found = Link(hits[0].factory_id, "folded_alias", 1.0,
+                                     f"{text!r} names the factory discovered as {hits[0].factory_id}")
+                        break
+                if found is None:
+                    found, why = self._link_fuzzy(m, origin="discovered")
+                if found is None and with_evidence:
+                    found = self._found(m)
+                if found is None:
+                    found = Link(None, "unlinked", None,
+                                 f"{m.label!r} matches no factory ({why}) and lacks the evidence to found one")
+                links[m.key] = found
+        return links

@@ -1,0 +1,174 @@
+"""Append-only loading of documents, blocks and statements.
+
+Nothing here deletes or overwrites a fact. A statement seen again gets its
+`last_seen_run` bumped; a statement that its source no longer yields keeps its old
+`last_seen_run`, which is what "retired" means (see `v_current_statements`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Iterable
+
+import duckdb
+import pyarrow as pa
+
+from extractors.statement import Statement
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A document's metadata as the warehouse stores it (one per source and content)."""
+
+    doc_id: str
+    source_name: str
+    url: str | None
+    publisher: str | None
+    trust: str
+    lang: str | None
+    published_on: date | None
+    title: str | None
+    sha256: str | None
+    status: str = "ok"  # ok | error
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    blocks: list[tuple[int, str]] = field(default_factory=list)
+    block_kinds: dict[int, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    statements_new: int = 0
+    statements_seen: int = 0
+    statements_retired: int = 0
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def current_statement_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT statement_id FROM v_current_statements").fetchall()}
+
+
+def insert_documents(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable[DocumentRow]) -> None:
+    """Documents are keyed by their stable id: a document seen before is not rewritten."""
+    docs = list({d.doc_id: d for d in docs}.values())
+    if not docs:
+        return
+    table = pa.table({
+        "doc_id": [d.doc_id for d in docs],
+        "source_name": [d.source_name for d in docs],
+        "url": [d.url for d in docs],
+        "publisher": [d.publisher for d in docs],
+        "trust": [d.trust for d in docs],
+        "lang": [d.lang for d in docs],
+        "published_on": pa.array([d.published_on for d in docs], type=pa.date32()),
+        "title": [d.title for d in docs],
+        "sha256": [d.sha256 for d in docs],
+        "fetched_at": pa.array([d.fetched_at or _now() for d in docs], type=pa.timestamp("us")),
+        "status": [d.status for d in docs],
+        "error": [d.error for d in docs],
+        "etag": [d.etag for d in docs],
+        "last_modified": [d.last_modified for d in docs],
+        "first_run": pa.array([run_id] * len(docs), type=pa.int32()),
+    })
+    con.register("_docs_in", table)
+    try:
+        con.execute("INSERT INTO documents SELECT * FROM _docs_in ON CONFLICT DO NOTHING")
+    finally:
+        con.unregister("_docs_in")
+    rows = [(d.doc_id, b, d.block_kinds.get(b), text) for d in docs if d.status == "ok"
+            for b, text in d.blocks]
+    if rows:
+        blocks = pa.table({"doc_id": [r[0] for r in rows], "block": pa.array([r[1] for r in rows], pa.int32()),
+                           "kind": [r[2] for r in rows], "text": [r[3] for r in rows]})
+        con.register("_blocks_in", blocks)
+        try:
+            con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
+        finally:
+            con.unregister("_blocks_in")
+
+
+def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: Iterable[Statement]) -> int:
+    """Insert statements never seen, bump `last_seen_run` of those seen before; returns
+    the number of new ones."""
+    by_id = {s.statement_id: s for s in statements}
+    if not by_id:
+        return 0
+    ss = list(by_id.values())
+    table = pa.table({
+        "statement_id": list(by_id),
+        "doc_id": [s.doc_id for s in ss],
+        "source_name": [s.source_name for s in ss],
+        "scope": [s.scope for s in ss],
+        "subject_text": [s.subject_text for s in ss],
+        "subject_key": [s.subject_key for s in ss],
+        "factory_id": pa.array([None] * len(ss), pa.string()),
+        "attribute": [s.attribute for s in ss],
+        "value_json": [s.value_json for s in ss],
+        "value_text": [s.value_text for s in ss],
+        "block": pa.array([s.block for s in ss], pa.int32()),
+        "span_start": pa.array([s.span_start for s in ss], pa.int32()),
+        "span_end": pa.array([s.span_end for s in ss], pa.int32()),
+        "rule": [s.rule for s in ss],
+        "wave": pa.array([s.wave for s in ss], pa.int32()),
+        "extractor_version": [s.extractor_version for s in ss],
+        "first_seen_run": pa.array([run_id] * len(ss), pa.int32()),
+        "last_seen_run": pa.array([run_id] * len(ss), pa.int32()),
+    })
+    con.register("_stmts_in", table)
+    try:
+        before = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+        con.execute("""INSERT INTO statements SELECT * FROM _stmts_in
+                       ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""")
+        after = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+    finally:
+        con.unregister("_stmts_in")
+    return after - before
+
+
+def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, doc: DocumentRow) -> None:
+    """Make `doc` the current document of its source (its statements become current)."""
+    con.execute("""INSERT INTO source_state VALUES (?, ?, ?, ?, ?, true, ?)
+                   ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
+                     sha256 = excluded.sha256, etag = excluded.etag,
+                     last_modified = excluded.last_modified, active = true,
+                     last_run = excluded.last_run""",
+                [doc.source_name, doc.doc_id, doc.sha256, doc.etag, doc.last_modified, run_id])
+
+
+def mark_unchanged(con: duckdb.DuckDBPyConnection, run_id: int, sources: list[str]) -> list[str]:
+    """A source whose bytes did not change keeps its statements current: bump them.
+    Returns the names that had no previous state (nothing to keep)."""
+    if not sources:
+        return []
+    known = {r[0] for r in con.execute(
+        "SELECT source_name FROM source_state WHERE source_name IN (SELECT unnest(?))", [sources]).fetchall()}
+    con.execute("""UPDATE statements s SET last_seen_run = ?
+                   FROM source_state ss
+                   WHERE ss.source_name = s.source_name AND s.last_seen_run = ss.last_run
+                     AND ss.source_name IN (SELECT unnest(?))""", [run_id, sources])
+    con.execute("UPDATE source_state SET last_run = ?, active = true WHERE source_name IN (SELECT unnest(?))",
+                [run_id, sources])
+    return [s for s in sources if s not in known]
+
+
+def deactivate_removed(con: duckdb.DuckDBPyConnection, active_sources: list[str]) -> list[str]:
+    """Sources no longer in the registry stop being current; their statements are kept."""
+    removed = [r[0] for r in con.execute(
+        "SELECT source_name FROM source_state WHERE active AND source_name NOT IN (SELECT unnest(?))",
+        [list(active_sources)]).fetchall()]
+    if removed:
+        con.execute("UPDATE source_state SET active = false WHERE source_name IN (SELECT unnest(?))", [removed])
+    return removed
+
+
+def record_run_sources(con: duckdb.DuckDBPyConnection, run_id: int,
+                       rows: list[tuple[str, str, str | None, str | None]]) -> None:
+    if rows:
+        con.executemany("INSERT INTO run_sources VALUES (?, ?, ?, ?, ?)",
+                        [(run_id, name, outcome, doc_id, error) for name, outcome, doc_id, error in rows])

@@ -1,0 +1,406 @@
+"""From the current statements to the curated marts, by the declared policy.
+
+Reads `v_current_statements`, links mentions to factories (identity.py), turns each
+factory's statements into candidates per attribute (normalising names against the
+knowledge base, checking places with the gazetteer), chooses one value per attribute
+(choice.py) and writes `mention_links`, `factory_registry`, `factory_values`,
+`conflicts` and `programme_facts`. Nothing is resolved silently: every rejected,
+repaired or competing value leaves a conflict row with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from extractors.statement import canonical_json
+from warehouse.choice import Candidate, Decision, Support, choose
+from warehouse.errors import ConfigError
+from warehouse.identity import FactoryEntry, Link, Linker, Mention
+from warehouse.knowledge import KBSystem, KnowledgeBase, fold
+from warehouse.places import GazetteerLike, check_city
+from warehouse.policy import Override, Policy
+from warehouse.similarity import best_match
+from warehouse.tables import STR_LIST, insert_rows
+
+ATTRIBUTE_ORDER = ("name", "country", "host_org", "supercomputer", "city")
+MART_TABLES = ("mention_links", "factory_registry", "factory_values", "conflicts", "programme_facts")
+
+
+@dataclass(slots=True)
+class Row:
+    statement_id: str
+    doc_id: str
+    source_name: str
+    scope: str
+    subject_text: str | None
+    subject_key: str | None
+    attribute: str
+    value_json: str
+    value_text: str | None
+    wave: int | None
+    trust: str | None
+    published_on: object
+
+    @property
+    def value(self):
+        return json.loads(self.value_json)
+
+    def support(self, original: str | None = None) -> Support:
+        return Support(self.statement_id, self.source_name, self.trust, self.published_on,
+                       original if original is not None else self.value_json)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a reconcile produced: the chosen value per (factory, attribute)."""
+
+    chosen: dict[tuple[str, str], str] = field(default_factory=dict)
+    factories: int = 0
+    conflicts: int = 0
+
+
+class _Candidates:
+    def __init__(self) -> None:
+        self.by_value: dict[str, Candidate] = {}
+
+    def add(self, value, support: Support | None = None, *, note: str | None = None,
+            rejected: str | None = None, repaired: bool = False, from_kb: bool = False) -> Candidate:
+        vj = canonical_json(value)
+        c = self.by_value.setdefault(vj, Candidate(vj))
+        if support is not None:
+            c.supports.append(support)
+        if note and note not in c.notes:
+            c.notes.append(note)
+        if rejected:
+            c.rejected = rejected
+        c.repaired |= repaired
+        c.from_kb |= from_kb
+        return c
+
+    def all(self) -> list[Candidate]:
+        return list(self.by_value.values())
+
+
+def _read_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    cur = con.execute("""SELECT statement_id, doc_id, source_name, scope, subject_text, subject_key,
+                                attribute, value_json, value_text, wave, trust, published_on
+                         FROM v_current_statements ORDER BY statement_id""")
+    return [Row(*r) for r in cur.fetchall()]
+
+
+def _mentions(rows: list[Row]) -> dict[tuple, Mention]:
+    out: dict[tuple, Mention] = {}
+    for r in rows:
+        if r.scope != "factory":
+            continue
+        key = (r.doc_id, r.subject_text, r.subject_key)
+        m = out.setdefault(key, Mention(r.doc_id, r.source_name, r.subject_text, r.subject_key))
+        m.attributes.add(r.attribute)
+        v = r.value
+        if r.attribute == "country" and isinstance(v, str):
+            m.countries.add(v.upper())
+        elif r.attribute == "name" and isinstance(v, str) and v not in m.names:
+            m.names.append(v)
+        elif r.attribute == "host_org" and isinstance(v, str):
+            m.host_orgs.append(v)
+    return out
+
+
+class Reconciler:
+    def __init__(self, kb: KnowledgeBase, policy: Policy, overrides: tuple[Override, ...],
+                 gazetteer: GazetteerLike) -> None:
+        self.kb, self.policy, self.overrides, self.gazetteer = kb, policy, overrides, gazetteer
+
+    # --- per attribute candidate builders -------------------------------------------------
+    def _names(self, fid: str, entry: FactoryEntry, rows: list[Row], derived: dict) -> _Candidates:
+        cands = _Candidates()
+        kb_f = self.kb.factory(fid) if entry.origin == "knowledge_base" else None
+        own = {fold(n) for n in entry.names}
+        for r in rows:
+            v = r.value
+            if not isinstance(v, str):
+                continue
+            is_own_canonical = kb_f is not None and fold(v) == fold(kb_f.name)
+            orgs, systems = self.kb.orgs_named(v), self.kb.systems_named(v)
+            if not is_own_canonical and (orgs or systems):
+                kind, kb_file, attr = (("host organisation", "host_orgs.yaml", "host_org") if orgs
+                                       else ("supercomputer", "supercomputers.yaml", "supercomputer"))
+                cands.add(v, r.support(), rejected=f"{v!r} is a known {kind} ({kb_file}), not a factory name; "
+                                                   f"kept as the factory's {attr}")
+                derived[attr].append((r, v))
+            elif kb_f is not None and fold(v) in own and v != kb_f.name:
+                cands.add(kb_f.name, r.support(), note=f"{v!r} is an alias of {kb_f.name!r} (factories.yaml)")
+            else:
+                cands.add(v, r.support())
+        if kb_f is not None:
+            cands.add(kb_f.name, from_kb=True)
+        return cands
+
+    def _country(self, fid: str, entry: FactoryEntry, rows: list[Row]) -> _Candidates:
+        cands = _Candidates()
+        for r in rows:
+            if isinstance(r.value, str):
+                cands.add(r.value.upper(), r.support())
+        if entry.origin == "knowledge_base" and entry.country:
+            cands.add(entry.country, from_kb=True)
+        return cands
+
+    def _host_orgs(self, rows: list[tuple[Row, str]], country: str | None) -> _Candidates:
+        cands = _Candidates()
+        for r, v in rows:
+            orgs = [o for o in self.kb.orgs_named(v) if not country or not o.country or o.country == country]
+            if len(orgs) == 1 and orgs[0].name != v:
+                cands.add(orgs[0].name, r.support(canonical_json(v)),
+                          note=f"{v!r} is an alias of {orgs[0].name!r} (host_orgs.yaml)")
+            else:
+                cands.add(v, r.support())
+        return cands
+
+    def _supercomputers(self, rows: list[tuple[Row, str]], country: str | None) -> _Candidates:
+        cands = _Candidates()
+        local = [s for s in self.kb.supercomputers if country and s.country == country]
+        for r, v in rows:
+            named = [s for s in self.kb.systems_named(v) if not country or not s.country or s.country == country]
+            if len(named) == 1:
+                note = None if named[0].name == v else f"{v!r} is an alias of {named[0].name!r} (supercomputers.yaml)"
+                cands.add(named[0].name, r.support(canonical_json(v)), note=note)
+                continue
+            match, why = best_match(v, [(s, s.names) for s in local], self.policy.supercomputer)
+            if match is not None:
+                system: KBSystem = match.item  # type: ignore[assignment]
+                reason = (f"{v!r} is not a known supercomputer name; normalised to {system.name!r}, the known "
+                          f"system in {country} (supercomputers.yaml; {why})")
+                cands.add(v, r.support(), rejected=reason)
+                cands.add(system.name, r.support(canonical_json(v)), note=reason, repaired=True)
+            else:
+                cands.add(v, r.support())
+        return cands
+
+    def _cities(self, rows: list[Row], country: str | None, system: KBSystem | None,
+                org: KBSystem | None) -> _Candidates:
+        cands = _Candidates()
+        for r in rows:
+            v = r.value
+            if not isinstance(v, str):
+                continue
+            others = [(o.value, o.source_name) for o in rows if o.source_name != r.source_name
+                      and isinstance(o.value, str)]
+            verdict = check_city(v, country, self.gazetteer, self.policy, other_values=others,
+                                 supercomputer=system, host_org=org)
+            if verdict.status in ("ok", "unchecked"):
+                cands.add(v, r.support())
+            elif verdict.status == "rejected":
+                cands.add(v, r.support(), rejected=verdict.reason)
+            else:
+                cands.add(v, r.support(), rejected=verdict.reason)
+                cands.add(verdict.value, r.support(canonical_json(v)), note=verdict.reason, repaired=True)
+        return cands
+
+    # --- one factory ------------------------------------------------------------------------
+    def factory(self, fid: str, entry: FactoryEntry, rows: list[Row]) -> dict[str, tuple[list[Candidate], Decision]]:
+        by_attr: dict[str, list[Row]] = defaultdict(list)
+        for r in rows:
+            by_attr[r.attribute].append(r)
+        derived: dict[str, list[tuple[Row, str]]] = defaultdict(list)
+        result: dict[str, tuple[list[Candidate], Decision]] = {}
+
+        def decide(attr: str, cands: _Candidates) -> Decision:
+            self._apply_overrides(fid, entry, attr, cands)
+            lst = cands.all()
+            if not lst:
+                return Decision(None, "none", "")
+            decision = choose(lst, attr, self.policy)
+            result[attr] = (lst, decision)
+            return decision
+
+        decide("name", self._names(fid, entry, by_attr.get("name", []), derived))
+        country_d = decide("country", self._country(fid, entry, by_attr.get("country", [])))
+        country = country_d.chosen.value if country_d.chosen else None
+        org_rows = [(r, r.value) for r in by_attr.get("host_org", []) if isinstance(r.value, str)]
+        org_d = decide("host_org", self._host_orgs(org_rows + derived["host_org"], country))
+        sys_rows = [(r, r.value) for r in by_attr.get("supercomputer", []) if isinstance(r.value, str)]
+        sys_d = decide("supercomputer", self._supercomputers(sys_rows + derived["supercomputer"], country))
+        system = _pick(self.kb.systems_named(sys_d.chosen.value), country) if sys_d.chosen else None
+        org = _pick(self.kb.orgs_named(org_d.chosen.value), country) if org_d.chosen else None
+        decide("city", self._cities(by_attr.get("city", []), country, system, org))
+        for attr in sorted(set(by_attr) | {o.attribute for o in self._overrides_for(fid, entry)}):
+            if attr in ATTRIBUTE_ORDER:
+                continue
+            cands = _Candidates()
+            for r in by_attr.get(attr, []):
+                v = r.value
+                cands.add(sorted(v) if isinstance(v, list) else v, r.support())
+            decide(attr, cands)
+        return result
+
+    def _overrides_for(self, fid: str, entry: FactoryEntry) -> list[Override]:
+        keys = {fold(fid), *(fold(n) for n in entry.names), fold(entry.kb_name or "")}
+        return [o for o in self.overrides if fold(o.factory) in keys]
+
+    def _apply_overrides(self, fid: str, entry: FactoryEntry, attr: str, cands: _Candidates) -> None:
+        for o in self._overrides_for(fid, entry):
+            if o.attribute == attr:
+                c = cands.add(o.value)
+                c.override = o.reason
+                c.rejected = None
+
+    # --- everything -----------------------------------------------------------------------
+    def run(self, con: duckdb.DuckDBPyConnection) -> Outcome:
+        rows = _read_rows(con)
+        mentions = _mentions(rows)
+        linker = Linker(self.kb, self.policy)
+        links = linker.link_all(list(mentions.values()))
+        self._check_overrides(linker.entries, links)
+        for table in MART_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        _write_links(con, mentions, links)
+        per_factory: dict[str, list[Row]] = defaultdict(list)
+        stmt_links = []
+        for r in rows:
+            if r.scope != "factory":
+                continue
+            link = links.get((r.doc_id, r.subject_text, r.subject_key))
+            fid = link.factory_id if link else None
+            stmt_links.append((r.statement_id, fid))
+            if fid:
+                per_factory[fid].append(r)
+        _update_statement_links(con, stmt_links)
+        out = Outcome()
+        values, conflicts, registry = [], [], []
+        for fid in sorted(per_factory):
+            entry = linker.entries[fid]
+            decided = self.factory(fid, entry, per_factory[fid])
+            for attr, (cands, decision) in decided.items():
+                values.extend(_value_rows(fid, attr, cands, decision))
+                if decision.chosen is not None:
+                    out.chosen[(fid, attr)] = decision.chosen.value_json
+                conflict = _conflict_row(fid, attr, None, cands, decision, self.policy)
+                if conflict:
+                    conflicts.append(conflict)
+            rejected_names = {s.original for attr_c in decided.get("name", ([], None))[0] if attr_c.rejected
+                              for s in attr_c.supports}
+            surface = sorted({t for r in per_factory[fid] for t in
+                              ([r.subject_text] + ([r.value] if r.attribute == "name" else []))
+                              if isinstance(t, str) and canonical_json(t) not in rejected_names})
+            registry.append((fid, entry.origin, entry.kb_name, entry.wave, surface,
+                             len({r.source_name for r in per_factory[fid]})))
+        programme = self._programme([r for r in rows if r.scope == "programme"], conflicts)
+        insert_rows(con, "factory_values", ["factory_id", "attribute", "value_json", "chosen", "reason",
+                                            "statement_ids"], values, {"statement_ids": STR_LIST})
+        insert_rows(con, "conflicts", ["conflict_id", "factory_id", "attribute", "candidates_json", "chosen_json",
+                                       "reason", "status", "wave"], conflicts,
+                    {"factory_id": pa.string(), "chosen_json": pa.string(), "wave": pa.int32()})
+        insert_rows(con, "factory_registry", ["factory_id", "origin", "kb_name", "wave", "aliases", "n_sources"],
+                    registry, {"kb_name": pa.string(), "wave": pa.int32(), "aliases": STR_LIST})
+        insert_rows(con, "programme_facts", ["attribute", "wave", "value_json", "statement_ids", "chosen", "reason"],
+                    programme, {"wave": pa.int32(), "statement_ids": STR_LIST})
+        out.factories, out.conflicts = len(registry), len(conflicts)
+        return out
+
+    def _check_overrides(self, entries: dict[str, FactoryEntry], links: dict[tuple, Link]) -> None:
+        linked = {l.factory_id for l in links.values() if l.factory_id}
+        for o in self.overrides:
+            if not any(o in self._overrides_for(fid, entries[fid]) for fid in linked):
+                raise ConfigError(f"overrides.yaml: override for factory {o.factory!r} ({o.attribute}) names no "
+                                  f"factory present in the warehouse")
+
+    def _programme(self, rows: list[Row], conflicts: list) -> list[tuple]:
+        groups: dict[tuple[str, int | None], _Candidates] = defaultdict(_Candidates)
+        for r in rows:
+            groups[(r.attribute, r.wave)].add(r.value, r.support())
+        out = []
+        for (attr, wave), cands in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+            lst = cands.all()
+            decision = choose(lst, attr, self.policy)
+            for c in lst:
+                chosen = c is decision.chosen
+                out.append((attr, wave, c.value_json, [s.statement_id for s in c.supports], chosen,
+                            decision.reason if chosen else f"not chosen ({', '.join(c.sources)})"))
+            conflict = _conflict_row(None, attr, wave, lst, decision, self.policy)
+            if conflict:
+                conflicts.append(conflict)
+        return out
+
+
+def _pick(items: list[KBSystem], country: str | None) -> KBSystem | None:
+    local = [i for i in items if not country or i.country == country]
+    return local[0] if len(local) == 1 else None
+
+
+def _value_rows(fid: str, attr: str, cands: list[Candidate], decision: Decision) -> list[tuple]:
+    rows = []
+    for c in cands:
+        chosen = c is decision.chosen
+        if chosen:
+            reason = "; ".join([*c.notes, decision.reason])
+        elif c.rejected:
+            reason = f"rejected: {c.rejected}"
+        else:
+            reason = "; ".join([*c.notes, f"not chosen: {decision.reason}"])
+        if c.from_kb and not c.supports:
+            reason += " (value from the knowledge base)"
+        rows.append((fid, attr, c.value_json, chosen, reason, sorted({s.statement_id for s in c.supports})))
+    return rows
+
+
+def _conflict_row(fid: str | None, attr: str, wave: int | None, cands: list[Candidate], decision: Decision,
+                  policy: Policy) -> tuple | None:
+    stated = [c for c in cands if c.supports or c.override]
+    if len(cands) < 2 and not any(c.rejected or c.repaired or c.override for c in cands):
+        return None
+    if len(stated) < 2 and not any(c.rejected or c.repaired or c.override for c in cands):
+        return None  # a source's value against the KB's identical form is no conflict
+    entries = []
+    for c in cands:
+        status = "chosen" if c is decision.chosen else ("rejected" if c.rejected else "candidate")
+        note = c.rejected or "; ".join(c.notes) or None
+        if c.override:
+            entries.append({"value": c.value, "source": "overrides.yaml", "trust": "override",
+                            "published_on": None, "status": status, "note": c.override})
+        if c.from_kb and not c.supports:
+            entries.append({"value": c.value, "source": "knowledge base", "trust": None,
+                            "published_on": None, "status": status, "note": note})
+        for s in c.supports:
+            entries.append({"value": c.value, "source": s.source_name, "trust": s.trust,
+                            "published_on": s.published_on.isoformat() if s.published_on else None,
+                            "stated": json.loads(s.original), "status": status, "note": note})
+    evidence = []
+    for c in cands:
+        if c.rejected and c.rejected not in evidence:
+            evidence.append(c.rejected)
+        for n in c.notes:
+            if c.repaired and n not in evidence:
+                evidence.append(n)
+    reason = "; ".join([*evidence, decision.reason])
+    status = "open" if decision.chosen is None or decision.decided_by in policy.open_when_decided_by else "resolved"
+    cid = hashlib.sha1(f"{fid}\0{attr}\0{wave}".encode()).hexdigest()[:16]
+    return (cid, fid, attr, canonical_json(entries), decision.chosen.value_json if decision.chosen else None,
+            reason, status, wave)
+
+
+def _write_links(con: duckdb.DuckDBPyConnection, mentions: dict[tuple, Mention], links: dict[tuple, Link]) -> None:
+    rows = [(m.doc_id, m.subject_text, m.subject_key, links[k].factory_id, links[k].method, links[k].score,
+             links[k].reason) for k, m in sorted(mentions.items(), key=lambda kv: tuple(str(x) for x in kv[0]))]
+    insert_rows(con, "mention_links", ["doc_id", "subject_text", "subject_key", "factory_id", "method", "score",
+                                       "reason"], rows,
+                {"subject_text": pa.string(), "subject_key": pa.string(), "factory_id": pa.string(),
+                 "score": pa.float64()})
+
+
+def _update_statement_links(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str | None]]) -> None:
+    if not pairs:
+        return
+    con.register("_links_in", pa.table({"statement_id": [p[0] for p in pairs],
+                                        "factory_id": pa.array([p[1] for p in pairs], pa.string())}))
+    try:
+        con.execute("""UPDATE statements SET factory_id = l.factory_id FROM _links_in l
+                       WHERE statements.statement_id = l.statement_id
+                         AND statements.factory_id IS DISTINCT FROM l.factory_id""")
+    finally:
+        con.unregister("_links_in")
