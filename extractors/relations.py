@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from spacy.tokens import Doc, Span
 
 from extractors.config import load_yaml, word_lists
+from extractors.knowledge import known_names
 from extractors.money import normalise_money_text
 from extractors.statement import Statement, make_statement
 from sources.document import Block, Document
@@ -100,6 +101,11 @@ def lexicon(lang: str) -> Lexicon:
 
 
 @lru_cache(maxsize=1)
+def known_countries() -> dict[str, str | None]:
+    return {k.key: k.country for k in known_names() if k.kind == "factory"}
+
+
+@lru_cache(maxsize=1)
 def waves() -> tuple[dict, ...]:
     return tuple((load_yaml("knowledge/waves.yaml") or {}).get("waves", []))
 
@@ -130,9 +136,14 @@ class DocumentRelations:
         self.context_year: int | None = document.published_on.year if document.published_on else None
         self.last_subject: Subject | None = None
         self.single_subject: Subject | None = None
+        self.redirect: dict[int, Subject] = {}
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
+        s = self._subject_for(span)
+        return self.redirect.get(id(s), s) if s is not None else None
+
+    def _subject_for(self, span: Span) -> Subject | None:
         value = span._.value or {}
         name = value.get("name")
         if not name:
@@ -147,8 +158,8 @@ class DocumentRelations:
                     s.forms.append(name)
                 if key and not s.key:
                     s.key = key
-                if s.generic_country and not s.is_generic and (key or not self._generic_country(span)):
-                    s.text = name if s.text in s.forms[:1] and self._generic_country(span) is None else s.text
+                if s.generic_country and s.text == s.forms[0] and self._generic_country(span) is None:
+                    s.text = name  # a proper name beats "the Polish AI Factory" as the subject's label
                 return s
         s = Subject(text=name, key=key, forms=[name], generic_country=None if key else self._generic_country(span))
         self.subjects.append(s)
@@ -174,6 +185,13 @@ class DocumentRelations:
                 if span.label_ == "FACTORY":
                     self.subject_for(span)
         named = [s for s in self.subjects if not s.is_generic]
+        countries = known_countries()
+        for g in self.subjects:
+            if g.is_generic:
+                same = [s for s in named if s.key and countries.get(s.key) == g.generic_country]
+                if len(same) == 1:
+                    self.redirect[id(g)] = same[0]
+                    same[0].forms.extend(f for f in g.forms if f not in same[0].forms)
         if len(named) == 1:
             self.single_subject = named[0]
         elif not named and len(self.subjects) == 1:
@@ -343,11 +361,20 @@ class DocumentRelations:
                     break
 
     def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
-        """Which selection round a programme fact is about: an ordinal, a date, or the count."""
+        """Which selection round a programme fact is about: an ordinal, a date, or the count.
+
+        A count equal to the running total of several rounds (13, 19) is about the whole
+        network, whatever else the sentence says."""
+        known = waves()
+        if count is not None:
+            cumulative = 0
+            for i, w in enumerate(known):
+                cumulative += int(w["count"])
+                if i > 0 and count == cumulative:
+                    return None
         for word, n in self.lex.wave_ordinals.items():
             if contains_word(text_f, [word]):
                 return n
-        known = waves()
         dates = [value] if value else [sp._.value for sp in sent.doc.spans.get("date", [])
                                         if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
         for d in dates:
@@ -356,11 +383,6 @@ class DocumentRelations:
                 if v and str(w["selected_on"]).startswith(v[:7]) and len(v) >= 7:
                     return int(w["wave"])
         if count is not None:
-            cumulative = 0
-            for w in known:
-                cumulative += int(w["count"])
-                if count == cumulative and w is not known[0]:
-                    return None
             matching = [w for w in known if int(w["count"]) == count]
             if len(matching) == 1:
                 return int(matching[0]["wave"])

@@ -16,9 +16,9 @@ from typing import Any, Iterator
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import Doctype, ProcessingInstruction
 
-from sources.dates import FoundDate, find_date, parse_iso_like
+from sources.dates import FoundDate, parse_iso_like
 from sources.errors import ParseError
-from sources.parsed import BlockSink, ParsedContent
+from sources.parsed import BlockSink, ParsedContent, find_dateline
 from sources.settings import load_config
 
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -81,21 +81,37 @@ def _holds_content(el: Tag) -> bool:
 
 
 def _strip_boilerplate(root: Tag, *, by_tokens: bool) -> None:
+    """Drop furniture top-down (a dropped element's subtree is not visited: linear time)."""
     rules = _rules()
-    for el in list(root.find_all(True)):
-        if getattr(el, "decomposed", False) or el.parent is None:
-            continue
-        name = el.name.lower()
-        if name in PROTECTED:
-            continue
-        role = str(el.get("role") or "").lower()
-        drop = name in rules["tags"] or role in rules["roles"] or _is_hidden(el)
-        if not drop and by_tokens and _tokens(el) & rules["tokens"]:
-            drop = not _holds_content(el)
-        if drop:
+    doomed: list[Tag] = []
+    stack: list[Tag] = [root]
+    while stack:
+        el = stack.pop()
+        for child in el.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                doomed.append(child)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            if _droppable(child, rules, by_tokens):
+                doomed.append(child)
+            else:
+                stack.append(child)
+    for el in doomed:
+        if isinstance(el, Tag):
             el.decompose()
-    for node in list(root.find_all(string=lambda s: isinstance(s, (Comment, Doctype, ProcessingInstruction)))):
-        node.extract()
+        else:
+            el.extract()
+
+
+def _droppable(el: Tag, rules: dict[str, Any], by_tokens: bool) -> bool:
+    name = el.name.lower()
+    if name in PROTECTED:
+        return False
+    role = str(el.get("role") or "").lower()
+    if name in rules["tags"] or role in rules["roles"] or _is_hidden(el):
+        return True
+    return by_tokens and bool(_tokens(el) & rules["tokens"]) and not _holds_content(el)
 
 
 def _text_len(el: Tag) -> int:
@@ -155,8 +171,14 @@ def _text(el: Tag, skip: frozenset[str] = frozenset()) -> str:
     return " ".join("".join(parts).split())
 
 
-def _has_block(el: Tag) -> bool:
-    return el.find(list(BLOCK_TAGS)) is not None
+def _block_holders(container: Tag) -> set[int]:
+    """ids of the elements that are, or contain, a block element: one pass in reverse document
+    order (children before parents), so deep nesting costs linear, not quadratic, time."""
+    holders: set[int] = set()
+    for el in reversed(container.find_all(True)):
+        if el.name in BLOCK_TAGS or any(id(c) in holders for c in el.children if isinstance(c, Tag)):
+            holders.add(id(el))
+    return holders
 
 
 def _table_rows(table: Tag) -> Iterator[tuple[list[str], bool]]:
@@ -177,6 +199,7 @@ def _walk(container: Tag, sink: BlockSink) -> None:
     """Emit blocks in document order; iterative (explicit stack), never recursive."""
     stack: list[Iterator[Any]] = [iter(list(container.children))]
     inline: list[str] = []
+    holders = _block_holders(container)
 
     def flush() -> None:
         if inline:
@@ -198,7 +221,7 @@ def _walk(container: Tag, sink: BlockSink) -> None:
         if not isinstance(child, Tag):
             continue
         name = child.name.lower()
-        if name not in BLOCK_TAGS and not _has_block(child):
+        if id(child) not in holders:
             text = _text(child)
             if text:
                 inline.append(text)
@@ -296,23 +319,6 @@ def _time_date(container: Tag) -> FoundDate | None:
     return None
 
 
-def _dateline(sink: BlockSink) -> FoundDate | None:
-    cfg = load_config("ingest.yaml")["dates"]
-    seen = 0
-    for block in sink.blocks:
-        if block.kind == "heading" and seen == 0:
-            continue
-        if block.kind == "table_row" or len(block.text) > int(cfg["dateline_max_chars"]):
-            break
-        seen += 1
-        if seen > int(cfg["dateline_lines"]):
-            break
-        d = find_date(block.text)
-        if d:
-            return d
-    return None
-
-
 def _title(soup: BeautifulSoup, container: Tag) -> str | None:
     h1 = container.find("h1") or soup.find("h1")
     if h1 is not None and h1.get_text(strip=True):
@@ -356,7 +362,7 @@ def parse_html(content: bytes, *, source_name: str) -> ParsedContent:
     if published is None:
         published = _time_date(container)
     if published is None:
-        published = _dateline(sink)
+        published = find_dateline(sink.blocks)
     if not sink.blocks:
         raise ParseError(source_name, "the HTML page has no readable text")
     return ParsedContent(title=_title(soup, container),
@@ -373,13 +379,11 @@ def _blocks(soup: BeautifulSoup, *, by_tokens: bool) -> tuple[BlockSink, Tag]:
     container = _choose_container(soup)
     if _rules()["header_outside"]:
         for header in list(soup.find_all("header")):
-            if getattr(header, "decomposed", False):
-                continue
             if header is not container and not any(p is container for p in header.parents):
                 header.decompose()
         if container.name in ("body", "html", "[document]"):
             for header in list(container.find_all("header")):
-                if not getattr(header, "decomposed", False) and header.find("h1") is None:
+                if header.find("h1") is None:
                     header.decompose()
     sink = BlockSink()
     _walk(container, sink)

@@ -71,3 +71,30 @@ def looks_like_header(rows: list[list[str]]) -> bool:
     if any(any(ch.isdigit() for ch in c) for c in first):
         return False
     return max(len(c) for c in first) <= 40
+
+
+def find_dateline(blocks: tuple[Block, ...] | list[Block]):
+    """A publication date in the short lines at the top of a document (the dateline zone).
+
+    Headings are skipped, the zone ends at the first long paragraph or table; full dates
+    win over month-and-year anywhere in the zone.
+    """
+    from sources.dates import find_date
+    from sources.settings import load_config
+
+    cfg = load_config("ingest.yaml")["dates"]
+    zone: list[str] = []
+    for block in blocks:
+        if block.kind == "heading":
+            continue
+        if block.kind == "table_row" or len(block.text) > int(cfg["dateline_max_chars"]):
+            break
+        zone.append(block.text)
+        if len(zone) >= int(cfg["dateline_lines"]):
+            break
+    for allow_month in (False, True):
+        for text in zone:
+            found = find_date(text, allow_month=allow_month)
+            if found:
+                return found
+    return None

@@ -6,9 +6,8 @@ import codecs
 import re
 from functools import lru_cache
 
-from sources.dates import find_date
 from sources.errors import ParseError
-from sources.parsed import BlockSink, ParsedContent
+from sources.parsed import BlockSink, ParsedContent, find_dateline
 from sources.settings import load_config
 
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -94,18 +93,6 @@ def _wrapped(line: str, widest: int) -> bool:
     return widest >= 50 and len(line.strip()) >= 0.7 * widest
 
 
-def dateline(lines: list[str]):
-    """A publication date from the short lines just under the title, if one is there."""
-    cfg = load_config("ingest.yaml")["dates"]
-    for line in lines[: int(cfg["dateline_lines"])]:
-        if len(line) > int(cfg["dateline_max_chars"]):
-            break
-        found = find_date(line)
-        if found:
-            return found
-    return None
-
-
 def parse_text(content: bytes, *, source_name: str) -> ParsedContent:
     """Plain text: first non-empty line is the title; blank lines separate paragraphs.
 
@@ -128,8 +115,7 @@ def parse_text(content: bytes, *, source_name: str) -> ParsedContent:
                 sink.add_table([r for r in rows if r], header_row=True if has_sep else None)
             else:
                 _add_lines(sink, gi, run, bullet)
-    head_lines = [line.strip() for g in groups[1:] for line in g]
-    found = dateline(head_lines)
+    found = find_dateline(sink.blocks)
     return ParsedContent(title=title, published=found.value if found else None,
                          published_precision=found.precision if found else None,
                          blocks=sink.freeze())

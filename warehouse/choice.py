@@ -73,36 +73,56 @@ def specificity(value) -> float:
     return 0
 
 
-def _score(c: Candidate, criterion: str, policy: Policy) -> float:
+def _date_of(c: Candidate) -> str | None:
+    v = c.value
+    return v["value"] if isinstance(v, dict) and isinstance(v.get("value"), str) else None
+
+
+def compatible_supports(c: Candidate, others: list[Candidate]) -> list[Support]:
+    """Dates that one refines ('2024-12' and '2024-12-10') do not contradict each other:
+    each counts the other's sources, so trust and agreement tie and specificity decides."""
+    own = _date_of(c)
+    if own is None:
+        return c.supports
+    out = list(c.supports)
+    for o in others:
+        d = _date_of(o)
+        if o is not c and d and not o.rejected and (own.startswith(d) or d.startswith(own)):
+            out.extend(o.supports)
+    return out
+
+
+def _score(c: Candidate, criterion: str, policy: Policy, supports: list[Support] | None = None) -> float:
+    supports = c.supports if supports is None else supports
     if criterion == "override":
         return 1 if c.override else 0
     if criterion == "knowledge_base":
         return 1 if c.from_kb else 0
     if criterion == "trust":
-        return max((policy.trust_rank(s.trust) for s in c.supports), default=0)
+        return max((policy.trust_rank(s.trust) for s in supports), default=0)
     if criterion == "agreement":
-        return len(c.sources)
+        return len({s.source_name for s in supports})
     if criterion == "specificity":
         return specificity(c.value)
     if criterion == "recency":
-        return max((s.published_on.toordinal() for s in c.supports if s.published_on), default=0)
+        return max((s.published_on.toordinal() for s in supports if s.published_on), default=0)
     raise ValueError(f"unknown criterion {criterion!r}")
 
 
-def _describe(c: Candidate, criterion: str, policy: Policy) -> str:
+def _describe(c: Candidate, criterion: str, policy: Policy, supports: list[Support]) -> str:
     if criterion == "trust":
-        best = max(c.supports, key=lambda s: policy.trust_rank(s.trust), default=None)
+        best = max(supports, key=lambda s: policy.trust_rank(s.trust), default=None)
         return f"trust tier {best.trust} ({best.source_name})" if best else "no trust tier"
     if criterion == "agreement":
-        return f"{len(c.sources)} agreeing sources"
+        return f"{len({s.source_name for s in supports})} agreeing sources"
     if criterion == "specificity":
         return f"specificity {specificity(c.value)}"
     if criterion == "recency":
-        dates = [s.published_on for s in c.supports if s.published_on]
+        dates = [s.published_on for s in supports if s.published_on]
         return f"published {max(dates).isoformat()}" if dates else "no publication date"
     if criterion == "knowledge_base":
-        return "the knowledge base's canonical value"
-    return f"override ({c.override})"
+        return "the knowledge base's canonical value" if c.from_kb else "a form not in the knowledge base"
+    return f"override ({c.override})" if c.override else "no override"
 
 
 def choose(candidates: list[Candidate], attribute: str, policy: Policy) -> Decision:
@@ -114,17 +134,18 @@ def choose(candidates: list[Candidate], attribute: str, policy: Policy) -> Decis
         why = f"override: {c.override}" if c.override else "the only acceptable candidate"
         return Decision(c, "override" if c.override else "single", why)
     order = policy.order_for(attribute)
-    ranked = sorted(eligible, key=lambda c: ([_score(c, k, policy) for k in order], _neg(c.value_json)),
+    sup = {id(c): compatible_supports(c, eligible) for c in eligible}
+    ranked = sorted(eligible, key=lambda c: ([_score(c, k, policy, sup[id(c)]) for k in order], _neg(c.value_json)),
                     reverse=True)
     best, second = ranked[0], ranked[1]
     for criterion in order:
-        a, b = _score(best, criterion, policy), _score(second, criterion, policy)
+        a, b = _score(best, criterion, policy, sup[id(best)]), _score(second, criterion, policy, sup[id(second)])
         if a > b:
             if criterion == "override":
                 return Decision(best, criterion, f"override: {best.override}")
             return Decision(best, criterion,
-                            f"decided by {criterion}: {_describe(best, criterion, policy)} "
-                            f"over {_describe(second, criterion, policy)}")
+                            f"decided by {criterion}: {_describe(best, criterion, policy, sup[id(best)])} "
+                            f"over {_describe(second, criterion, policy, sup[id(second)])}")
     return Decision(best, "tiebreak", f"tie on {', '.join(order)}; first value in canonical order kept")
 
 

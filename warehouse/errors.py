@@ -26,3 +26,11 @@ class ConfigError(WarehouseError):
 
 class WarehouseBusy(WarehouseError):
     """The warehouse file stayed locked by a writer longer than the reader would wait."""
+
+
+class QueryError(WarehouseError):
+    """A user query was refused (a write, ATTACH, COPY, INSTALL) or failed."""
+
+
+class ExplainError(WarehouseError):
+    """`explain` was asked about a factory or attribute the warehouse does not hold."""

@@ -71,15 +71,20 @@ def _ascii_upper(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
 
 
+def core_words(name: str, policy: Policy) -> list[str]:
+    """The distinctive words of a name: without 'AI', 'Factory' and the like."""
+    return [t for t in re.split(r"\s+", name.strip()) if t and fold(t) and fold(t) not in policy.generic_name_words]
+
+
 def new_factory_id(name: str, policy: Policy) -> str:
     """Stable id of a discovered factory: its acronym-like token when it has one, else
     its distinctive words upper-cased ('GAIA AI Factory' -> 'GAIA')."""
     tokens = [t for t in re.split(r"\s+", name.strip()) if t]
-    kept = [t for t in tokens if fold(t) not in policy.generic_name_words and fold(t)]
+    kept = core_words(name, policy)
     acronyms = [t for t in kept if sum(c.isupper() or c.isdigit() for c in t) >= 2
                 and not any(c.islower() for c in t)]
     chosen = acronyms[:1] or kept or tokens
-    ident = "-".join(re.sub(r"[^A-Z0-9+]", "", _ascii_upper(t)) for t in chosen).strip("-")
+    ident = "-".join(re.sub(r"[^A-Z0-9+\-]", "", _ascii_upper(t)) for t in chosen).strip("-")
     return ident or _ascii_upper(fold(name)).replace(" ", "-") or "UNNAMED"
 
 
@@ -104,6 +109,8 @@ class Linker:
     def _link_known(self, m: Mention) -> Link | None:
         countries = self._mention_countries(m)
         texts = [t for t in [m.subject_text, *m.names] if t]
+        cores = [" ".join(core_words(t, self.policy)) for t in texts]
+        texts += [c for c in cores if c and c not in texts]  # 'Factoría de IA del BSC' -> 'BSC'
         if m.subject_key and m.subject_key in self.entries:
             return Link(m.subject_key, "kb_key", 1.0, f"extractor recognised knowledge-base key {m.subject_key}")
         for text in texts:
@@ -169,7 +176,7 @@ class Linker:
         if existing is not None and existing.country != country:
             fid = f"{fid}-{country}" if country else f"{fid}-X"
         entry = self.entries.setdefault(fid, FactoryEntry(fid, country, [], "discovered"))
-        for t in [m.subject_text, *m.names]:
+        for t in [m.subject_text, *m.names, " ".join(core_words(name, self.policy))]:
             if t and t not in entry.names:
                 entry.names.append(t)
         return Link(fid, "new", None,

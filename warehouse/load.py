@@ -122,10 +122,10 @@ def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: I
     })
     con.register("_stmts_in", table)
     try:
-        before = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+        before = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
         con.execute("""INSERT INTO statements SELECT * FROM _stmts_in
                        ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""")
-        after = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+        after = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
     finally:
         con.unregister("_stmts_in")
     return after - before

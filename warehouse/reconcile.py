@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import duckdb
@@ -116,6 +116,7 @@ class Reconciler:
     def __init__(self, kb: KnowledgeBase, policy: Policy, overrides: tuple[Override, ...],
                  gazetteer: GazetteerLike) -> None:
         self.kb, self.policy, self.overrides, self.gazetteer = kb, policy, overrides, gazetteer
+        self.wave_dates: dict[int, Candidate] = {}
 
     # --- per attribute candidate builders -------------------------------------------------
     def _names(self, fid: str, entry: FactoryEntry, rows: list[Row], derived: dict) -> _Candidates:
@@ -152,14 +153,22 @@ class Reconciler:
         return cands
 
     def _host_orgs(self, rows: list[tuple[Row, str]], country: str | None) -> _Candidates:
+        """Names of one known organisation count together; the value shown is the form
+        the sources use most (ties: the knowledge base's name), e.g. 'CSC' over its long name."""
         cands = _Candidates()
+        by_org: dict[str, list[tuple[Row, str]]] = defaultdict(list)
         for r, v in rows:
             orgs = [o for o in self.kb.orgs_named(v) if not country or not o.country or o.country == country]
-            if len(orgs) == 1 and orgs[0].name != v:
-                cands.add(orgs[0].name, r.support(canonical_json(v)),
-                          note=f"{v!r} is an alias of {orgs[0].name!r} (host_orgs.yaml)")
+            if len(orgs) == 1:
+                by_org[orgs[0].name].append((r, v))
             else:
                 cands.add(v, r.support())
+        for kb_name, group in by_org.items():
+            counts = Counter(v for _, v in group)
+            shown = sorted(counts, key=lambda v: (-counts[v], v != kb_name, v))[0]
+            for r, v in group:
+                note = None if v == shown else f"{v!r} names the same organisation as {shown!r} (host_orgs.yaml)"
+                cands.add(shown, r.support(canonical_json(v)), note=note)
         return cands
 
     def _supercomputers(self, rows: list[tuple[Row, str]], country: str | None) -> _Candidates:
@@ -229,13 +238,19 @@ class Reconciler:
         system = _pick(self.kb.systems_named(sys_d.chosen.value), country) if sys_d.chosen else None
         org = _pick(self.kb.orgs_named(org_d.chosen.value), country) if org_d.chosen else None
         decide("city", self._cities(by_attr.get("city", []), country, system, org))
-        for attr in sorted(set(by_attr) | {o.attribute for o in self._overrides_for(fid, entry)}):
+        wave_date = self.wave_dates.get(entry.wave) if entry.wave is not None else None
+        extra = {"selected_on"} if wave_date else set()
+        for attr in sorted(set(by_attr) | extra | {o.attribute for o in self._overrides_for(fid, entry)}):
             if attr in ATTRIBUTE_ORDER:
                 continue
             cands = _Candidates()
             for r in by_attr.get(attr, []):
                 v = r.value
                 cands.add(sorted(v) if isinstance(v, list) else v, r.support())
+            if attr == "selected_on" and wave_date:
+                for sup in wave_date.supports:
+                    cands.add(wave_date.value, sup, note=f"the selection date of wave {entry.wave} "
+                                                         f"(programme fact; factories.yaml gives the wave)")
             decide(attr, cands)
         return result
 
@@ -273,6 +288,7 @@ class Reconciler:
         _update_statement_links(con, stmt_links)
         out = Outcome()
         values, conflicts, registry = [], [], []
+        programme = self._programme([r for r in rows if r.scope == "programme"], conflicts)
         for fid in sorted(per_factory):
             entry = linker.entries[fid]
             decided = self.factory(fid, entry, per_factory[fid])
@@ -287,10 +303,10 @@ class Reconciler:
                               for s in attr_c.supports}
             surface = sorted({t for r in per_factory[fid] for t in
                               ([r.subject_text] + ([r.value] if r.attribute == "name" else []))
-                              if isinstance(t, str) and canonical_json(t) not in rejected_names})
+                              if isinstance(t, str) and canonical_json(t) not in rejected_names
+                              and canonical_json(t) != out.chosen.get((fid, "name"))})
             registry.append((fid, entry.origin, entry.kb_name, entry.wave, surface,
                              len({r.source_name for r in per_factory[fid]})))
-        programme = self._programme([r for r in rows if r.scope == "programme"], conflicts)
         insert_rows(con, "factory_values", ["factory_id", "attribute", "value_json", "chosen", "reason",
                                             "statement_ids"], values, {"statement_ids": STR_LIST})
         insert_rows(con, "conflicts", ["conflict_id", "factory_id", "attribute", "candidates_json", "chosen_json",
@@ -325,6 +341,8 @@ class Reconciler:
             conflict = _conflict_row(None, attr, wave, lst, decision, self.policy)
             if conflict:
                 conflicts.append(conflict)
+            if attr == "selected_on" and wave is not None and decision.chosen is not None:
+                self.wave_dates[wave] = decision.chosen
         return out
 
 
@@ -351,11 +369,8 @@ def _value_rows(fid: str, attr: str, cands: list[Candidate], decision: Decision)
 
 def _conflict_row(fid: str | None, attr: str, wave: int | None, cands: list[Candidate], decision: Decision,
                   policy: Policy) -> tuple | None:
-    stated = [c for c in cands if c.supports or c.override]
     if len(cands) < 2 and not any(c.rejected or c.repaired or c.override for c in cands):
         return None
-    if len(stated) < 2 and not any(c.rejected or c.repaired or c.override for c in cands):
-        return None  # a source's value against the KB's identical form is no conflict
     entries = []
     for c in cands:
         status = "chosen" if c is decision.chosen else ("rejected" if c.rejected else "candidate")

@@ -13,6 +13,8 @@ CREATE TABLE runs (
     statements_retired INTEGER,
     values_changed     INTEGER,
     full_refresh       BOOLEAN,
+    marts_rebuilt      BOOLEAN,
+    config_hash        VARCHAR,
     error              VARCHAR
 );
 

@@ -1,0 +1,238 @@
+"""Dates as GOLD_FORMAT date objects, at the precision the text gives.
+
+"10 December 2024" -> {"value": "2024-12-10"}, "März 2025" -> "2025-03", "Q2 2026" /
+"second half of 2026" -> "2026-Q2" / "2026-H2", "Sommer 2025" -> "2025" with mod
+"summer", "end of 2026" -> "2026" with mod "end". A bare year counts only after a
+temporal cue ("in 2026", "bis 2026", "entro il 2026"), so "2026 euros" stays a number.
+A day and month without a year take the year of `ref` (the document date); without
+`ref` the match has `needs_year=True` and value "--MM-DD" for the caller to resolve.
+
+One combined regex per language, built from `configs/lexicon/dates/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.lexicon import load_lexicon
+
+__all__ = ["DateMatch", "find_dates", "normalise_date_text"]
+
+_WINDOW = 60
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A date in a text: `value` is a GOLD_FORMAT date object."""
+
+    start: int
+    end: int
+    text: str
+    value: dict[str, Any]
+    needs_year: bool = False
+
+
+def _alt(words: list[str], boundary: bool = True) -> str:
+    parts = []
+    for w in sorted({str(x).lower() for x in words if str(x)}, key=len, reverse=True):
+        p = r"\s+".join(re.escape(x) for x in w.split()).replace("'", "['’]")
+        if boundary and w[:1].isalpha():
+            p = r"(?<![^\W\d_])" + p
+        if boundary and w[-1:].isalpha():
+            p += r"(?![^\W\d_])"
+        parts.append(p)
+    return "|".join(parts) or r"(?!x)x"
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.replace("’", "'").lower().split())
+
+
+class _DateGrammar:
+    def __init__(self, lang: str) -> None:
+        lex = load_lexicon("dates", lang)
+        self.months = {_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()}
+        self.ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
+        self.seasons = {_fold(str(k)): str(v) for k, v in (lex.get("seasons") or {}).items()}
+        self.mods: dict[str, str] = {}
+        for mod, words in (lex.get("mods") or {}).items():
+            for w in words or []:
+                self.mods.setdefault(_fold(str(w)), str(mod))
+        self.ymin, self.ymax = int(lex.get("year_min", 1900)), int(lex.get("year_max", 2099))
+        self.order = str(lex.get("numeric_order", "dmy"))
+        month = _alt(list(self.months))
+        suffix = _alt(lex.get("day_suffixes") or [], boundary=False)
+        dlink = _alt(lex.get("day_links") or [])
+        ylink = _alt(lex.get("year_links") or [])
+        plink = _alt(lex.get("period_links") or [])
+        ords = _alt(list(self.ordinals))
+        qwords = _alt(lex.get("quarter_words") or [])
+        hwords = _alt(lex.get("half_words") or [])
+        qab = _alt(lex.get("quarter_abbrevs") or ["Q"], boundary=False)
+        hab = _alt(lex.get("half_abbrevs") or ["H"], boundary=False)
+        seasons = _alt(list(self.seasons))
+        year = r"(?:1[89]|20)\d{2}(?!\d)"
+        day = rf"(?<![\d.,])(?:[012]?\d|3[01])(?:{suffix})?(?!\d)"
+        ordnum = r"(?<!\d)[1-4](?:st|nd|rd|th|\.|e|er|ème|º|ª|o|a|η)?"
+        sp = r"[^\S\n]*"
+        mon = rf"(?:{month})\.?"
+        sep = rf"{sp}[-/.]{sp}"
+        self.core_re = re.compile(
+            rf"(?P<iso>(?<![\d.,/])(?P<iy>{year})(?P<is>[-/.]|[^\S\n])(?P<im>[01]?\d)(?P=is)(?P<id>[0-3]?\d)(?!\d))"
+            rf"|(?P<num>(?<![\d.,/])(?P<na>[0-3]?\d)(?P<ns>[./-]|[^\S\n])(?P<nb>[0-3]?\d)(?:(?P=ns)|,{sp})(?P<ny>{year}))"
+            rf"|(?P<ymd>(?<![\d.,/])(?P<y5>{year}){sep}(?P<m5>{mon}){sep}(?P<d5>[0-3]?\d)(?!\d))"
+            rf"|(?P<ydm>(?<![\d.,/])(?P<y6>{year}){sep}(?P<d6>[0-3]?\d){sep}(?P<m6>{mon}))"
+            rf"|(?P<dym>(?<![\d.,/])(?P<d7>[0-3]?\d){sep}(?P<y7>{year}){sep}(?P<m7>{mon}))"
+            rf"|(?P<myd>(?P<m8>{mon}){sep}(?P<y8>{year}){sep}(?P<d8>[0-3]?\d)(?!\d))"
+            rf"|(?P<dmy>(?P<d1>{day})(?:{sp}\.?{sp}(?:(?:{dlink}){sp})?|{sep})(?P<m1>{mon})"
+            rf"(?:(?:{sp},?{sp}(?:(?:{ylink}){sp})?|{sep})(?P<y1>{year}))?)"
+            rf"|(?P<mdy>(?P<m2>{mon})(?:{sp}|{sep})(?P<d2>{day})(?:{sp},?{sp}(?:(?:{ylink}){sp})?(?P<y2>{year})|{sep}(?P<y2b>{year}))?)"
+            rf"|(?P<my>(?P<m3>{mon}){sp},?{sp}(?:(?:{ylink}){sp}|[-/]{sp})?(?P<y3>{year}))"
+            rf"|(?P<ym>(?<![\d.,])(?P<y4>{year})(?:{sp}[-/.]{sp}(?P<mn4>[01]?\d)(?![\d./-])|{sp},?{sp}(?P<m4>{mon})(?!{sp}\d)))"
+            rf"|(?P<nmy>(?<![\d.,/-])(?P<mn9>[01]?\d){sp}[-/.]{sp}(?P<y9>{year}))"
+            rf"|(?P<q>(?<![^\W\d_])(?:{qab})(?P<q1>[1-4]){sp}[-/]?{sp}(?P<qy1>{year})"
+            rf"|(?P<qy2>{year}){sp}[-/]?{sp}(?:{qab})(?P<q2>[1-4])(?!\d)"
+            rf"|(?P<q3>{ords}|{ordnum}){sp}(?:{qwords}){sp}[-/]?{sp}(?:(?:{plink}){sp})?(?P<qy3>{year})"
+            rf"|(?P<qy4>{year}){sp}[-/]?{sp}(?:{qwords}){sp}(?P<q4>[1-4])(?!\d)"
+            rf"|(?:{qwords}){sp}(?P<q5>[1-4]){sp}[-/]?{sp}(?P<qy5>{year})"
+            rf"|(?P<qy6>{year}){sp}(?:[^\W\d_]{{1,4}}{sp}){{0,2}}(?P<q6>{ords}){sp}(?:{qwords})(?![^\W\d_])"
+            rf"(?!{sp}(?:[^\W\d_]+{sp}){{0,2}}{year}))"
+            rf"|(?P<h>(?<![^\W\d_])(?:{hab})(?P<h1>[12]){sp}[-/]?{sp}(?P<hy1>{year})"
+            rf"|(?P<hy2>{year}){sp}[-/]?{sp}(?:{hab})(?P<h2>[12])(?!\d)"
+            rf"|(?P<h3>{ords}|{ordnum}){sp}(?:{hwords}){sp}(?:(?:{plink}){sp})?(?P<hy3>{year}))"
+            rf"|(?P<season>(?P<s>{seasons}){sp}(?:(?:{plink}){sp})?(?P<sy>{year}))"
+            rf"|(?P<year>(?<![\d.,/])(?<!\d-)(?P<by>{year})(?![.,]\d))",
+            re.I,
+        )
+        self.mod_re = re.compile(rf"(?P<mod>{_alt(list(self.mods))})[^\S\n]*[-–]?[^\S\n]*(?:the[^\S\n]+)?\Z", re.I)
+        self.joiner_re = re.compile(rf"[^\S\n]*(?:,|{_alt(lex.get('year_joiners') or [])})?[^\S\n]*\Z", re.I)
+        self.blocker_re = re.compile(rf"[^\S\n]*(?:{_alt(lex.get('year_blockers') or [])})", re.I)
+        self.cue_re = re.compile(rf"(?:{_alt(lex.get('year_cues') or [])})[^\S\n]+\Z", re.I)
+
+    def month(self, s: str) -> int | None:
+        return self.months.get(_fold(s).rstrip("."))
+
+
+@lru_cache(maxsize=None)
+def _grammar(lang: str) -> _DateGrammar:
+    return _DateGrammar(lang)
+
+
+def _day(y: int, m: int, d: int) -> str | None:
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _ord(g: _DateGrammar, s: str) -> int | None:
+    s = _fold(s)
+    if s in g.ordinals:
+        return g.ordinals[s]
+    m = re.match(r"\d", s)
+    return int(m.group()) if m else None
+
+
+def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str, bool, str | None] | None:
+    """(value, needs_year, season mod) of one core match, or None when invalid."""
+    kind = m.lastgroup
+    gd = m.groupdict()
+    if kind == "iso":
+        v = _day(int(gd["iy"]), int(gd["im"]), int(gd["id"]))
+        return (v, False, None) if v else None
+    if kind == "num":
+        a, b, y = int(gd["na"]), int(gd["nb"]), int(gd["ny"])
+        d, mo = (b, a) if (g.order == "mdy" and a <= 12) or (a <= 12 < b) else (a, b)
+        v = _day(y, mo, d)
+        return (v, False, None) if v else None
+    if kind in ("ymd", "ydm", "dym", "myd"):
+        n = {"ymd": "5", "ydm": "6", "dym": "7", "myd": "8"}[kind]
+        mo = g.month(gd["m" + n])
+        v = _day(int(gd["y" + n]), mo, int(gd["d" + n])) if mo else None
+        return (v, False, None) if v else None
+    if kind == "nmy":
+        mo = int(gd["mn9"])
+        return (f"{gd['y9']}-{mo:02d}", False, None) if 1 <= mo <= 12 else None
+    if kind in ("dmy", "mdy"):
+        d = int(re.match(r"\d+", gd["d1"] or gd["d2"]).group())
+        mo = g.month(gd["m1"] or gd["m2"])
+        y = gd["y1"] or gd["y2"] or gd["y2b"]
+        if mo is None:
+            return None
+        if y is None:
+            if ref is not None:
+                v = _day(ref.year, mo, d)
+                return (v, False, None) if v else None
+            return (f"--{mo:02d}-{d:02d}", True, None) if _day(2000, mo, d) else None
+        v = _day(int(y), mo, d)
+        return (v, False, None) if v else None
+    if kind == "my":
+        mo = g.month(gd["m3"])
+        return (f"{gd['y3']}-{mo:02d}", False, None) if mo else None
+    if kind == "ym":
+        mo = int(gd["mn4"]) if gd["mn4"] else g.month(gd["m4"] or "")
+        return (f"{gd['y4']}-{mo:02d}", False, None) if mo and 1 <= mo <= 12 else None
+    if kind == "q":
+        q = gd["q1"] or gd["q2"] or gd["q4"] or gd["q5"] or _ord(g, gd["q3"] or gd["q6"] or "")
+        y = gd["qy1"] or gd["qy2"] or gd["qy3"] or gd["qy4"] or gd["qy5"] or gd["qy6"]
+        return (f"{y}-Q{q}", False, None) if q and 1 <= int(q) <= 4 else None
+    if kind == "h":
+        h = gd["h1"] or gd["h2"] or _ord(g, gd["h3"] or "")
+        y = gd["hy1"] or gd["hy2"] or gd["hy3"]
+        if h and int(h) == 4:  # "last half"
+            h = 2
+        return (f"{y}-H{h}", False, None) if h and 1 <= int(h) <= 2 else None
+    if kind == "season":
+        return gd["sy"], False, g.seasons.get(_fold(gd["s"]))
+    if kind == "year":
+        return gd["by"], False, None
+    return None
+
+
+def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMatch]:
+    """Every date in `text`, left to right, with modifiers ("end of", "bis", "mid-")."""
+    if not text:
+        return []
+    g = _grammar((lang or "").lower())
+    out: list[DateMatch] = []
+    floor = 0
+    for m in g.core_re.finditer(text):
+        res = _value(m, g, ref)
+        if res is None:
+            continue
+        value, needs_year, season = res
+        start, end = m.start(), m.end()
+        lo = max(floor, start - _WINDOW)
+        mod_m = g.mod_re.search(text, lo, start)
+        mod = g.mods.get(_fold(mod_m.group("mod"))) if mod_m else None
+        if m.lastgroup == "year":
+            if g.blocker_re.match(text, end):
+                continue
+            joined = bool(out) and out[-1].end == floor and floor < start and g.joiner_re.match(text, floor, start)
+            if mod is None and not joined and g.cue_re.search(text, lo, start) is None:
+                continue
+        if mod_m is not None:
+            start = mod_m.start()
+        obj: dict[str, Any] = {"value": value}
+        if season or mod:
+            obj["mod"] = season or mod
+        out.append(DateMatch(start, end, text[start:end], obj, needs_year))
+        floor = end
+    return out
+
+
+def normalise_date_text(s: str, lang: str, ref: dt.date | None = None) -> dict[str, Any] | None:
+    """The one date value of a short text such as a table cell, or None.
+
+    A cell that holds only a year ("2026") is read as that year: a table column gives
+    the temporal cue that prose needs."""
+    s = s or ""
+    found = find_dates(s, lang, ref)
+    if found:
+        return found[0].value
+    bare = re.fullmatch(r"\s*((?:19|20)\d{2})\s*", s)
+    return {"value": bare.group(1)} if bare else None

@@ -1,0 +1,279 @@
+"""Amounts of money as GOLD_FORMAT money objects.
+
+Built on `find_numbers`: a number becomes money only when a currency sign, code or
+word stands right before or after it ("€1.5bn", "EUR 2.1 billion", "1,5 Mrd. Euro",
+"430 milioni di euro"). A qualifier word before it ("at least", "bis zu", "près de")
+is kept as the bound; two numbers joined by a range mark share the currency and the
+scale ("€100–200 million"). Sums in other currencies keep their code, never converted.
+All words come from `configs/lexicon/money/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.lexicon import load_lexicon
+from extractors.numbers import NumberMatch, find_numbers
+
+__all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
+
+_WINDOW = 80
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyMatch:
+    """An amount of money: `value` is a GOLD_FORMAT money object."""
+
+    start: int
+    end: int
+    text: str
+    value: dict[str, Any]
+
+
+def _alt(words: list[str]) -> str:
+    """Alternation of phrases, longest first; spaces match any run of white space and
+    letter-ended phrases must end at a word boundary."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        p = r"\s+".join(re.escape(x) for x in w.split()).replace("'", "['’]")
+        if w[-1:].isalpha():
+            p += r"(?![^\W\d_])"
+        if w[:1].isalpha():
+            p = r"(?<![^\W\d_])" + p
+        parts.append(p)
+    return "|".join(parts) or r"(?!x)x"
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.replace("’", "'").split()).lower()
+
+
+class _MoneyGrammar:
+    def __init__(self, lang: str) -> None:
+        lex = load_lexicon("money", lang)
+        self.currencies = {_norm(k): str(v) for k, v in (lex.get("currencies") or {}).items()}
+        self.scaled = {_norm(k): (float(v[0]), str(v[1])) for k, v in (lex.get("scaled_currencies") or {}).items()}
+        self.qualifiers: dict[str, str] = {}
+        for qual, words in (lex.get("qualifiers") or {}).items():
+            for w in words or []:
+                self.qualifiers.setdefault(_norm(str(w)), str(qual))
+        keys = list(self.currencies) + list(self.scaled)
+        # Only signs and codes stand before an amount; words ("euros") follow it.
+        prefix = [k for k in keys if not k.replace(" ", "").isalpha() or k in self._codes(lex)]
+        cur_all = _alt(keys)
+        cur_pre = _alt(prefix)
+        qual = _alt(list(self.qualifiers))
+        links = _alt([_norm(str(w)) for w in lex.get("links") or []])
+        self.left_re = re.compile(rf"(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
+        self.right_re = re.compile(rf"[^\S\n]*(?:[-‐][^\S\n]*)?(?:(?:{links})[^\S\n]*)?(?P<cur>{cur_all})", re.I)
+        seps = [str(s) for s in lex.get("range_separators") or []]
+        self.seps = {_norm(s) for s in seps}
+        between = [(_norm(str(a)), _norm(str(b))) for a, b in lex.get("range_between") or []]
+        self.sep_re = re.compile(rf"\s*(?P<sep>{_alt(seps + [b for _a, b in between])})\s*\Z", re.I)
+        self.openers = {a for a, _b in between}
+        self.joiners = {b for _a, b in between}
+        self.opener_re = re.compile(rf"(?P<open>{_alt(list(self.openers))})\s*\Z", re.I)
+        subunits = _alt([str(w) for w in lex.get("subunits") or []])
+        sublinks = _alt([str(w) for w in lex.get("subunit_links") or []])
+        self.sub_link_re = re.compile(rf"[^\S\n]*(?:(?:{sublinks})[^\S\n]+)?", re.I)
+        self.sub_word_re = re.compile(rf"[^\S\n]*(?:{subunits})", re.I)
+        self.sub_tail_re = re.compile(rf"[^\S\n]+(?:{subunits})\Z", re.I)
+        self.lang = lang
+        self.sub_end_re = re.compile(r"[^\S\n]*(?:[.,;:!?)]|\n|\Z)")
+        articles = {_norm(str(k)): float(v) for k, v in (lex.get("article_amounts") or {}).items()}
+        self.articles = articles
+        words = [k for k in self.currencies if k.replace(" ", "").isalpha()]
+        self.article_re = re.compile(rf"(?P<art>{_alt(list(articles))})\s+(?P<cur>{_alt(words)})", re.I) if articles else None
+
+    @staticmethod
+    def _codes(lex: Any) -> set[str]:
+        return {_norm(k) for k in (lex.get("currencies") or {}) if str(k).isupper() and str(k).isalpha()}
+
+    def currency(self, s: str) -> tuple[float, str]:
+        key = _norm(s)
+        if key in self.scaled:
+            return self.scaled[key]
+        return 1.0, self.currencies.get(key, "EUR")
+
+
+@lru_cache(maxsize=None)
+def _grammar(lang: str) -> _MoneyGrammar:
+    return _MoneyGrammar(lang)
+
+
+def _amount(value: float) -> int | float:
+    r = round(value)
+    if abs(value - r) <= 1e-9 * max(1.0, abs(value)):
+        return int(r)
+    return round(value, 2) if abs(value) < 1e6 else float(f"{value:.12g}")
+
+
+def _money(amount: float | None, currency: str, qualifier: str, lo: float | None = None,
+           hi: float | None = None) -> dict[str, Any]:
+    if qualifier == "range":
+        value: dict[str, Any] = {"min": _amount(lo or 0.0), "max": _amount(hi or 0.0), "qualifier": "range"}
+    else:
+        value = {"amount": _amount(amount or 0.0), "qualifier": qualifier}
+    if currency != "EUR":
+        value["currency"] = currency
+    return value
+
+
+@dataclass
+class _Side:
+    start: int
+    end: int
+    qual: str | None
+    qual_start: int
+    cur: str | None
+    scale: float
+    cur_end: int
+
+
+def _context(text: str, n: NumberMatch, g: _MoneyGrammar, floor: int) -> _Side:
+    lo = max(floor, n.start - _WINDOW)
+    left = g.left_re.search(text, lo, n.start)
+    qual = cur = None
+    qual_start = start = n.start
+    scale = 1.0
+    code_left = None
+    if left is not None:
+        if left.group("cur"):
+            start = left.start("cur")
+            scale, code_left = g.currency(left.group("cur"))
+        if left.group("qual"):
+            qual = g.qualifiers.get(_norm(left.group("qual")))
+            qual_start = left.start("qual")
+    end = n.end
+    right = g.right_re.match(text, n.end)
+    code_right = None
+    if right is not None:
+        rscale, code_right = g.currency(right.group("cur"))
+        scale = scale * rscale
+        end = right.end()
+    cur = code_right or code_left
+    return _Side(start, end, qual, min(qual_start, start), cur, scale, end)
+
+
+def _subunit(text: str, end: int, nums: list[NumberMatch], k: int, g: _MoneyGrammar) -> tuple[float, int, int] | None:
+    """Cents after the currency ("13 euros et 45 cents", "5 euro 50"): (value, end, index)."""
+    if k >= len(nums):
+        return None
+    link = g.sub_link_re.match(text, end)
+    nxt = nums[k]
+    if link is None or link.end() != nxt.start or nxt.percent:
+        return None
+    inner = g.sub_tail_re.search(nxt.text)
+    if inner is not None:  # "quarante-cinq cents": the cent word was read as "hundreds"
+        head = find_numbers(nxt.text[:inner.start()], g.lang)
+        if len(head) == 1 and isinstance(head[0].value, int) and 0 < head[0].value < 100:
+            return head[0].value / 100, nxt.end, k
+        return None
+    if nxt.scale != 1 or not (isinstance(nxt.value, int) and 0 < nxt.value < 100):
+        return None
+    word = g.sub_word_re.match(text, nxt.end)
+    if word is not None:
+        return nxt.value / 100, word.end(), k
+    if g.sub_end_re.match(text, nxt.end):
+        return nxt.value / 100, nxt.end, k
+    return None
+
+
+def find_money(text: str, lang: str) -> list[MoneyMatch]:
+    """Every amount of money in `text`, left to right."""
+    if not text:
+        return []
+    g = _grammar((lang or "").lower())
+    nums = find_numbers(text, lang)
+    out: list[MoneyMatch] = []
+    floor = 0
+    k = 0
+    while k < len(nums):
+        n = nums[k]
+        if n.percent:
+            k += 1
+            continue
+        side = _context(text, n, g, floor)
+        rng = _range(text, nums, k, side, g, floor)
+        if rng is not None:
+            match, k = rng
+            out.append(match)
+            floor = match.end
+            continue
+        if side.cur is None:
+            k += 1
+            continue
+        amount = float(n.value) * side.scale
+        end = side.end
+        sub = None
+        if n.scale == 1 and side.scale == 1 and side.cur_end > n.end:
+            sub = _subunit(text, side.cur_end, nums, k + 1, g)
+        if sub is not None:
+            amount += sub[0] if amount >= 0 else -sub[0]
+            end = sub[1]
+            k = sub[2]
+        start = side.qual_start
+        out.append(MoneyMatch(start, end, text[start:end], _money(amount, side.cur, side.qual or "exact")))
+        floor = end
+        k += 1
+    if g.article_re is not None:
+        out = _articles(text, g, out)
+    return out
+
+
+def _range(text: str, nums: list[NumberMatch], k: int, side: _Side, g: _MoneyGrammar,
+           floor: int) -> tuple[MoneyMatch, int] | None:
+    """"€100–200 million", "between 100 and 200 million euros", "von 5 bis 8 Mio. Euro"."""
+    if k + 1 >= len(nums):
+        return None
+    n1, n2 = nums[k], nums[k + 1]
+    if n2.percent:
+        return None
+    side2 = _context(text, n2, g, max(floor, side.end))
+    gap_end = side2.start if side2.start < n2.start else n2.start
+    gap_start = side.end
+    if gap_start > gap_end or gap_end - gap_start > 12:
+        return None
+    sep = g.sep_re.match(text[gap_start:gap_end])
+    if sep is None or sep.start() != 0:
+        return None
+    opener = g.opener_re.search(text, max(0, side.qual_start - 30), side.qual_start)
+    word = _norm(sep.group("sep"))
+    if word not in g.seps and (opener is None or word not in g.joiners):
+        return None
+    currency = side2.cur or side.cur
+    if currency is None:
+        return None
+    scale2 = side2.scale
+    hi = float(n2.value) * scale2
+    lo = float(n1.value) * side.scale
+    if n1.scale == 1 and n2.scale > 1 and side.scale == 1:
+        lo *= n2.scale
+    if side.scale == 1 and scale2 > 1 and side.cur is None:
+        lo *= scale2
+    if not lo < hi:
+        return None
+    start = opener.start("open") if opener is not None else side.qual_start
+    end = side2.end
+    return MoneyMatch(start, end, text[start:end], _money(None, currency, "range", lo, hi)), k + 2
+
+
+def _articles(text: str, g: _MoneyGrammar, found: list[MoneyMatch]) -> list[MoneyMatch]:
+    """"einen Euro": an article that means one, before a currency word."""
+    extra = []
+    for m in g.article_re.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        amount = g.articles.get(_norm(m.group("art")), 1.0)
+        _s, code = g.currency(m.group("cur"))
+        extra.append(MoneyMatch(m.start(), m.end(), m.group(), _money(amount, code, "exact")))
+    return sorted(found + extra, key=lambda x: x.start)
+
+
+def normalise_money_text(s: str, lang: str) -> dict[str, Any] | None:
+    """The one money value of a short text such as a table cell, or None."""
+    found = find_money(s or "", lang)
+    return found[0].value if found else None

@@ -1,0 +1,94 @@
+"""Scheduled refreshes with Prefect `serve`.
+
+Schedules only fire when a Prefect server runs the scheduler: Prefect's ephemeral mode
+(no PREFECT_API_URL) never triggers them. So `serve` refuses to pretend: without a
+configured server it says so, or starts one on 127.0.0.1 when asked (--start-server).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+from flows.settings import default_config_dir
+
+
+class ScheduleError(RuntimeError):
+    """The schedule cannot be served; the message says what to do."""
+
+
+def schedule_config(config_dir: Path | None = None) -> dict:
+    path = (config_dir or default_config_dir()) / "schedule.yaml"
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ScheduleError(f"{path}: no schedule file") from None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_local_server(timeout_s: float = 90) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise ScheduleError("the Prefect server exited while starting; run `prefect server start` to see why")
+        time.sleep(0.5)
+    proc.terminate()
+    raise ScheduleError(f"the Prefect server did not answer on {url} within {timeout_s:.0f} s")
+
+
+def serve_refresh(*, sources: Path | None, warehouse: Path | None, cron: str | None, interval: int | None,
+                  start_server: bool) -> None:
+    cfg = schedule_config()
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        if not start_server:
+            raise SystemExit(
+                "aifacts serve needs a Prefect server: schedules never fire in Prefect's ephemeral mode.\n"
+                "  1. prefect server start            (UI at http://127.0.0.1:4200)\n"
+                "  2. export PREFECT_API_URL=http://127.0.0.1:4200/api\n"
+                "  3. aifacts serve\n"
+                "or run `aifacts serve --start-server` to start a local server for this session.")
+        server, url = start_local_server()
+        os.environ["PREFECT_API_URL"] = url
+        print(f"started a Prefect server at {url.removesuffix('/api')} (UI); it stops with this command")
+    from flows.refresh import refresh
+
+    params = dict(cfg.get("parameters") or {})
+    if sources:
+        params["sources"] = str(Path(sources).resolve())
+    if warehouse:
+        params["warehouse"] = str(Path(warehouse).resolve())
+    kwargs: dict = {"name": cfg.get("deployment", "aifacts-refresh"), "parameters": params}
+    if interval:
+        kwargs["interval"] = interval
+    else:
+        from prefect.client.schemas.schedules import CronSchedule
+        kwargs["schedule"] = CronSchedule(cron=cron or cfg.get("cron", "0 6 * * *"),
+                                          timezone=cfg.get("timezone", "UTC"))
+    try:
+        refresh.serve(**kwargs)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)

@@ -1,0 +1,245 @@
+"""The sources file: which documents to read, validated strictly, edited without losing comments.
+
+Errors name the file, the entry and its line, because a typo in one entry should be fixed
+in a minute, not discovered as a silently missing source weeks later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sources.detect import kind_from_name
+from sources.document import SOURCE_KINDS, TRUST_TIERS
+from sources.errors import RegistryError
+
+KEYS = ("name", "url", "path", "kind", "publisher", "trust", "lang", "published", "original_url")
+REQUIRED = ("name", "publisher", "trust")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    name: str
+    url: str | None
+    path: Path | None  # absolute, resolved against the sources file's directory
+    kind: str | None  # None: inferred when read
+    publisher: str
+    trust: str
+    lang: str | None = None  # None: detected when read
+    published: date | None = None
+    original_url: str | None = None
+
+    @property
+    def location(self) -> str:
+        return self.url if self.url is not None else str(self.path)
+
+
+def _yaml() -> YAML:
+    y = YAML()  # round-trip: keeps comments, order, and line numbers
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=2, offset=0)
+    return y
+
+
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise RegistryError(str(path), "sources file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(str(path), f"cannot read the sources file: {exc}") from exc
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise RegistryError(str(path), f"invalid YAML: {exc.problem or exc}", line=line) from exc
+    except YAMLError as exc:
+        raise RegistryError(str(path), f"invalid YAML: {exc}") from exc
+
+
+def _entries(data: Any, file: str) -> CommentedSeq:
+    if data is None:
+        raise RegistryError(file, "the sources file is empty; expected a list under 'sources:'")
+    if not isinstance(data, CommentedMap) or "sources" not in data:
+        raise RegistryError(file, "expected a mapping with a 'sources:' list at the top level",
+                            line=1)
+    extra = [k for k in data if k != "sources"]
+    if extra:
+        raise RegistryError(file, f"unknown top-level key {extra[0]!r} (only 'sources')",
+                            line=data.lc.key(extra[0])[0] + 1)
+    entries = data["sources"]
+    if entries is None:
+        return CommentedSeq()
+    if not isinstance(entries, CommentedSeq):
+        raise RegistryError(file, "'sources' must be a list of entries",
+                            line=data.lc.key("sources")[0] + 1)
+    return entries
+
+
+def _parse_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _check_url(value: Any, key: str, fail) -> str:
+    if not isinstance(value, str) or not value.strip():
+        fail(f"{key!r} must be a non-empty string", key)
+    parsed = urlparse(value.strip())
+    if parsed.scheme.lower() not in ("http", "https"):
+        fail(f"{key!r} {value!r} has scheme {parsed.scheme or '(none)'!r}; only http and https "
+             f"URLs are read", key)
+    if not parsed.netloc:
+        fail(f"{key!r} {value!r} has no host", key)
+    return value.strip()
+
+
+def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
+          line: int | None) -> SourceSpec:
+    label = f"#{index + 1}"
+    if not isinstance(entry, dict):
+        raise RegistryError(file, f"entry {label} must be a mapping of keys", line=line)
+    if isinstance(entry.get("name"), str) and entry["name"].strip():
+        label = entry["name"].strip()
+
+    def fail(problem: str, key: str | None = None) -> None:
+        at = line
+        if key is not None and isinstance(entry, CommentedMap) and key in entry:
+            pos = entry.lc.key(key)
+            at = pos[0] + 1 if pos else line
+        raise RegistryError(file, problem, entry=label, line=at)
+
+    for key in entry:
+        if key not in KEYS:
+            fail(f"unknown key {key!r} (allowed: {', '.join(KEYS)})", key)
+    for key in REQUIRED:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            fail(f"missing required key {key!r}" if value is None else f"{key!r} must be a "
+                 f"non-empty string", key if key in entry else None)
+    has_url, has_path = entry.get("url") is not None, entry.get("path") is not None
+    if has_url == has_path:
+        fail("give exactly one of 'url' or 'path'" + (" (both are set)" if has_url else ""))
+    trust = entry["trust"].strip()
+    if trust not in TRUST_TIERS:
+        fail(f"unknown trust tier {trust!r} (one of {', '.join(TRUST_TIERS)})", "trust")
+    kind = entry.get("kind")
+    if kind is not None and kind not in SOURCE_KINDS:
+        fail(f"unknown kind {kind!r} (one of {', '.join(SOURCE_KINDS)})", "kind")
+    lang = entry.get("lang")
+    if lang is not None and (not isinstance(lang, str) or not _LANG.match(lang)):
+        fail(f"'lang' {lang!r} is not an ISO 639 code such as 'en'", "lang")
+    try:
+        published = _parse_date(entry.get("published"))
+    except ValueError:
+        fail(f"'published' {entry.get('published')!r} is not a date (YYYY-MM-DD)", "published")
+    url = _check_url(entry["url"], "url", fail) if has_url else None
+    original_url = entry.get("original_url")
+    if original_url is not None:
+        original_url = _check_url(original_url, "original_url", fail)
+    path = None
+    if has_path:
+        raw = entry["path"]
+        if not isinstance(raw, str) or not raw.strip():
+            fail("'path' must be a non-empty string", "path")
+        if "://" in raw:
+            fail(f"'path' {raw!r} looks like a URL; use 'url' (http or https only)", "path")
+        path = (base / raw).resolve()
+        if not allow_outside and not path.is_relative_to(base):
+            fail(f"'path' {raw!r} leads outside the directory of the sources file ({base}); "
+                 f"pass allow_outside to permit it", "path")
+    return SourceSpec(name=label, url=url, path=path, kind=kind, publisher=entry["publisher"].strip(),
+                      trust=trust, lang=lang, published=published, original_url=original_url)
+
+
+def _line_of(entries: CommentedSeq, index: int) -> int | None:
+    """1-based line of an entry; None for an entry not read from a file (being added)."""
+    try:
+        return entries.lc.item(index)[0] + 1
+    except (KeyError, AttributeError, TypeError):
+        return None
+
+
+def _validate(entries: CommentedSeq, path: Path, allow_outside: bool) -> list[SourceSpec]:
+    base = path.resolve().parent
+    file = str(path)
+    specs: list[SourceSpec] = []
+    seen: dict[str, int | None] = {}
+    for i, entry in enumerate(entries):
+        line = _line_of(entries, i)
+        spec = _spec(entry, i, base, file, allow_outside, line)
+        if spec.name in seen:
+            raise RegistryError(file, f"duplicate name (first defined at line {seen[spec.name]})",
+                                entry=spec.name, line=line)
+        seen[spec.name] = line
+        specs.append(spec)
+    return specs
+
+
+def load_registry(path: Path, *, allow_outside: bool = False) -> list[SourceSpec]:
+    """All entries of a sources file, or RegistryError naming the first bad one and its line."""
+    path = Path(path)
+    return _validate(_entries(_read(path), str(path)), path, allow_outside)
+
+
+def add_source(sources_file: Path, /, *, allow_outside: bool = False, **fields: Any) -> SourceSpec:
+    """Append one entry (keeping the file's comments and order); creates the file if missing.
+
+    `fields` are the entry's keys (name, url or path, publisher, trust, ...); a `path` is
+    stored as given, i.e. relative to the sources file. The whole file is validated with the
+    new entry before anything is written.
+    """
+    path = Path(sources_file)
+    if path.exists():
+        data = _read(path)
+        entries = _entries(data, str(path)) if data is not None else CommentedSeq()
+        if data is None:
+            data = CommentedMap()
+        if data.get("sources") is None:
+            data["sources"] = entries
+    else:
+        entries = CommentedSeq()
+        data = CommentedMap({"sources": entries})
+    entry = CommentedMap()
+    for key in KEYS:
+        value = fields.pop(key, None)
+        if value is not None:
+            entry[key] = value.isoformat() if isinstance(value, date) else value
+    if fields:
+        raise RegistryError(str(path), f"unknown key {sorted(fields)[0]!r} (allowed: "
+                                       f"{', '.join(KEYS)})", entry=entry.get("name"))
+    entries.append(entry)
+    specs = _validate(entries, path, allow_outside)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        _yaml().dump(data, fh)
+    return specs[-1]
+
+
+def describe(spec: SourceSpec) -> dict[str, Any]:
+    """How a source would be read, for `aifacts sources check` (no network access)."""
+    inferred = spec.kind or kind_from_name(spec.url or (str(spec.path) if spec.path else None))
+    return {
+        "name": spec.name,
+        "from": "url" if spec.url else "path",
+        "location": spec.location,
+        "kind": inferred or "detected when read",
+        "kind_declared": spec.kind is not None,
+        "exists": spec.path.is_file() if spec.path is not None else None,
+        "publisher": spec.publisher,
+        "trust": spec.trust,
+        "lang": spec.lang or "detected when read",
+        "published": spec.published.isoformat() if spec.published else None,
+    }
