@@ -108,10 +108,10 @@ class _DateGrammar:
             rf"|(?P<year>(?<![\d.,/])(?<!\d-)(?P<by>{year})(?![.,]\d))",
             re.I,
         )
-        self.mod_re = re.compile(rf"(?P<mod>{_alt(list(self.mods))})[^\S\n]*[-–]?[^\S\n]*(?:the[^\S\n]+)?\Z", re.I)
+        self.mod_re = re.compile(rf"(?<!\w)(?P<mod>{_alt(list(self.mods))})[^\S\n]*[-–]?[^\S\n]*(?:the[^\S\n]+)?\Z", re.I)
         self.joiner_re = re.compile(rf"[^\S\n]*(?:,|{_alt(lex.get('year_joiners') or [])})?[^\S\n]*\Z", re.I)
         self.blocker_re = re.compile(rf"[^\S\n]*(?:{_alt(lex.get('year_blockers') or [])})", re.I)
-        self.cue_re = re.compile(rf"(?:{_alt(lex.get('year_cues') or [])})[^\S\n]+\Z", re.I)
+        self.cue_re = re.compile(rf"(?<!\w)(?:{_alt(lex.get('year_cues') or [])})[^\S\n]+\Z", re.I)
 
     def month(self, s: str) -> int | None:
         return self.months.get(_fold(s).rstrip("."))

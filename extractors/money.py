@@ -20,7 +20,7 @@ from extractors.numbers import NumberMatch, find_numbers
 
 __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
 
-_WINDOW = 80
+_WINDOW = 40  # longest qualifier plus currency sign; a wider window only costs time
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,8 @@ class _MoneyGrammar:
         cur_pre = _alt(prefix)
         qual = _alt(list(self.qualifiers))
         links = _alt([_norm(str(w)) for w in lex.get("links") or []])
-        self.left_re = re.compile(rf"(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
+        # `(?<!\w)` lets the search skip positions inside words without trying the lists.
+        self.left_re = re.compile(rf"(?<!\w)(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
         self.right_re = re.compile(rf"[^\S\n]*(?:[-‐][^\S\n]*)?(?:(?:{links})[^\S\n]*)?(?P<cur>{cur_all})", re.I)
         seps = [str(s) for s in lex.get("range_separators") or []]
         self.seps = {_norm(s) for s in seps}

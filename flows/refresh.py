@@ -17,19 +17,19 @@ from flows import steps
 from flows.settings import Settings
 
 
-@task(name="read-source", retries=1, retry_delay_seconds=2, timeout_seconds=300)
+@task(name="read-source", retries=1, retry_delay_seconds=2)
 def read_source_task(spec, cache_dir: str, previous):  # noqa: ANN001 - prefect parameters
     return steps.read_one(spec, Path(cache_dir), previous)
 
 
-@task(name="extract-batch", timeout_seconds=3600)
+@task(name="extract-batch")
 def extract_task(documents: list):  # noqa: ANN001
     return steps.extract_batch(documents)
 
 
 @task(name="write-warehouse", retries=0)
-def write_task(settings: Settings, reads: list, statements: dict, flow_run_id: str | None):  # noqa: ANN001
-    return steps.write(settings, reads, statements, flow_run_id)
+def write_task(settings: Settings, specs: list, reads: list, statements: dict, flow_run_id: str | None):  # noqa: ANN001
+    return steps.write(settings, specs, reads, statements, flow_run_id)
 
 
 @flow(name="refresh", log_prints=True)
@@ -61,7 +61,7 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
         flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
     except RuntimeError:
         flow_run_id = None
-    result = write_task(settings, reads, statements, flow_run_id)
+    result = write_task(settings, specs, reads, statements, flow_run_id)
     publish_artifacts(result)
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from itertools import islice
@@ -12,7 +13,7 @@ from extractors.extract import extract_many
 from extractors.statement import Statement
 from flows.guard import shadow_copy, writer_lock
 from flows.settings import Settings
-from sources.document import Document
+from sources.document import Document, doc_id_for
 from sources.fetch import CacheEntry
 from sources.read import SourceRead, read_source
 from sources.registry import SourceSpec, load_registry
@@ -90,15 +91,16 @@ def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
     return {doc.doc_id: statements for doc, statements in extract_many(documents)}
 
 
-def document_row(read: SourceRead) -> DocumentRow:
+def document_row(read: SourceRead, spec: SourceSpec) -> DocumentRow:
     doc = read.document
-    entry = read.cache_entry
+    entry = read.cache
     if doc is None:
-        spec = read.spec
-        return DocumentRow(doc_id=read.doc_id, source_name=read.source_name,
+        problem = read.error or "unknown error"
+        return DocumentRow(doc_id=doc_id_for(spec.name, "error:" + hashlib.sha256(problem.encode()).hexdigest()),
+                           source_name=spec.name,
                            url=spec.original_url or spec.url or (str(spec.path) if spec.path else None),
                            publisher=spec.publisher, trust=spec.trust, lang=spec.lang, published_on=spec.published,
-                           title=None, sha256=entry.sha256 if entry else None, status="error", error=read.error)
+                           title=None, sha256=entry.sha256 if entry else None, status="error", error=problem)
     return DocumentRow(doc_id=doc.doc_id, source_name=doc.source_name, url=doc.url, publisher=doc.publisher,
                        trust=doc.trust, lang=doc.lang, published_on=doc.published_on, title=doc.title,
                        sha256=doc.sha256, status="ok", error=None,
@@ -107,18 +109,19 @@ def document_row(read: SourceRead) -> DocumentRow:
                        block_kinds={b.index: b.kind for b in doc.blocks})
 
 
-def write(settings: Settings, reads: list[SourceRead], statements: dict[str, list[Statement]],
-          flow_run_id: str | None) -> RefreshResult:
+def write(settings: Settings, specs: list[SourceSpec], reads: list[SourceRead],
+          statements: dict[str, list[Statement]], flow_run_id: str | None) -> RefreshResult:
     """The single writer: under the lock, on a shadow copy swapped in at the end."""
-    ok = [r for r in reads if r.status == "ok"]
-    failed = [r for r in reads if r.status == "error"]
+    pairs = list(zip(specs, reads))
+    ok = [(s, r) for s, r in pairs if r.status == "ok"]
+    failed = [(s, r) for s, r in pairs if r.status == "error"]
     unchanged = [r.source_name for r in reads if r.status == "unchanged"]
     active = [r.source_name for r in reads]
     with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
         with shadow_copy(settings.warehouse) as target:
             summary = commit_refresh(
                 target, run=RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only)),
-                documents=[document_row(r) for r in ok], statements=statements, unchanged_sources=unchanged,
-                failed=[document_row(r) for r in failed], active_sources=active, full=settings.full,
+                documents=[document_row(r, s) for s, r in ok], statements=statements, unchanged_sources=unchanged,
+                failed=[document_row(r, s) for s, r in failed], active_sources=active, full=settings.full,
                 config_dir=settings.config_dir)
-    return RefreshResult(summary=summary, failures=[(r.source_name, r.error or "") for r in failed])
+    return RefreshResult(summary=summary, failures=[(r.source_name, r.error or "") for _, r in failed])

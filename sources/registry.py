@@ -73,9 +73,9 @@ def _entries(data: Any, file: str) -> CommentedSeq:
     if not isinstance(data, CommentedMap) or "sources" not in data:
         raise RegistryError(file, "expected a mapping with a 'sources:' list at the top level",
                             line=1)
-    extra = [k for k in data if k != "sources"]
+    extra = [k for k in data if k not in ("sources", "root")]
     if extra:
-        raise RegistryError(file, f"unknown top-level key {extra[0]!r} (only 'sources')",
+        raise RegistryError(file, f"unknown top-level key {extra[0]!r} (only 'sources' and 'root')",
                             line=data.lc.key(extra[0])[0] + 1)
     entries = data["sources"]
     if entries is None:
@@ -108,6 +108,7 @@ def _check_url(value: Any, key: str, fail) -> str:
 
 def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
           line: int | None) -> SourceSpec:
+    file_dir = Path(file).resolve().parent
     label = f"#{index + 1}"
     if not isinstance(entry, dict):
         raise RegistryError(file, f"entry {label} must be a mapping of keys", line=line)
@@ -156,10 +157,10 @@ def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
             fail("'path' must be a non-empty string", "path")
         if "://" in raw:
             fail(f"'path' {raw!r} looks like a URL; use 'url' (http or https only)", "path")
-        path = (base / raw).resolve()
+        path = (file_dir / raw).resolve()
         if not allow_outside and not path.is_relative_to(base):
-            fail(f"'path' {raw!r} leads outside the directory of the sources file ({base}); "
-                 f"pass allow_outside to permit it", "path")
+            fail(f"'path' {raw!r} leads outside {base} (the sources file's folder, or its 'root'); "
+                 f"declare a 'root' or pass --allow-outside-paths to permit it", "path")
     return SourceSpec(name=label, url=url, path=path, kind=kind, publisher=entry["publisher"].strip(),
                       trust=trust, lang=lang, published=published, original_url=original_url)
 
@@ -172,8 +173,25 @@ def _line_of(entries: CommentedSeq, index: int) -> int | None:
         return None
 
 
-def _validate(entries: CommentedSeq, path: Path, allow_outside: bool) -> list[SourceSpec]:
+def _root(data: Any, path: Path) -> Path:
+    """The folder local paths resolve against and may not leave: the sources file's own
+    folder, or the folder its top-level `root:` names (relative to the file). Declaring
+    `root` is the file's explicit, visible way of reading files beside it."""
     base = path.resolve().parent
+    root = data.get("root") if isinstance(data, CommentedMap) else None
+    if root is None:
+        return base
+    if not isinstance(root, str) or not root.strip():
+        raise RegistryError(str(path), "'root' must be a folder path", line=data.lc.key("root")[0] + 1)
+    resolved = (base / root).resolve()
+    if not resolved.is_dir():
+        raise RegistryError(str(path), f"'root' {root!r} is not a folder ({resolved})",
+                            line=data.lc.key("root")[0] + 1)
+    return resolved
+
+
+def _validate(entries: CommentedSeq, path: Path, allow_outside: bool, root: Path | None = None) -> list[SourceSpec]:
+    base = root or path.resolve().parent
     file = str(path)
     specs: list[SourceSpec] = []
     seen: dict[str, int | None] = {}
@@ -191,7 +209,9 @@ def _validate(entries: CommentedSeq, path: Path, allow_outside: bool) -> list[So
 def load_registry(path: Path, *, allow_outside: bool = False) -> list[SourceSpec]:
     """All entries of a sources file, or RegistryError naming the first bad one and its line."""
     path = Path(path)
-    return _validate(_entries(_read(path), str(path)), path, allow_outside)
+    data = _read(path)
+    entries = _entries(data, str(path))
+    return _validate(entries, path, allow_outside, _root(data, path))
 
 
 def add_source(sources_file: Path, /, *, allow_outside: bool = False, **fields: Any) -> SourceSpec:
@@ -221,7 +241,7 @@ def add_source(sources_file: Path, /, *, allow_outside: bool = False, **fields: 
         raise RegistryError(str(path), f"unknown key {sorted(fields)[0]!r} (allowed: "
                                        f"{', '.join(KEYS)})", entry=entry.get("name"))
     entries.append(entry)
-    specs = _validate(entries, path, allow_outside)
+    specs = _validate(entries, path, allow_outside, _root(data, path) if path.exists() else None)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
         _yaml().dump(data, fh)

@@ -1,0 +1,92 @@
+"""Date finder: formats per language, precision, modifiers, year cues, missing years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from babel.dates import format_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.dates import find_dates, normalise_date_text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        ("en", "The board met on 3 March 2025 in Brussels.", {"value": "2025-03-03"}),
+        ("en", "It opened on March 3, 2025.", {"value": "2025-03-03"}),
+        ("en", "Results came in February 2026.", {"value": "2026-02"}),
+        ("en", "Deliveries start in Q3 2026.", {"value": "2026-Q3"}),
+        ("en", "Tenders close in the first half of 2027.", {"value": "2027-H1"}),
+        ("en", "It should run by mid-2026.", {"value": "2026", "mod": "mid"}),
+        ("en", "The hall is ready by the end of 2027.", {"value": "2027", "mod": "end"}),
+        ("en", "Testing begins in autumn 2025.", {"value": "2025", "mod": "autumn"}),
+        ("en", "It goes live by June 2026.", {"value": "2026-06", "mod": "by"}),
+        ("en", "A report dated 2025-11-04 says so.", {"value": "2025-11-04"}),
+        ("en", "Signed 04/11/2025 in Rome.", {"value": "2025-11-04"}),
+        ("de", "Der Vertrag wurde am 4. November 2025 unterzeichnet.", {"value": "2025-11-04"}),
+        ("de", "Die Anlage läuft ab Mitte 2026.", {"value": "2026", "mod": "mid"}),
+        ("de", "Geplant für das dritte Quartal 2026.", {"value": "2026-Q3"}),
+        ("de", "Unterzeichnet am 04.11.2025.", {"value": "2025-11-04"}),
+        ("fr", "Le contrat a été signé le 4 novembre 2025.", {"value": "2025-11-04"}),
+        ("fr", "Mise en service prévue d'ici fin 2026.", {"value": "2026", "mod": "end"}),
+        ("fr", "Lancement au premier trimestre 2027.", {"value": "2027-Q1"}),
+        ("it", "Firmato il 4 novembre 2025 a Bologna.", {"value": "2025-11-04"}),
+        ("it", "Operativo entro il 2026.", {"value": "2026", "mod": "by"}),
+        ("es", "Se firmó el 4 de noviembre de 2025.", {"value": "2025-11-04"}),
+        ("es", "Estará listo a finales de 2026.", {"value": "2026", "mod": "end"}),
+        ("ca", "Es va signar el 4 de novembre de 2025.", {"value": "2025-11-04"}),
+        ("el", "Υπογράφηκε στις 4 Νοεμβρίου 2025.", {"value": "2025-11-04"}),
+        ("nl", "Getekend op 4 november 2025.", {"value": "2025-11-04"}),
+        ("pt", "Assinado em 4 de novembro de 2025.", {"value": "2025-11-04"}),
+    ],
+)
+def test_value(lang: str, text: str, value: dict) -> None:
+    found = find_dates(text, lang)
+    assert [d.value for d in found] == [value]
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+def test_bare_year_needs_a_cue() -> None:
+    assert find_dates("The 2026 budget is set.", "en") == []
+    assert find_dates("It costs 2026 euros.", "en") == []
+    assert [d.value for d in find_dates("Work starts in 2026.", "en")] == [{"value": "2026"}]
+    assert [d.value for d in find_dates("Start bis 2027 geplant", "de")] == [{"value": "2027", "mod": "by"}]
+
+
+def test_year_from_ref_or_flagged() -> None:
+    (d,) = find_dates("The call closes on 12 June.", "en", dt.date(2025, 2, 1))
+    assert d.value == {"value": "2025-06-12"} and not d.needs_year
+    (d,) = find_dates("La convocatoria cierra el 12 de junio.", "es", None)
+    assert d.value == {"value": "--06-12"} and d.needs_year
+
+
+def test_invalid_day_is_dropped() -> None:
+    assert find_dates("on 31 February 2025", "en") == []
+
+
+def test_normalise_cell() -> None:
+    assert normalise_date_text("2026", "en") == {"value": "2026"}
+    assert normalise_date_text("Q2 2026", "en") == {"value": "2026-Q2"}
+    assert normalise_date_text("tbd", "en") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31)),
+       st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt", "el", "ca"]),
+       st.sampled_from(["long", "medium"]))
+def test_round_trip(day: dt.date, lang: str, style: str) -> None:
+    """A date written by CLDR's own pattern for the language parses back to itself."""
+    text = format_date(day, format=style, locale=lang)
+    assert normalise_date_text(text, lang) == {"value": day.isoformat()}, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt", "el", "xx"]),
+       st.one_of(st.none(), st.dates()))
+def test_never_raises(text: str, lang: str, ref: dt.date | None) -> None:
+    for d in find_dates(text, lang, ref):
+        assert 0 <= d.start < d.end <= len(text)
+        assert isinstance(d.value["value"], str)
