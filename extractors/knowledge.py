@@ -38,3 +38,30 @@ def known_names() -> tuple[KnownName, ...]:
         for form in forms:
             out.append(KnownName(o["name"], "org", form, o.get("country")))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def known_sites() -> frozenset[str]:
+    """Folded names of the towns where known systems and hosts stand: a city the texts
+    name there needs no other cue to be read as a place."""
+    import unicodedata
+
+    def fold(t: str) -> str:
+        t = unicodedata.normalize("NFKD", t)
+        return "".join(c for c in t if not unicodedata.combining(c)).casefold()
+
+    out: set[str] = set()
+    for s in (load_yaml("knowledge/supercomputers.yaml") or {}).get("supercomputers", []):
+        if s.get("city"):
+            out.add(fold(s["city"]))
+    for o in (load_yaml("knowledge/host_orgs.yaml") or {}).get("host_orgs", []):
+        for c in [o.get("city"), *(o.get("sites") or [])]:
+            if c:
+                out.add(fold(c))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def known_countries() -> dict[tuple[str, str], str | None]:
+    """(kind, key) -> country, for factories, systems and hosts of the knowledge base."""
+    return {(k.kind, k.key): k.country for k in known_names()}

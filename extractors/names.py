@@ -104,7 +104,8 @@ class FactoryNames:
                 found.append((head, "unnamed_head", {"key": None, "name": None, "plural": _is_plural(head)}))
                 continue
             span, rule = named
-            found.append((span, rule, {"key": None, "name": span.text}))
+            found.append((span, rule, {"key": None, "name": span.text,
+                                       "head": [head.start_char, head.end_char]}))
             extra = self._appositive(doc, span) or self._acronym_after(doc, span)
             if extra is not None:
                 x_span, x_rule = extra
@@ -213,4 +214,8 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
             # widen the known alias to the whole name, keeping its key
             kept.remove(clash)
             kept.append((span, "known_alias", {**value, "key": clash[2]["key"]}))
+        elif rule == "appositive_name" and clash[1] == "known_alias" and clash[0].start == span.start:
+            # "MIMER, the Swedish AI factory": the known name carries the appositive's link
+            kept.remove(clash)
+            kept.append((clash[0], "known_alias", {**clash[2], "same_as": value.get("same_as")}))
     return sorted(kept, key=lambda f: f[0].start)

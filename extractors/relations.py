@@ -20,7 +20,8 @@ from typing import Any, Iterable
 from spacy.tokens import Doc, Span
 
 from extractors.config import load_yaml, word_lists
-from extractors.knowledge import known_names
+from extractors.knowledge import known_countries as kb_countries
+from extractors.knowledge import known_names, known_sites
 from extractors.money import normalise_money_text
 from extractors.statement import Statement, make_statement
 from sources.document import Block, Document
@@ -41,6 +42,7 @@ class Subject:
     key: str | None = None
     forms: list[str] = field(default_factory=list)
     generic_country: str | None = None  # "the Polish AI Factory": a country, not a name
+    wave: int | None = None  # for unnamed factories: the selection round the text is about
 
     @property
     def is_generic(self) -> bool:
@@ -61,6 +63,7 @@ class Lexicon:
     eu_cues: tuple[str, ...]
     national_cues: tuple[str, ...]
     budget_cues: tuple[str, ...]
+    city_cues: frozenset[str]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
@@ -96,7 +99,7 @@ def lexicon(lang: str) -> Lexicon:
         eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
         budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
-        headers=headers,
+        headers=headers, city_cues=frozenset(f("city_cues", rel)),
     )
 
 
@@ -137,6 +140,8 @@ class DocumentRelations:
         self.last_subject: Subject | None = None
         self.single_subject: Subject | None = None
         self.redirect: dict[int, Subject] = {}
+        self.saw_factory_word = False
+        self.kb_seen: dict[tuple, str] = {}
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -167,21 +172,26 @@ class DocumentRelations:
 
     @staticmethod
     def _generic_country(span: Span) -> str | None:
-        """The country of a name made only of a country word and a head ("Polish AI Factory")."""
+        """The country of a name made only of a country word and a head ("Polish AI Factory",
+        "FINNISH AI FACTORY"): such a phrase says where a factory is, not what it is called."""
+        value = span._.value or {}
+        head = value.get("head")
+        if not head or value.get("key"):
+            return None
         doc = span.doc
         for p in doc.spans.get("place", []):
             if p.label_ == "COUNTRY" and p.start >= span.start and p.end <= span.end:
-                rest = [t for t in span if t.i < p.start or t.i >= p.end]
-                heads = {t.i for h in doc.spans.get("factory", []) if h.label_ == "FACTORY_REF" for t in h}
-                if all(not any(c.isupper() for c in t.text[1:]) for t in rest):
+                rest = [t for t in span if (t.i < p.start or t.i >= p.end)
+                        and not (head[0] <= t.idx < head[1]) and not t.is_punct]
+                if not rest:
                     return (p._.value or {}).get("country_code")
-                del heads
         return None
 
     def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
         """First pass: who does the document talk about? Decides the single-subject fallback."""
         for _, doc in annotated:
             for span in doc.spans.get("factory", []):
+                self.saw_factory_word = True
                 if span.label_ == "FACTORY":
                     self.subject_for(span)
         named = [s for s in self.subjects if not s.is_generic]
@@ -211,7 +221,8 @@ class DocumentRelations:
             doc_id=self.document.doc_id, source_name=self.document.source_name, scope=scope,
             subject_text=subject.text if subject else None, subject_key=subject.key if subject else None,
             attribute=attribute, value=value, value_text=block.text[start:end], block=block.index,
-            span_start=start, span_end=end, rule=rule, wave=wave))
+            span_start=start, span_end=end, rule=rule,
+            wave=wave if wave is not None or subject is None else subject.wave))
 
     def resolve_date(self, value: dict) -> dict | None:
         v = value.get("value", "")
@@ -234,6 +245,9 @@ class DocumentRelations:
             self.emit_name(subj, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
         programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
+        if not anchors and refs and not contains_word(text_f, self.lex.partner_cues):
+            if self.unnamed_by_country(block, doc, sent, refs, text_f):
+                return
         if not anchors:
             fallback = None
             singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
@@ -246,6 +260,42 @@ class DocumentRelations:
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def anonymous(self, cc: str, wave: int | None = None) -> Subject:
+        """The factory of a country that the text does not name ("an AI factory in Slovenia")."""
+        text = f"(unnamed AI Factory, {cc})"
+        for s in self.subjects:
+            if s.text == text:
+                s.wave = s.wave or wave
+                return s
+        s = Subject(text=text, forms=[], generic_country=cc, wave=wave)
+        self.subjects.append(s)
+        return s
+
+    def unnamed_by_country(self, block: Block, doc: Doc, sent: Span, refs: list[Span], text_f: str) -> bool:
+        """`new AI factories will be set up in Austria, Bulgaria and France`: one unnamed
+        factory per country listed with a factory word. Returns True when it took the sentence."""
+        countries = [p for p in doc.spans.get("place", [])
+                     if p.label_ == "COUNTRY" and p.start >= sent.start and p.end <= sent.end
+                     and not any(p.start >= r.start and p.end <= r.end for r in refs)]
+        codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
+        if not codes or None in codes:
+            return False
+        plural = any((r._.value or {}).get("plural") for r in refs)
+        if not plural and len(codes) != 1:
+            return False
+        wave = self.wave_of(sent, text_f)
+        for p in countries:
+            cc = p._.value["country_code"]
+            self.emit(self.anonymous(cc, wave), "country", cc, block, p.start_char, p.end_char,
+                      "country.unnamed_factory")
+        if len(codes) == 1:
+            subj = self.anonymous(codes[0], wave)
+            self.last_subject = subj
+            self.values(block, doc, sent, [(sent.start, subj, "unnamed")], text_f, False)
+        else:
+            self.counts(block, doc, sent, text_f)
+        return True
 
     def emit_name(self, subj: Subject, sp: Span, block: Block) -> None:
         value = sp._.value or {}
@@ -272,29 +322,12 @@ class DocumentRelations:
             return a[1], a[2]
 
         name_tokens = {t.i for sp in doc.spans.get("factory", []) if sp.label_ == "FACTORY" for t in sp}
-        for p in doc.spans.get("place", []):
-            if not (p.start >= s0 and p.end <= s1) or p.start in name_tokens:
-                continue
-            near = nearest(p.start)
-            if near is None:
-                continue
-            subj, how = near
-            v = p._.value or {}
-            if p.label_ == "CITY":
-                self.emit(subj, "city", v.get("city") or p.text, block, p.start_char, p.end_char, f"city.{how}")
-            elif p.label_ == "COUNTRY" and not contains_word(text_f, lex.partner_cues):
-                self.emit(subj, "country", v.get("country_code"), block, p.start_char, p.end_char, f"country.{how}")
-        if anchors and contains_word(text_f, lex.partner_cues):
-            codes = sorted({(p._.value or {}).get("country_code") for p in doc.spans.get("place", [])
-                            if p.label_ == "COUNTRY" and p.start >= s0 and p.end <= s1} - {None})
-            if codes:
-                subj, how = anchors[0][1], anchors[0][2]
-                self.emit(subj, "partner_countries", codes, block, sent.start_char, sent.end_char, f"partners.{how}")
+        self.places(block, doc, sent, anchors, name_tokens, bool(contains_word(text_f, lex.partner_cues)), nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             for sp in doc.spans.get(kind, []):
                 if sp.start >= s0 and sp.end <= s1 and sp.start not in name_tokens:
                     near = nearest(sp.start)
-                    if near is not None:
+                    if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
         for sp in doc.spans.get("money", []):
             if not (sp.start >= s0 and sp.end <= s1):
@@ -340,6 +373,87 @@ class DocumentRelations:
                     subj, how = anchors[0][1], anchors[0][2]
                     self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
+
+    def subject_country(self, subj: Subject) -> str | None:
+        if subj.key:
+            return kb_countries().get(("factory", subj.key))
+        return subj.generic_country
+
+    def fits(self, subj: Subject, kind: str, sp: Span) -> bool:
+        """A known system or host in another country than the known factory's is about
+        some other factory; and one form of a known name per factory and document is
+        enough (the others are the same fact spelled again)."""
+        key = (sp._.value or {}).get("key")
+        if key is None:
+            return True
+        cc = self.subject_country(subj)
+        other = kb_countries().get((kind, key))
+        if cc and other and cc != other:
+            return False
+        seen = (subj.text, kind, key)
+        if seen in self.kb_seen and self.kb_seen[seen] != sp.text:
+            return False
+        self.kb_seen.setdefault(seen, sp.text)
+        return True
+
+    def plausible_city(self, p: Span, doc: Doc) -> bool:
+        """A gazetteer hit is a city when the knowledge base sites it, when a locative word
+        stands before it, or when its country follows; not when it is part of a date."""
+        if any(d.start <= p.start < d.end for d in doc.spans.get("date", [])):
+            return False
+        v = p._.value or {}
+        if fold(v.get("name") or p.text) in known_sites() or fold(p.text) in known_sites():
+            return True
+        before = {fold(t.text) for t in doc[max(0, p.start - 2):p.start]}
+        if before & self.lex.city_cues:
+            return True
+        after = doc[p.end:p.end + 3]
+        countries = {sp.start for sp in doc.spans.get("place", []) if sp.label_ == "COUNTRY"}
+        return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
+
+    def places(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]],
+               name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
+        s0, s1 = sent.start, sent.end
+        inside = [p for p in doc.spans.get("place", [])
+                  if p.start >= s0 and p.end <= s1 and p.start not in name_tokens]
+        cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
+        countries = [p for p in inside if p.label_ == "COUNTRY"]
+        codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
+        subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
+        fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject")
+        if not anchors or (fallback and (len(cities) > 1 or len(codes) > 1)):
+            return  # a list of places is not about the one factory a fallback guesses
+        for p in cities:
+            subj, how = nearest(p.start)
+            v = p._.value or {}
+            cc = self.subject_country(subj)
+            if cc and cc not in (v.get("country_codes") or [v.get("country_code")]):
+                continue
+            self.emit(subj, "city", v.get("city") or p.text, block, p.start_char, p.end_char, f"city.{how}")
+        if not codes:
+            return
+        if len(subjects) > 1:
+            for p in countries:
+                subj, how = nearest(p.start)
+                code = p._.value["country_code"]
+                if self.subject_country(subj) in (None, code) and not partner_cue:
+                    self.emit(subj, "country", code, block, p.start_char, p.end_char, f"country.{how}")
+            return
+        subj, how = anchors[0][1], anchors[0][2]
+        own = self.subject_country(subj)
+        if own is not None and own not in codes and not partner_cue:
+            return
+        if own in codes:
+            host = own
+        else:
+            anchor_at = anchors[0][0]
+            host = min(countries, key=lambda p: abs(p.start - anchor_at))._.value["country_code"]
+        hp = next(p for p in countries if p._.value["country_code"] == host)
+        if own in codes or not partner_cue:
+            self.emit(subj, "country", host, block, hp.start_char, hp.end_char, f"country.{how}")
+        partners = sorted(set(codes) - {host})
+        if partners and partner_cue:
+            self.emit(subj, "partner_countries", partners, block, sent.start_char, sent.end_char, f"partners.{how}")
 
     def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
@@ -415,6 +529,8 @@ class DocumentRelations:
                 cell = block.cells[i].strip()
                 subject = self._subject_from_text(cell)
                 self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
+        if subject is None and "name" not in columns.values():
+            subject = self.unnamed_row_subject(block, doc, columns, offsets)
         if subject is None:
             return
         self.last_subject = subject
@@ -424,6 +540,20 @@ class DocumentRelations:
             if attr in (None, "name") or not cell.strip():
                 continue
             self.table_cell(subject, attr, block, doc, start, end)
+
+    def unnamed_row_subject(self, block: Block, doc: Doc, columns: dict[int, str],
+                            offsets: list[tuple[int, int]]) -> Subject | None:
+        """A table of sites without a name column (city | country): each row is the factory
+        of its country, when the document is about AI Factories at all."""
+        if not self.saw_factory_word:
+            return None
+        places = [p for p in doc.spans.get("place", [])
+                  if any(columns.get(i) in ("location", "city", "country") and a <= p.start_char and p.end_char <= b
+                         for i, (a, b) in enumerate(offsets))]
+        codes = [(p._.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
+        codes = codes or [(p._.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
+        codes = [c for c in codes if c]
+        return self.anonymous(codes[0]) if codes else None
 
     def _subject_from_text(self, text: str) -> Subject:
         for s in self.subjects:

@@ -28,6 +28,15 @@ def make_systems(nlp: Language, name: str) -> "Systems":
     return Systems(nlp)
 
 
+def coined(tok, stop: set[str]) -> bool:
+    """A coined system name (DAEDALUS, MareNostrum, Discoverer++), not an inflected word
+    that merely starts with capitals ("KI-optimierten")."""
+    if not is_name_like(tok, stop, strict=True):
+        return False
+    parts = tok.text.split("-")
+    return not any(len(p) >= 4 and p.islower() for p in parts[1:])
+
+
 class Systems:
     """Writes doc.spans["org"] (label ORG) and doc.spans["supercomputer"] (label SUPERCOMPUTER)."""
 
@@ -83,14 +92,14 @@ class Systems:
     def _coined_near(self, doc: Doc, s: int, e: int, taken: set[int]) -> Span | None:
         """A coined name right before or after a supercomputer word."""
         j = e
-        while j < len(doc) and j - e < 3 and (is_name_like(doc[j], self.stop, strict=True)
+        while j < len(doc) and j - e < 3 and (coined(doc[j], self.stop)
                                                or (doc[j].text in JOINERS | {"++"} and j > e)
-                                               or (doc[j].like_num and j > e)):
+                                               or (doc[j].is_digit and j > e)):
             j += 1
         if j > e and not any(i in taken for i in range(e, j)):
             return doc[e:j]
         i = s - 1
-        while i >= 0 and s - i <= 3 and (is_name_like(doc[i], self.stop, strict=True) or doc[i].like_num):
+        while i >= 0 and s - i <= 3 and (coined(doc[i], self.stop) or (doc[i].is_digit and i < s - 1)):
             i -= 1
         if i + 1 < s and not any(k in taken for k in range(i + 1, s)):
             return doc[i + 1:s]

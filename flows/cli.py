@@ -215,6 +215,23 @@ def export(fmt: str = typer.Option("parquet", "--format", help="parquet or csv."
         out.print(f"{name}: {n} rows -> {path}")
 
 
+@app.command()
+def report(out_file: Path = typer.Option(..., "--out", "-o", help="HTML file to write (folders are created)."),
+           warehouse: Optional[Path] = WarehouseOpt) -> None:
+    """Write one self-contained HTML page: factories with evidence, budgets, timeline, conflicts, runs."""
+    from flows.report import ReportError, write_report
+    from warehouse.errors import WarehouseError
+
+    wh = _wh(warehouse)
+    _need_warehouse(wh)
+    try:
+        path = write_report(wh, out_file)
+    except (ReportError, WarehouseError) as exc:
+        err.print(f"[red]no report:[/red] {exc}")
+        raise typer.Exit(1)
+    out.print(f"report written to {path}")
+
+
 @sources_app.command("list")
 def sources_list(sources: Optional[Path] = SourcesOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt) -> None:
     """List the declared sources."""

@@ -28,6 +28,7 @@ class Mention:
     names: list[str] = field(default_factory=list)
     host_orgs: list[str] = field(default_factory=list)
     attributes: set[str] = field(default_factory=set)
+    waves: set[int] = field(default_factory=set)
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -126,7 +127,24 @@ class Linker:
             link = self._link_via_named_thing(text, countries)
             if link:
                 return link
-        return None
+        return self._link_by_country(m, countries)
+
+    def _link_by_country(self, m: Mention, countries: set[str]) -> Link | None:
+        """An unnamed reference ("the AI factory in Slovenia", a table row of city and
+        country) is the factory of that country, when the knowledge base has only one
+        there, or only one of the selection round the statement is about."""
+        if "name" in m.attributes or len(countries) != 1:
+            return None
+        cc = next(iter(countries))
+        local = [e for e in self.entries.values() if e.origin == "knowledge_base" and e.country == cc]
+        if len(local) > 1 and m.waves:
+            local = [e for e in local if e.wave in m.waves]
+        if len(local) != 1:
+            return None
+        why = f" of round {sorted(m.waves)[0]}" if m.waves and len(local) == 1 else ""
+        return Link(local[0].factory_id, "country_factory", 1.0,
+                    f"unnamed reference to the AI Factory in {cc}; the knowledge base knows one factory there{why}: "
+                    f"{local[0].factory_id}")
 
     def _link_via_named_thing(self, text: str, countries: set[str]) -> Link | None:
         """A host organisation's or supercomputer's name used as the subject: the factory

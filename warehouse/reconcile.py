@@ -102,6 +102,8 @@ def _mentions(rows: list[Row]) -> dict[tuple, Mention]:
         key = (r.doc_id, r.subject_text, r.subject_key)
         m = out.setdefault(key, Mention(r.doc_id, r.source_name, r.subject_text, r.subject_key))
         m.attributes.add(r.attribute)
+        if r.wave is not None:
+            m.waves.add(int(r.wave))
         v = r.value
         if r.attribute == "country" and isinstance(v, str):
             m.countries.add(v.upper())

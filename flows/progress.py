@@ -1,0 +1,65 @@
+"""Progress bars for the slow steps of a refresh (fetch, extraction).
+
+A person at a terminal wants to see that a long run moves; a CI log or a script wants
+no redrawn lines. So bars show only on a terminal, never under CI, never under
+`--quiet`; the CLI states its wish once with `configure`, the flow just calls `track`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+_wanted: bool | None = None  # None: decide from the terminal and the environment
+
+
+def configure(enabled: bool | None) -> None:
+    """True forces bars on (if stderr is a terminal), False off, None back to automatic."""
+    global _wanted
+    _wanted = enabled
+
+
+@contextmanager
+def configured(enabled: bool | None) -> Iterator[None]:
+    """`configure` for the length of a block; restores the previous wish afterwards."""
+    global _wanted
+    before = _wanted
+    _wanted = enabled
+    try:
+        yield
+    finally:
+        _wanted = before
+
+
+def active(enabled: bool | None = None) -> bool:
+    """Whether bars would be drawn: an explicit `enabled` wins over `configure`; CI
+    (env CI set) and a non-terminal stderr always switch them off."""
+    wish = _wanted if enabled is None else enabled
+    if wish is False or os.environ.get("CI") or os.environ.get("AIFACTS_NO_PROGRESS"):
+        return False
+    return sys.stderr.isatty()
+
+
+def track(iterable: Iterable[T], description: str, enabled: bool | None = None, total: int | None = None,
+          size: Callable[[T], int] | None = None) -> Iterator[T]:
+    """Yields the items of `iterable` unchanged, advancing a bar on stderr when `active`.
+    `size` weighs an item (a batch counts as its documents); `total` is in those units
+    and defaults to len(iterable) when it has one."""
+    if not active(enabled):
+        yield from iterable
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if total is None and size is None and hasattr(iterable, "__len__"):
+        total = len(iterable)  # type: ignore[arg-type]
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        for item in iterable:
+            yield item
+            bar.advance(task, size(item) if size else 1)
