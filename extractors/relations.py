@@ -64,6 +64,7 @@ class Lexicon:
     national_cues: tuple[str, ...]
     budget_cues: tuple[str, ...]
     city_cues: frozenset[str]
+    half_words: tuple[str, ...]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
@@ -100,6 +101,7 @@ def lexicon(lang: str) -> Lexicon:
         budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
+        half_words=f("half_words", rel),
     )
 
 
@@ -142,6 +144,9 @@ class DocumentRelations:
         self.redirect: dict[int, Subject] = {}
         self.saw_factory_word = False
         self.kb_seen: dict[tuple, str] = {}
+        self.last_total: dict[str, dict] = {}
+        self.about_programme = False  # this or the previous sentence speaks of several factories
+        self.prev_plural = False
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -245,6 +250,9 @@ class DocumentRelations:
             self.emit_name(subj, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
         programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
+        plural_here = any((sp._.value or {}).get("plural") for sp in refs)
+        self.about_programme = plural_here or self.prev_plural
+        self.prev_plural = plural_here
         if not anchors and refs and not contains_word(text_f, self.lex.partner_cues):
             if self.unnamed_by_country(block, doc, sent, refs, text_f):
                 return
@@ -329,20 +337,7 @@ class DocumentRelations:
                     near = nearest(sp.start)
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
-        for sp in doc.spans.get("money", []):
-            if not (sp.start >= s0 and sp.end <= s1):
-                continue
-            window = fold(doc[max(s0, sp.start - 8):sp.start].text)
-            near = nearest(sp.start)
-            if near is not None and not programme:
-                attr = ("budget_eu_eur" if contains_word(window, lex.eu_cues)
-                        else "budget_national_eur" if contains_word(window, lex.national_cues)
-                        else "budget_total_eur")
-                self.emit(near[0], attr, sp._.value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
-            elif programme:
-                attr = "investment_eu_eur" if contains_word(window, lex.eu_cues) else "investment_total_eur"
-                self.emit(None, attr, sp._.value, block, sp.start_char, sp.end_char, f"programme.{attr}",
-                          wave=self.wave_of(sent, text_f))
+        self.money(block, doc, sent, anchors, text_f, programme, nearest)
         for sp in doc.spans.get("date", []):
             if not (sp.start >= s0 and sp.end <= s1):
                 continue
@@ -357,9 +352,14 @@ class DocumentRelations:
             near = nearest(sp.start)
             if near is not None and not programme:
                 self.emit(near[0], attr, value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
-            elif programme and attr == "selected_on":
+            if attr == "selected_on" and (programme or (near is not None and near[1] in ("doc_subject", "coref"))):
+                # a selection date said of the initiative is the date of the round, and of the
+                # one factory a single-subject text is about
                 self.emit(None, "selected_on", value, block, sp.start_char, sp.end_char, "programme.selected_on",
                           wave=self.wave_of(sent, text_f, value))
+                if programme and self.single_subject is not None:
+                    self.emit(self.single_subject, "selected_on", value, block, sp.start_char, sp.end_char,
+                              "selected_on.programme_date")
         if anchors and not programme:
             has_system = contains_word(text_f, lex.sc_cues) or any(
                 sp.start >= s0 and sp.end <= s1 for sp in doc.spans.get("supercomputer", []))
@@ -373,6 +373,47 @@ class DocumentRelations:
                     subj, how = anchors[0][1], anchors[0][2]
                     self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
+
+    def money(self, block: Block, doc: Doc, sent: Span, anchors: list, text_f: str, programme: bool,
+              nearest) -> None:  # noqa: ANN001
+        """Budgets: a sum is the EU's or the national share when a cue stands next to it,
+        the total otherwise; "shared in equal parts" / "half each" splits the total."""
+        lex = self.lex
+        s0, s1 = sent.start, sent.end
+        halves = contains_word(text_f, lex.half_words)
+        sums = [sp for sp in doc.spans.get("money", []) if sp.start >= s0 and sp.end <= s1]
+        for sp in sums:
+            before = fold(doc[max(s0, sp.start - 8):sp.start].text)
+            after = fold(doc[sp.end:min(s1, sp.end + 5)].text)
+            eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
+            nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
+            value = sp._.value or {}
+            near = nearest(sp.start)
+            if near is not None and not programme:
+                subj, how = near
+                if halves and eu and "amount" in value:
+                    self.emit(subj, "budget_total_eur", value, block, sp.start_char, sp.end_char, f"budget_total_eur.{how}")
+                    self.split_halves(subj, value, block, sp.start_char, sp.end_char, how)
+                    continue
+                attr = ("budget_eu_eur" if eu and not nat else "budget_national_eur" if nat and not eu
+                        else "budget_total_eur")
+                self.emit(subj, attr, value, block, sp.start_char, sp.end_char, f"{attr}.{how}")
+                if attr == "budget_total_eur":
+                    self.last_total[subj.text] = value
+            elif programme and self.about_programme:
+                attr = "investment_eu_eur" if eu and not nat else "investment_total_eur"
+                self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}",
+                          wave=self.wave_of(sent, text_f))
+        if not sums and halves and anchors and contains_word(text_f, lex.eu_cues):
+            subj, how = anchors[0][1], anchors[0][2]
+            total = self.last_total.get(subj.text)
+            if total and "amount" in total:
+                self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
+
+    def split_halves(self, subj: Subject, total: dict, block: Block, start: int, end: int, how: str) -> None:
+        half = {**total, "amount": round(total["amount"] / 2)}
+        for attr in ("budget_eu_eur", "budget_national_eur"):
+            self.emit(subj, attr, half, block, start, end, f"{attr}.half_of_total.{how}")
 
     def subject_country(self, subj: Subject) -> str | None:
         if subj.key:

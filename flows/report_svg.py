@@ -13,8 +13,8 @@ from datetime import date
 from html import escape
 from typing import Sequence
 
-SERIES = (("total", "#2f5d8a"), ("EU", "#e0a526"), ("national", "#4f9d69"))
-EVENT_COLOURS = {"selection": "#2f5d8a", "operation": "#c0504d"}
+SERIES = (("total", "#3b6fb6"), ("EU", "#e0a526"), ("national", "#4f9d69"))
+EVENT_COLOURS = {"selection": "#3b6fb6", "operation": "#c0504d"}
 OTHER_EVENT_COLOUR = "#7a7a7a"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])([1-4]))?$")
 

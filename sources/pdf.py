@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 import re
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from sources.dates import fold
 from sources.errors import ParseError
@@ -74,6 +75,71 @@ def _open(content: bytes, source_name: str):
         raise ParseError(source_name, f"corrupt or truncated PDF ({type(exc).__name__}: "
                                       f"{exc})") from exc
     return pdf
+
+
+# Used when configs/ingest.yaml does not set `pdf.max_inflated_bytes`.
+_DEFAULT_MAX_INFLATED = 256 * 2**20
+_FLATE = {"FlateDecode", "Fl"}
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    """Bytes a Flate stream inflates to, counted chunk by chunk and stopped past `limit`,
+    so a tiny stream that expands to gigabytes is measured without being materialised."""
+    inflater = zlib.decompressobj()
+    total, pending = 0, raw
+    try:
+        while pending and total <= limit:
+            total += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # not valid Flate data: pdfminer reports or repairs it when it decodes
+    return total
+
+
+def _page_streams(page) -> Iterator[Any]:
+    """The content streams pdfminer will decode for a page: its /Contents and the Form
+    XObjects its resources reach (nested forms included; each object once)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    obj = page.page_obj
+    todo: list[Any] = [resolve1(c) for c in obj.contents]
+    resources = [obj.resources]
+    seen: set[int] = set()
+    while todo or resources:
+        if resources:
+            res = resolve1(resources.pop())
+            xobjects = resolve1(res.get("XObject")) if isinstance(res, dict) else None
+            if isinstance(xobjects, dict):
+                todo.extend(resolve1(x) for x in xobjects.values())
+            continue
+        stream = todo.pop()
+        if not isinstance(stream, PDFStream) or id(stream) in seen:
+            continue
+        seen.add(id(stream))
+        yield stream
+        subtype = resolve1(stream.get("Subtype"))
+        if getattr(subtype, "name", None) == "Form" and stream.get("Resources") is not None:
+            resources.append(stream.get("Resources"))
+
+
+def _check_inflation(page, page_no: int, budget: list[int], source_name: str) -> None:
+    """Refuse a decompression bomb before pdfminer inflates it whole into memory.
+    `budget` holds the bytes still allowed for the whole document."""
+    for stream in _page_streams(page):
+        if stream.rawdata is None:  # already decoded by pdfminer
+            continue
+        filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
+        if not filters or filters[0] not in _FLATE:
+            continue
+        budget[0] -= _inflated_size(stream.rawdata, budget[0])
+        if budget[0] < 0:
+            raise ParseError(source_name, f"decompression bomb: the content streams up to page "
+                                          f"{page_no} inflate to more than the "
+                                          f"{_max_inflated()}-byte limit")
+
+
+def _max_inflated() -> int:
+    return int(_cfg().get("max_inflated_bytes", _DEFAULT_MAX_INFLATED))
 
 
 def _lines(page, size_of_body: float | None = None) -> list[_Line]:
@@ -261,6 +327,9 @@ def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
             notes.append(f"{source_name}: {len(pages)} pages, only the first {max_pages} were read")
             pages = pages[:max_pages]
         try:
+            budget = [_max_inflated()]
+            for page_no, page in enumerate(pages, start=1):
+                _check_inflation(page, page_no, budget, source_name)
             body = _body_size(pages)
             for page_no, page in enumerate(pages, start=1):
                 if time.monotonic() - started > max_seconds:

@@ -1,0 +1,377 @@
+"""`make bench`: how fast and how flat a refresh is as the corpus grows.
+
+Figures come from here, never from timed tests. For each scale the dev corpus is copied
+that many times with small variations (numbers, dates, paragraph order, names) so every
+copy hashes differently and the warehouse sees genuinely new documents; then a fresh
+subprocess runs a full refresh and a no-change refresh on it, so the peak RSS it
+reports belongs to that scale alone.
+
+The refresh is the plain functions of `flows/steps.py` sequenced as `run_refresh` does,
+without Prefect: the flow adds a constant start-up (the API server) that says nothing
+about scale, and the hot path must not depend on it (no task per document).
+
+    python -m flows.bench --out data/bench.json --scales 1,10,100,1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from flows import steps
+from flows.settings import Settings
+from sources.document import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_CORPUS = ROOT / ".." / "shared" / "corpus" / "dev"
+REQUIRED = ("docs", "extract_docs_per_s", "extract_chars_per_s", "ceiling_docs_per_s",
+            "full_refresh_s", "nochange_refresh_s", "peak_rss_mb")
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run; the message names the scale or file and the problem."""
+
+
+# ---------------------------------------------------------------- scaled corpora
+
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*\d(?![\w])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_TEXT_NODE = re.compile(r">([^<>]+)<")
+_PARA = re.compile(r"<p\b[^>]*>.*?</p>", re.S | re.I)
+_MAIN = re.compile(r"<(article|main)\b.*?</\1>", re.S | re.I)
+
+
+def _vary_numbers(text: str, rng: random.Random) -> str:
+    """Years move by a year at most and other multi-digit numbers change their last digit;
+    digit counts stay, so the numbers still read as amounts and dates."""
+    def one(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if _YEAR.fullmatch(s):
+            return str(int(s) + rng.choice((-1, 0, 1)))
+        if rng.random() < 0.5:
+            return s
+        return s[:-1] + str(rng.randrange(10))
+    return _NUMBER.sub(one, text)
+
+
+def _vary_text(text: str, rng: random.Random, k: int) -> str:
+    paras = re.split(r"\n\s*\n", text.strip("\n"))
+    head, body = paras[:1], paras[1:]
+    rng.shuffle(body)
+    return _vary_numbers("\n\n".join(head + body), rng) + f"\n\nBench copy {k}.\n"
+
+
+def _vary_html(html: str, rng: random.Random, k: int) -> str:
+    """Paragraphs are shuffled only inside the article, so boilerplate stays boilerplate."""
+    main = _MAIN.search(html)
+    if main:
+        region = main.group(0)
+        paras = _PARA.findall(region)
+        shuffled = paras[:]
+        rng.shuffle(shuffled)
+        it = iter(shuffled)
+        region = _PARA.sub(lambda _m: next(it), region)
+        html = html[:main.start()] + region + html[main.end():]
+    html = _TEXT_NODE.sub(lambda m: ">" + _vary_numbers(m.group(1), rng) + "<", html)
+    return html.replace("</body>", f"<p>Bench copy {k}.</p></body>", 1)
+
+
+def vary_bytes(content: bytes, kind: str, k: int, seed: str) -> bytes:
+    """Copy `k` of a source. Copy 0 is the original; PDFs get a trailing comment only
+    (after %%EOF, which readers ignore); text that is not UTF-8 is treated the same way."""
+    if k == 0:
+        return content
+    rng = random.Random(f"{seed}:{k}")
+    if kind in ("text", "html"):
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return content + f"\n%bench {k}\n".encode()
+        varied = _vary_html(text, rng, k) if kind == "html" else _vary_text(text, rng, k)
+        return varied.encode("utf-8")
+    return content + f"\n%bench {k}\n".encode()
+
+
+def _kind_of(entry: dict) -> str:
+    if entry.get("kind"):
+        return entry["kind"]
+    suffix = Path(entry["path"]).suffix.lower()
+    return {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(suffix, "text")
+
+
+def build_corpus(source_dir: Path, out_dir: Path, scale: int) -> Path:
+    """Writes `scale` varied copies of every local source in `source_dir/sources.yaml`
+    to `out_dir` and returns the generated sources file."""
+    registry = source_dir / "sources.yaml"
+    try:
+        entries = yaml.safe_load(registry.read_text(encoding="utf-8"))["sources"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise BenchError(f"{registry}: cannot read the source list to scale: {exc}") from exc
+    local = [e for e in entries if e.get("path")]
+    if not local:
+        raise BenchError(f"{registry}: no local sources to copy")
+    originals = {e["name"]: (source_dir / e["path"]).read_bytes() for e in local}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    generated = []
+    for k in range(scale):
+        sub = out_dir / f"c{k:05d}"
+        sub.mkdir(exist_ok=True)
+        for e in local:
+            kind = _kind_of(e)
+            target = sub / Path(e["path"]).name
+            target.write_bytes(vary_bytes(originals[e["name"]], kind, k, e["name"]))
+            copy = {**e, "path": str(target.relative_to(out_dir)), "kind": kind}
+            if k:
+                copy["name"] = f"{e['name']}__b{k:05d}"
+                if copy.get("publisher"):
+                    copy["publisher"] = f"{copy['publisher']} (copy {k})"
+                if copy.get("published"):
+                    day = date.fromisoformat(str(copy["published"]))
+                    shift = timedelta(days=random.Random(f"{e['name']}:{k}").randint(-30, 30))
+                    copy["published"] = (day + shift).isoformat()
+            generated.append(copy)
+    path = out_dir / "sources.yaml"
+    path.write_text(yaml.safe_dump({"sources": generated}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- one measured refresh
+
+@dataclass
+class RefreshTiming:
+    wall_s: float = 0.0
+    read_s: float = 0.0
+    warmup_s: float = 0.0
+    extract_s: float = 0.0
+    write_s: float = 0.0
+    ceiling_s: float = 0.0
+    docs: int = 0
+    chars: int = 0
+    statements: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+
+
+def _block_texts(documents: list[Document]) -> Iterator[tuple[str, str]]:
+    for d in documents:
+        for b in d.blocks:
+            if b.text.strip():
+                yield d.lang or "en", b.text
+
+
+class Ceiling:
+    """Bare `spacy.blank(lang)` tokenisation: the speed no rule pipeline can beat."""
+
+    def __init__(self) -> None:
+        self._nlp: dict[str, Any] = {}
+
+    def _blank(self, lang: str) -> Any:
+        import spacy
+        if lang not in self._nlp:
+            try:
+                self._nlp[lang] = spacy.blank(lang)
+            except (ImportError, KeyError, ValueError):
+                self._nlp[lang] = spacy.blank("xx")
+        return self._nlp[lang]
+
+    def time_batch(self, documents: list[Document]) -> float:
+        by_lang: dict[str, list[str]] = {}
+        for lang, text in _block_texts(documents):
+            by_lang.setdefault(lang, []).append(text)
+        for lang in by_lang:
+            self._blank(lang)  # building is not tokenising
+        t = time.perf_counter()
+        for lang, texts in by_lang.items():
+            for _ in self._blank(lang).pipe(texts, batch_size=64):
+                pass
+        return time.perf_counter() - t
+
+
+def _warm_up(documents: list[Document]) -> None:
+    """One document per language through its pipeline, so lazily built patterns are
+    paid once here and not charged to the extraction rate."""
+    seen: dict[str, Document] = {}
+    for d in documents:
+        seen.setdefault(d.lang or "en", d)
+    steps.extract_batch([replace(d, blocks=d.blocks[:3]) for d in seen.values()])
+
+
+def timed_refresh(settings: Settings, ceiling: Ceiling | None = None) -> RefreshTiming:
+    """`flows.refresh.run_refresh` step for step, with clocks around each stage."""
+    t = RefreshTiming()
+    start = time.perf_counter()
+    specs = steps.load_sources(settings)
+    previous = steps.previous_state(settings)
+    reads = [steps.read_one(s, settings.cache_dir, None if settings.full else previous.get(s.name)) for s in specs]
+    t.read_s = time.perf_counter() - start
+    documents = [r.document for r in reads if r.document is not None]
+    if documents:
+        w = time.perf_counter()
+        _warm_up(documents)
+        t.warmup_s = time.perf_counter() - w
+    statements: dict = {}
+    for batch in steps.batches(documents, settings.batch_docs):
+        e = time.perf_counter()
+        statements.update(steps.extract_batch(batch))
+        t.extract_s += time.perf_counter() - e
+        if ceiling is not None:
+            t.ceiling_s += ceiling.time_batch(batch)
+        t.docs += len(batch)
+        t.chars += sum(len(text) for _, text in _block_texts(batch))
+    w = time.perf_counter()
+    result = steps.write(settings, specs, reads, statements, None)
+    t.write_s = time.perf_counter() - w
+    t.wall_s = time.perf_counter() - start - t.ceiling_s
+    t.statements = sum(len(v) for v in statements.values())
+    t.fetched, t.unchanged = result.summary.fetched, result.summary.unchanged
+    return t
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def measure_scale(scale: int, work: Path, profile_out: Path | None = None) -> dict:
+    """Builds the corpus, runs full then no-change refresh, returns one row of the report."""
+    b = time.perf_counter()
+    sources = build_corpus(DEV_CORPUS.resolve(), work / "corpus", scale)
+    build_s = time.perf_counter() - b
+    settings = Settings.resolve(sources=sources, warehouse=work / "bench.duckdb", cache_dir=work / "raw",
+                                lock_wait_s=0)
+    profiler = None
+    if profile_out is not None:
+        try:
+            from pyinstrument import Profiler  # dev dependency, only for --profile
+        except ImportError as exc:
+            raise BenchError("--profile needs pyinstrument in the venv (a dev dependency)") from exc
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    full = timed_refresh(settings, Ceiling())
+    if profiler is not None:
+        profiler.stop()
+        profile_out.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    rss_full = _rss_mb()
+    nochange = timed_refresh(settings)
+    if full.fetched != full.docs or nochange.fetched:
+        raise BenchError(f"scale {scale}: expected {full.docs} fetched then 0, got {full.fetched} then "
+                         f"{nochange.fetched} (unchanged {nochange.unchanged})")
+    return {
+        "scale": scale,
+        "docs": full.docs,
+        "chars": full.chars,
+        "statements": full.statements,
+        "extract_docs_per_s": round(full.docs / full.extract_s, 2),
+        "extract_chars_per_s": round(full.chars / full.extract_s),
+        "ceiling_docs_per_s": round(full.docs / full.ceiling_s, 2),
+        "ceiling_chars_per_s": round(full.chars / full.ceiling_s),
+        "extract_share_of_ceiling": round(full.ceiling_s / full.extract_s, 4),
+        "full_refresh_s": round(full.wall_s, 3),
+        "full_read_s": round(full.read_s, 3),
+        "full_warmup_s": round(full.warmup_s, 3),
+        "full_extract_s": round(full.extract_s, 3),
+        "full_write_s": round(full.write_s, 3),
+        "nochange_refresh_s": round(nochange.wall_s, 3),
+        "nochange_share_of_full": round(nochange.wall_s / full.wall_s, 4),
+        "peak_rss_full_mb": round(rss_full, 1),
+        "peak_rss_mb": round(_rss_mb(), 1),
+        "corpus_build_s": round(build_s, 2),
+    }
+
+
+def machine() -> dict:
+    import duckdb
+    import prefect
+    import psutil
+    import spacy
+    cpu = platform.processor()
+    try:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
+            "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "spacy": spacy.__version__, "duckdb": duckdb.__version__, "prefect": prefect.__version__,
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+# ---------------------------------------------------------------- driver
+
+def run_in_subprocess(scale: int, work: Path, profile_out: Path | None = None) -> dict:
+    cmd = [sys.executable, "-m", "flows.bench", "--one-scale", str(scale), "--work", str(work)]
+    if profile_out is not None:
+        cmd += ["--profile", str(profile_out)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
+    if proc.returncode != 0:
+        raise BenchError(f"scale {scale}: benchmark subprocess failed with exit code {proc.returncode}")
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError) as exc:
+        raise BenchError(f"scale {scale}: benchmark subprocess printed no result line") from exc
+
+
+def table(rows: list[dict]) -> str:
+    cols = [("docs", "docs", "{:d}"), ("extract_docs_per_s", "ext doc/s", "{:.1f}"),
+            ("extract_chars_per_s", "ext char/s", "{:,}"), ("ceiling_docs_per_s", "ceil doc/s", "{:.1f}"),
+            ("extract_share_of_ceiling", "of ceil", "{:.1%}"), ("full_refresh_s", "full s", "{:.1f}"),
+            ("nochange_refresh_s", "nochg s", "{:.2f}"), ("nochange_share_of_full", "nochg/full", "{:.1%}"),
+            ("peak_rss_mb", "peak MB", "{:.0f}")]
+    cells = [[h for _, h, _ in cols]] + [[f.format(r[k]) for k, _, f in cols] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(cols))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m flows.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", type=Path, default=Path("data/bench.json"), help="where to write the JSON report")
+    p.add_argument("--scales", default="1,10,100", help="comma-separated copies of the dev corpus")
+    p.add_argument("--profile", type=Path, help="write a pyinstrument profile of the full refresh "
+                                                "(with --one-scale) or of the largest scale")
+    p.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
+    p.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if args.one_scale is not None:
+        print(json.dumps(measure_scale(args.one_scale, args.work, args.profile)))
+        return 0
+    try:
+        scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    except ValueError as exc:
+        raise BenchError(f"--scales {args.scales!r}: expected integers such as 1,10,100") from exc
+    root = Path(tempfile.mkdtemp(prefix="aifacts-bench-"))
+    rows = []
+    try:
+        for scale in scales:
+            prof = args.profile if (args.profile and scale == max(scales)) else None
+            rows.append(run_in_subprocess(scale, root / f"x{scale}", prof))
+            print(f"scale {scale}: {rows[-1]['docs']} docs, full {rows[-1]['full_refresh_s']:.1f} s", file=sys.stderr)
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    report = {"scales": rows, "machine": machine()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(rows))
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
