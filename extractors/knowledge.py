@@ -65,3 +65,10 @@ def known_sites() -> frozenset[str]:
 def known_countries() -> dict[tuple[str, str], str | None]:
     """(kind, key) -> country, for factories, systems and hosts of the knowledge base."""
     return {(k.kind, k.key): k.country for k in known_names()}
+
+
+@lru_cache(maxsize=1)
+def known_waves() -> dict[str, int]:
+    """Factory key -> the selection round it came in."""
+    return {f["key"]: int(f["wave"]) for f in (load_yaml("knowledge/factories.yaml") or {}).get("factories", [])
+            if f.get("wave") is not None}

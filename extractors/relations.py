@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.config import load_yaml, word_lists
 from extractors.knowledge import known_countries as kb_countries
-from extractors.knowledge import known_names, known_sites
+from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.money import normalise_money_text
 from extractors.statement import Statement, make_statement
 from sources.document import Block, Document
@@ -65,6 +65,8 @@ class Lexicon:
     budget_cues: tuple[str, ...]
     city_cues: frozenset[str]
     half_words: tuple[str, ...]
+    count_nouns: frozenset[str]
+    count_breaks: frozenset[str]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
@@ -101,7 +103,8 @@ def lexicon(lang: str) -> Lexicon:
         budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
-        half_words=f("half_words", rel),
+        half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
+        count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
     )
 
 
@@ -147,6 +150,7 @@ class DocumentRelations:
         self.last_total: dict[str, dict] = {}
         self.about_programme = False  # this or the previous sentence speaks of several factories
         self.prev_plural = False
+        self.doc_wave: int | None = None
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -207,6 +211,12 @@ class DocumentRelations:
                 if len(same) == 1:
                     self.redirect[id(g)] = same[0]
                     same[0].forms.extend(f for f in g.forms if f not in same[0].forms)
+        rounds = {known_waves().get(s.key) for s in named if s.key} - {None}
+        if len(rounds) == 1:
+            self.doc_wave = rounds.pop()
+        elif not rounds and self.document.published_on:
+            past = [int(w["wave"]) for w in waves() if str(w["selected_on"]) <= self.document.published_on.isoformat()]
+            self.doc_wave = past[-1] if past else None
         if len(named) == 1:
             self.single_subject = named[0]
         elif not named and len(self.subjects) == 1:
@@ -498,12 +508,15 @@ class DocumentRelations:
 
     def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        for sp in doc.spans.get("factory", []):
-            if sp.label_ != "FACTORY_REF" or not (sp._.value or {}).get("plural"):
-                continue
-            if not (sp.start >= sent.start and sp.end <= sent.end):
-                continue
-            for i in range(sp.start - 1, max(sent.start, sp.start - 4) - 1, -1):
+        heads = [(sp.start, sp.end_char) for sp in doc.spans.get("factory", [])
+                 if sp.label_ == "FACTORY_REF" and (sp._.value or {}).get("plural")
+                 and sp.start >= sent.start and sp.end <= sent.end]
+        if self.saw_factory_word:
+            # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
+            heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
+        for h_start, h_end_char in sorted(heads):
+            # the number stands right before the noun, or before one adjective ("six new")
+            for i in range(h_start - 1, max(sent.start, h_start - 3) - 1, -1):
                 tok = doc[i]
                 n = None
                 if tok.text.isdigit() and len(tok.text) <= 3:
@@ -511,8 +524,10 @@ class DocumentRelations:
                 elif fold(tok.text) in self.lex.count_words:
                     n = self.lex.count_words[fold(tok.text)]
                 if n is not None:
-                    self.emit(None, "factory_count", n, block, tok.idx, sp.end_char, "programme.factory_count",
+                    self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
                               wave=self.wave_of(sent, text_f, count=n))
+                    return
+                if not tok.is_alpha or not tok.is_lower or fold(tok.text) in self.lex.count_breaks:
                     break
 
     def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
@@ -547,7 +562,7 @@ class DocumentRelations:
                     return int(past[-1]["wave"])
             if matching:
                 return int(matching[0]["wave"])
-        return None
+        return self.doc_wave
 
     # -- tables ----------------------------------------------------------------------
     def table_row(self, block: Block, doc: Doc) -> None:

@@ -203,41 +203,101 @@ class Ceiling:
         return time.perf_counter() - t
 
 
-def _warm_up(documents: list[Document]) -> None:
-    """One document per language through its pipeline, so lazily built patterns are
-    paid once here and not charged to the extraction rate."""
+def _warm_up(documents: list[Document], ceiling: Ceiling | None) -> None:
+    """One document per language through its pipeline (and the ceiling's tokenizer), so
+    lazily built patterns are paid once here and not charged to either rate."""
     seen: dict[str, Document] = {}
     for d in documents:
         seen.setdefault(d.lang or "en", d)
-    steps.extract_batch([replace(d, blocks=d.blocks[:3]) for d in seen.values()])
+    sample = [replace(d, blocks=d.blocks[:3]) for d in seen.values()]
+    steps.extract_batch(sample)
+    if ceiling is not None:
+        ceiling.time_batch(sample)
 
 
-def timed_refresh(settings: Settings, ceiling: Ceiling | None = None) -> RefreshTiming:
-    """`flows.refresh.run_refresh` step for step, with clocks around each stage."""
+@dataclass
+class ChunkResult:
+    """What one worker returns for a chunk of sources: reads, statements and its clocks."""
+
+    reads: list
+    statements: dict
+    read_s: float = 0.0
+    warmup_s: float = 0.0
+    extract_s: float = 0.0
+    ceiling_s: float = 0.0
+    docs: int = 0
+    chars: int = 0
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling: bool) -> ChunkResult:
+    """Parse then extract one chunk of sources, as the flow's read tasks and extract
+    batch do. The first chunk in a process pays the pipeline build (`warmup_s`)."""
+    t = time.perf_counter()
+    reads = [steps.read_one(s, cache_dir, p) for s, p in zip(specs, previous)]
+    out = ChunkResult(reads=reads, statements={}, read_s=time.perf_counter() - t)
+    documents = [r.document for r in reads if r.document is not None]
+    if not documents:
+        return out
+    ceiling = _WORKER.setdefault("ceiling", Ceiling()) if with_ceiling else None
+    if not _WORKER.get("warm"):
+        w = time.perf_counter()
+        _warm_up(documents, ceiling)
+        out.warmup_s = time.perf_counter() - w
+        _WORKER["warm"] = True
+    e = time.perf_counter()
+    out.statements = steps.extract_batch(documents)
+    out.extract_s = time.perf_counter() - e
+    if ceiling is not None:
+        out.ceiling_s = ceiling.time_batch(documents)
+    out.docs = len(documents)
+    out.chars = sum(len(text) for _, text in _block_texts(documents))
+    return out
+
+
+def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = False) -> RefreshTiming:
+    """`flows.refresh.run_refresh` step for step, with clocks around each stage.
+
+    `workers=1` is the flow's current shape in one process. With more, chunks of
+    `settings.batch_docs` sources are read and extracted in that many processes (what a
+    process-based task runner would do) and the single writer stays here. Per-stage
+    times are then summed over workers (CPU-side), `wall_s` is the real elapsed time.
+    """
     t = RefreshTiming()
     start = time.perf_counter()
     specs = steps.load_sources(settings)
     previous = steps.previous_state(settings)
-    reads = [steps.read_one(s, settings.cache_dir, None if settings.full else previous.get(s.name)) for s in specs]
-    t.read_s = time.perf_counter() - start
-    documents = [r.document for r in reads if r.document is not None]
-    if documents:
-        w = time.perf_counter()
-        _warm_up(documents)
-        t.warmup_s = time.perf_counter() - w
+    prev = [None if settings.full else previous.get(s.name) for s in specs]
+    chunks = [(list(a), list(b)) for a, b in zip(steps.batches(specs, settings.batch_docs),
+                                                  steps.batches(prev, settings.batch_docs))]
+    if workers <= 1:
+        results = [read_and_extract(a, settings.cache_dir, b, with_ceiling) for a, b in chunks]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(read_and_extract, [a for a, _ in chunks], [settings.cache_dir] * len(chunks),
+                                    [b for _, b in chunks], [with_ceiling] * len(chunks)))
+    reads: list = []
     statements: dict = {}
-    for batch in steps.batches(documents, settings.batch_docs):
-        e = time.perf_counter()
-        statements.update(steps.extract_batch(batch))
-        t.extract_s += time.perf_counter() - e
-        if ceiling is not None:
-            t.ceiling_s += ceiling.time_batch(batch)
-        t.docs += len(batch)
-        t.chars += sum(len(text) for _, text in _block_texts(batch))
+    for r in results:
+        reads += r.reads
+        statements.update(r.statements)
+        t.read_s += r.read_s
+        t.warmup_s += r.warmup_s
+        t.extract_s += r.extract_s
+        t.ceiling_s += r.ceiling_s
+        t.docs += r.docs
+        t.chars += r.chars
+    del results
     w = time.perf_counter()
     result = steps.write(settings, specs, reads, statements, None)
     t.write_s = time.perf_counter() - w
-    t.wall_s = time.perf_counter() - start - t.ceiling_s
+    t.wall_s = time.perf_counter() - start
+    if workers <= 1:
+        t.wall_s -= t.ceiling_s  # the ceiling ran inline; in workers it overlaps and is reported apart
     t.statements = sum(len(v) for v in statements.values())
     t.fetched, t.unchanged = result.summary.fetched, result.summary.unchanged
     return t
@@ -247,7 +307,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def measure_scale(scale: int, work: Path, profile_out: Path | None = None) -> dict:
+def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None) -> dict:
     """Builds the corpus, runs full then no-change refresh, returns one row of the report."""
     b = time.perf_counter()
     sources = build_corpus(DEV_CORPUS.resolve(), work / "corpus", scale)
@@ -262,17 +322,18 @@ def measure_scale(scale: int, work: Path, profile_out: Path | None = None) -> di
             raise BenchError("--profile needs pyinstrument in the venv (a dev dependency)") from exc
         profiler = Profiler(interval=0.005)
         profiler.start()
-    full = timed_refresh(settings, Ceiling())
+    full = timed_refresh(settings, workers, with_ceiling=True)
     if profiler is not None:
         profiler.stop()
         profile_out.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     rss_full = _rss_mb()
-    nochange = timed_refresh(settings)
+    nochange = timed_refresh(settings, workers)
     if full.fetched != full.docs or nochange.fetched:
         raise BenchError(f"scale {scale}: expected {full.docs} fetched then 0, got {full.fetched} then "
                          f"{nochange.fetched} (unchanged {nochange.unchanged})")
     return {
         "scale": scale,
+        "workers": workers,
         "docs": full.docs,
         "chars": full.chars,
         "statements": full.statements,
@@ -290,6 +351,7 @@ def measure_scale(scale: int, work: Path, profile_out: Path | None = None) -> di
         "nochange_share_of_full": round(nochange.wall_s / full.wall_s, 4),
         "peak_rss_full_mb": round(rss_full, 1),
         "peak_rss_mb": round(_rss_mb(), 1),
+        "workers_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "corpus_build_s": round(build_s, 2),
     }
 
@@ -313,8 +375,9 @@ def machine() -> dict:
 
 # ---------------------------------------------------------------- driver
 
-def run_in_subprocess(scale: int, work: Path, profile_out: Path | None = None) -> dict:
-    cmd = [sys.executable, "-m", "flows.bench", "--one-scale", str(scale), "--work", str(work)]
+def run_in_subprocess(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None) -> dict:
+    cmd = [sys.executable, "-m", "flows.bench", "--one-scale", str(scale), "--work", str(work),
+           "--workers", str(workers)]
     if profile_out is not None:
         cmd += ["--profile", str(profile_out)]
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
@@ -343,13 +406,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scales", default="1,10,100", help="comma-separated copies of the dev corpus")
     p.add_argument("--profile", type=Path, help="write a pyinstrument profile of the full refresh "
                                                 "(with --one-scale) or of the largest scale")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="processes that read and extract (1: the flow's in-process shape); default: CPUs")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
     p.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if args.one_scale is not None:
-        print(json.dumps(measure_scale(args.one_scale, args.work, args.profile)))
+        print(json.dumps(measure_scale(args.one_scale, args.work, args.workers, args.profile)))
         return 0
     try:
         scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -360,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scale in scales:
             prof = args.profile if (args.profile and scale == max(scales)) else None
-            rows.append(run_in_subprocess(scale, root / f"x{scale}", prof))
+            rows.append(run_in_subprocess(scale, root / f"x{scale}", args.workers, prof))
             print(f"scale {scale}: {rows[-1]['docs']} docs, full {rows[-1]['full_refresh_s']:.1f} s", file=sys.stderr)
     finally:
         if not args.keep:

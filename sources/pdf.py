@@ -13,6 +13,7 @@ import re
 import time
 import zlib
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -49,7 +50,7 @@ def _cfg() -> dict[str, Any]:
     return load_config("ingest.yaml")["pdf"]
 
 
-def _open(content: bytes, source_name: str):
+def _open(content: bytes, source_name: str, max_pages: int):
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -60,7 +61,7 @@ def _open(content: bytes, source_name: str):
         raise ParseError(source_name, "not a PDF (no %PDF- signature at the start)")
     try:
         pdf = pdfplumber.open(io.BytesIO(content))
-        pdf.pages  # forces the page tree, where encryption and structure errors show up
+        pages, total = _first_pages(pdf, max_pages)  # encryption and structure errors show up here
     except PdfminerException as exc:
         inner = exc.args[0] if exc.args else exc
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
@@ -74,7 +75,34 @@ def _open(content: bytes, source_name: str):
     except Exception as exc:  # pdfminer raises many types on malformed input
         raise ParseError(source_name, f"corrupt or truncated PDF ({type(exc).__name__}: "
                                       f"{exc})") from exc
-    return pdf
+    return pdf, pages, total
+
+
+def _first_pages(pdf, limit: int) -> tuple[list[Any], int]:
+    """The first `limit` pages and the page count, without walking the whole page tree:
+    pdfplumber's `pdf.pages` builds every page, which takes minutes for a file that
+    declares hundreds of thousands of them. The count is the one the page tree declares
+    (or `limit + 1` when it declares nothing usable and there are more pages)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+    from pdfplumber.page import Page
+
+    pages: list[Any] = []
+    doctop: float = 0
+    more = False
+    for number, page_obj in enumerate(islice(PDFPage.create_pages(pdf.doc), limit + 1), start=1):
+        if number > limit:
+            more = True
+            break
+        page = Page(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        pages.append(page)
+        doctop += page.height
+    total = len(pages)
+    if more:
+        tree = resolve1(pdf.doc.catalog.get("Pages")) if isinstance(pdf.doc.catalog, dict) else None
+        declared = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+        total = declared if isinstance(declared, int) and declared > limit else limit + 1
+    return pages, total
 
 
 # Used when configs/ingest.yaml does not set `pdf.max_inflated_bytes`.
@@ -318,14 +346,12 @@ def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
     max_pages = int(max_pages if max_pages is not None else cfg["max_pages"])
     max_seconds = float(max_seconds if max_seconds is not None else cfg["max_seconds"])
     started = time.monotonic()
-    pdf = _open(content, source_name)
+    pdf, pages, total = _open(content, source_name, max_pages)
     notes: list[str] = []
     sink = BlockSink()
     try:
-        pages = pdf.pages
-        if len(pages) > max_pages:
-            notes.append(f"{source_name}: {len(pages)} pages, only the first {max_pages} were read")
-            pages = pages[:max_pages]
+        if total > max_pages:
+            notes.append(f"{source_name}: {total} pages, only the first {max_pages} were read")
         try:
             budget = [_max_inflated()]
             for page_no, page in enumerate(pages, start=1):
