@@ -73,6 +73,8 @@ class FactoryNames:
                 self.key_country[kn.key] = kn.country
         for key, docs in by_key.items():
             self.known.add(key, docs)
+        # aliases that are also the name of a known system or host organisation
+        self.other_things = {kn.surface.casefold() for kn in known_names() if kn.kind != "factory"}
         self.heads = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.heads.add("HEAD", [nlp.make_doc(h) for h in names.get("factory_heads", [])])
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -93,6 +95,8 @@ class FactoryNames:
             key = doc.vocab.strings[match_id]
             if self._near(excluded, s, e):
                 continue
+            if span.text.casefold() in self.other_things and not self._head_follows(doc, e):
+                continue  # "MeluXina-AI" in prose is the machine; the factory is named elsewhere
             found.append((span, "known_alias", {"key": key, "name": span.text}))
         heads = [doc[s:e] for _, s, e in self.heads(doc)]
         heads = _longest_only(heads)
@@ -113,6 +117,9 @@ class FactoryNames:
         found.extend(self._name_country_pairs(doc, countries))
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
                 for sp, rule, v in _resolve_overlaps(found)]
+
+    def _head_follows(self, doc: Doc, e: int) -> bool:
+        return any(s == e for _, s, _ in self.heads(doc[e:e + 4].as_doc())) if e < len(doc) else False
 
     @staticmethod
     def _near(excluded: set[int], s: int, e: int) -> bool:

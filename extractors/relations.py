@@ -263,8 +263,9 @@ class DocumentRelations:
         plural_here = any((sp._.value or {}).get("plural") for sp in refs)
         self.about_programme = plural_here or self.prev_plural
         self.prev_plural = plural_here
-        if not anchors and refs and not contains_word(text_f, self.lex.partner_cues):
-            if self.unnamed_by_country(block, doc, sent, refs, text_f):
+        site_words = [t for t in sent if fold(t.text) in self.lex.count_nouns] if self.saw_factory_word else []
+        if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
+            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
                 return
         if not anchors:
             fallback = None
@@ -290,7 +291,8 @@ class DocumentRelations:
         self.subjects.append(s)
         return s
 
-    def unnamed_by_country(self, block: Block, doc: Doc, sent: Span, refs: list[Span], text_f: str) -> bool:
+    def unnamed_by_country(self, block: Block, doc: Doc, sent: Span, refs: list[Span], text_f: str,
+                           plural_nouns: bool = False) -> bool:
         """`new AI factories will be set up in Austria, Bulgaria and France`: one unnamed
         factory per country listed with a factory word. Returns True when it took the sentence."""
         countries = [p for p in doc.spans.get("place", [])
@@ -299,14 +301,18 @@ class DocumentRelations:
         codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
         if not codes or None in codes:
             return False
-        plural = any((r._.value or {}).get("plural") for r in refs)
+        plural = plural_nouns or any((r._.value or {}).get("plural") for r in refs)
         if not plural and len(codes) != 1:
             return False
         wave = self.wave_of(sent, text_f)
+        deployment = self.deployment_word(doc, sent, text_f) if len(codes) > 1 else None
         for p in countries:
             cc = p._.value["country_code"]
             self.emit(self.anonymous(cc, wave), "country", cc, block, p.start_char, p.end_char,
                       "country.unnamed_factory")
+            if deployment:
+                self.emit(self.anonymous(cc, wave), "deployment", deployment, block, sent.start_char,
+                          sent.end_char, "deployment.unnamed_factories")
         if len(codes) == 1:
             subj = self.anonymous(codes[0], wave)
             self.last_subject = subj
@@ -371,17 +377,10 @@ class DocumentRelations:
                     self.emit(self.single_subject, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
         if anchors and not programme:
-            has_system = contains_word(text_f, lex.sc_cues) or any(
-                sp.start >= s0 and sp.end <= s1 for sp in doc.spans.get("supercomputer", []))
-            if has_system:
-                word = contains_word(text_f, lex.upgrade_words)
-                kind = "upgrade" if word else None
-                if kind is None:
-                    word = contains_word(text_f, lex.new_words)
-                    kind = "new" if word else None
-                if kind:
-                    subj, how = anchors[0][1], anchors[0][2]
-                    self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
+            kind = self.deployment_word(doc, sent, text_f)
+            if kind:
+                subj, how = anchors[0][1], anchors[0][2]
+                self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
 
     def money(self, block: Block, doc: Doc, sent: Span, anchors: list, text_f: str, programme: bool,
@@ -424,6 +423,18 @@ class DocumentRelations:
         half = {**total, "amount": round(total["amount"] / 2)}
         for attr in ("budget_eu_eur", "budget_national_eur"):
             self.emit(subj, attr, half, block, start, end, f"{attr}.half_of_total.{how}")
+
+    def deployment_word(self, doc: Doc, sent: Span, text_f: str) -> str | None:
+        """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
+        has_system = contains_word(text_f, self.lex.sc_cues) or any(
+            sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", []))
+        if not has_system:
+            return None
+        if contains_word(text_f, self.lex.upgrade_words):
+            return "upgrade"
+        if contains_word(text_f, self.lex.new_words):
+            return "new"
+        return None
 
     def subject_country(self, subj: Subject) -> str | None:
         if subj.key:
@@ -581,11 +592,11 @@ class DocumentRelations:
                     if subject:
                         self.emit_name(subject, sp, block)
                     break
-            if subject is None and block.cells[i].strip():
+            if subject is None and any(c.isalnum() for c in block.cells[i]):
                 cell = block.cells[i].strip()
                 subject = self._subject_from_text(cell)
                 self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
-        if subject is None and "name" not in columns.values():
+        if subject is None:
             subject = self.unnamed_row_subject(block, doc, columns, offsets)
         if subject is None:
             return

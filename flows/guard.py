@@ -10,24 +10,56 @@ A lock file next to the warehouse keeps a second refresh out; it waits a bounded
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+# Test hook, read only at one point of the write window (see `hold_point`): while the
+# file this variable names exists, a refresh that has written its shadow copy waits
+# before swapping it in. Tests use it to kill a refresh mid-write, to start a second
+# refresh against a held lock, and to query the warehouse while a write is under way.
+HOLD_ENV = "AIFACTS_TEST_HOLD_WRITE"
+HOLD_MAX_S = 300.0
 
 
 class WarehouseLocked(RuntimeError):
     """Another refresh holds the warehouse; the message says which file and how long we waited."""
 
 
+def lock_path_for(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+def shadow_path_for(warehouse: Path, pid: int | None = None) -> Path:
+    """Where process `pid` writes its copy; tests poll for it to know a write has begun."""
+    return warehouse.with_name(f".{warehouse.name}.{os.getpid() if pid is None else pid}.writing")
+
+
+def _holder(lock_path: Path) -> str:
+    try:
+        pid = lock_path.read_text(encoding="ascii").strip()
+    except OSError:
+        return "another process"
+    return f"process {pid}" if pid.isdigit() else "another process"
+
+
 @contextmanager
 def writer_lock(warehouse: Path, wait_s: float = 60.0, poll_s: float = 0.2) -> Iterator[None]:
+    """An exclusive flock on `NAME.lock`. The kernel drops it when the holder dies, so a
+    killed refresh never leaves the warehouse locked."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = warehouse.with_name(warehouse.name + ".lock")
+    lock_path = lock_path_for(warehouse)
     fh = open(lock_path, "a+")
     deadline = time.monotonic() + wait_s
+    told = False
     try:
         while True:
             try:
@@ -36,8 +68,13 @@ def writer_lock(warehouse: Path, wait_s: float = 60.0, poll_s: float = 0.2) -> I
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise WarehouseLocked(
-                        f"another refresh is writing {warehouse} (lock {lock_path}); waited {wait_s:.0f} s, giving up"
-                    ) from None
+                        f"another refresh ({_holder(lock_path)}) is writing {warehouse} (lock {lock_path}); "
+                        f"waited {wait_s:.0f} s, giving up. Try again when it has finished "
+                        f"(AIFACTS_LOCK_WAIT sets the wait)") from None
+                if not told:
+                    log.warning("waiting up to %.0f s for %s, which is writing %s", wait_s, _holder(lock_path),
+                                warehouse)
+                    told = True
                 time.sleep(poll_s)
         fh.seek(0)
         fh.truncate()
@@ -51,37 +88,80 @@ def writer_lock(warehouse: Path, wait_s: float = 60.0, poll_s: float = 0.2) -> I
             fh.close()
 
 
-@contextmanager
-def shadow_copy(warehouse: Path) -> Iterator[Path]:
-    """Yields a private copy to write; on normal exit it replaces the live file atomically.
+@dataclass
+class Shadow:
+    """The private copy a refresh writes. It replaces the live file when the body ends
+    normally, or on error when the writer declared it consistent with `keep()` (a write
+    that rolled back and recorded its failure is worth keeping: the failure shows in `runs`)."""
 
-    If the body raises, the copy is still swapped in only when the caller says the copy
-    is consistent (see `keep_on_error`); by default it is discarded.
-    """
-    shadow = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.writing")
-    for stale in warehouse.parent.glob(f".{warehouse.name}.*.writing"):
-        stale.unlink(missing_ok=True)
+    path: Path
+    kept: bool = False
+
+    def keep(self) -> None:
+        self.kept = True
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def remove_stale_shadows(warehouse: Path) -> list[Path]:
+    """Copies left by killed refreshes. Call only while holding the writer lock: then no
+    live writer owns any of them."""
+    pattern = re.compile(re.escape(f".{warehouse.name}.") + r"\d+\.writing(\.wal)?")
+    stale = sorted(p for p in warehouse.parent.glob(f".{warehouse.name}.*") if pattern.fullmatch(p.name))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_in(shadow: Path, warehouse: Path) -> None:
+    with open(shadow, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(shadow, warehouse)
+    if _wal(shadow).exists():
+        os.replace(_wal(shadow), _wal(warehouse))
+    else:
+        _wal(warehouse).unlink(missing_ok=True)
+    _fsync_dir(warehouse.parent)
+
+
+@contextmanager
+def shadow_copy(warehouse: Path) -> Iterator[Shadow]:
+    """Yields a private copy to write; the live file changes only by one atomic rename."""
+    stale = remove_stale_shadows(warehouse)
+    if stale:
+        log.warning("removed %d copies left by interrupted refreshes of %s", len(stale), warehouse)
+    shadow = Shadow(shadow_path_for(warehouse))
     if warehouse.exists():
-        shutil.copyfile(warehouse, shadow)
-    wal = warehouse.with_name(warehouse.name + ".wal")
-    if wal.exists():
-        shutil.copyfile(wal, shadow.with_name(shadow.name + ".wal"))
-    state = {"keep": True}
+        shutil.copyfile(warehouse, shadow.path)
+    if _wal(warehouse).exists():
+        shutil.copyfile(_wal(warehouse), _wal(shadow.path))
+    ok = False
     try:
         yield shadow
-    except BaseException as exc:
-        state["keep"] = bool(getattr(exc, "warehouse_consistent", False))
-        raise
+        ok = True
     finally:
-        if state["keep"] and shadow.exists():
-            with open(shadow, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(shadow, warehouse)
-            shadow_wal = shadow.with_name(shadow.name + ".wal")
-            if shadow_wal.exists():
-                os.replace(shadow_wal, wal)
-            else:
-                wal.unlink(missing_ok=True)
+        if (ok or shadow.kept) and shadow.path.exists():
+            _swap_in(shadow.path, warehouse)
         else:
-            shadow.unlink(missing_ok=True)
-            shadow.with_name(shadow.name + ".wal").unlink(missing_ok=True)
+            shadow.path.unlink(missing_ok=True)
+            _wal(shadow.path).unlink(missing_ok=True)
+
+
+def hold_point() -> None:
+    """The test hook (HOLD_ENV): a no-op unless the variable is set."""
+    hold = os.environ.get(HOLD_ENV)
+    if not hold:
+        return
+    deadline = time.monotonic() + HOLD_MAX_S
+    while Path(hold).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)

@@ -9,9 +9,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from extractors.extract import extract_many
 from extractors.statement import Statement
-from flows.guard import shadow_copy, writer_lock
+from flows.guard import hold_point, shadow_copy, writer_lock
 from flows.settings import Settings
 from sources.document import Document, doc_id_for
 from sources.fetch import CacheEntry
@@ -19,6 +18,7 @@ from sources.read import SourceRead, read_source
 from sources.registry import SourceSpec, load_registry
 from warehouse.load import DocumentRow
 from warehouse.queries import source_cache
+from warehouse.errors import WarehouseError
 from warehouse.writer import RunInfo, RunSummary, commit_refresh
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,22 @@ def previous_state(settings: Settings) -> dict[str, CacheEntry]:
             for name, sha, etag, lm in source_cache(settings.warehouse)}
 
 
+def unchanged_reads(settings: Settings) -> tuple[list[SourceSpec], list[SourceRead]] | None:
+    """Every source read against the warehouse's memory of it, stopping at the first one
+    that changed or failed (None). A run where all are unchanged has nothing to extract."""
+    if settings.full or not settings.warehouse.exists():
+        return None
+    specs = load_sources(settings)
+    previous = previous_state(settings)
+    reads = []
+    for spec in specs:
+        read = read_one(spec, settings.cache_dir, previous.get(spec.name))
+        if read.status != "unchanged":
+            return None
+        reads.append(read)
+    return specs, reads
+
+
 def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> SourceRead:
     return read_source(spec, cache_dir, previous)
 
@@ -88,6 +104,10 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
+    # imported here: the spaCy pipelines cost seconds to import, and a run with nothing
+    # changed extracts nothing
+    from extractors.extract import extract_many
+
     return {doc.doc_id: statements for doc, statements in extract_many(documents)}
 
 
@@ -117,11 +137,17 @@ def write(settings: Settings, specs: list[SourceSpec], reads: list[SourceRead],
     failed = [(s, r) for s, r in pairs if r.status == "error"]
     unchanged = [r.source_name for r in reads if r.status == "unchanged"]
     active = [r.source_name for r in reads]
+    run = RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only))
     with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
-        with shadow_copy(settings.warehouse) as target:
-            summary = commit_refresh(
-                target, run=RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only)),
-                documents=[document_row(r, s) for s, r in ok], statements=statements, unchanged_sources=unchanged,
-                failed=[document_row(r, s) for s, r in failed], active_sources=active, full=settings.full,
-                config_dir=settings.config_dir)
+        with shadow_copy(settings.warehouse) as shadow:
+            try:
+                summary = commit_refresh(
+                    shadow.path, run=run,
+                    documents=[document_row(r, s) for s, r in ok], statements=statements,
+                    unchanged_sources=unchanged, failed=[document_row(r, s) for s, r in failed],
+                    active_sources=active, full=settings.full, config_dir=settings.config_dir)
+            except WarehouseError:
+                shadow.keep()  # rolled back, the failed run recorded: the copy is consistent and says why
+                raise
+            hold_point()
     return RefreshResult(summary=summary, failures=[(r.source_name, r.error or "") for _, r in failed])

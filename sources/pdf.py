@@ -372,7 +372,10 @@ def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
             meta_title = (pdf.metadata or {}).get("Title")
             title = meta_title.strip() if isinstance(meta_title, str) and meta_title.strip() else None
     finally:
-        pdf.close()
+        # not pdf.close(): it builds every page of the file first (see _first_pages)
+        for page in pages:
+            page.close()
+        pdf.flush_cache()
     if not sink.blocks:
         raise ParseError(source_name, "the PDF has no extractable text (scanned images?)")
     found = find_dateline(sink.blocks)
