@@ -23,6 +23,7 @@ from extractors.config import load_yaml, word_lists
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.money import normalise_money_text
+from extractors.numbers import find_numbers
 from extractors.statement import Statement, make_statement
 from sources.document import Block, Document
 
@@ -196,6 +197,17 @@ class DocumentRelations:
                     return (p._.value or {}).get("country_code")
         return None
 
+    def subject_from_system(self, annotated: list[tuple[Block, Doc]]) -> None:
+        """A text that only names a machine which is also a factory's name ("MeluXina-AI")
+        is about that factory."""
+        aliases = {fold(k.surface): k.key for k in known_names() if k.kind == "factory"}
+        for _, doc in annotated:
+            for sp in doc.spans.get("supercomputer", []):
+                key = aliases.get(fold(sp.text))
+                if key:
+                    self.subjects.append(Subject(text=sp.text, key=key, forms=[sp.text]))
+                    return
+
     def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
         """First pass: who does the document talk about? Decides the single-subject fallback."""
         for _, doc in annotated:
@@ -203,6 +215,8 @@ class DocumentRelations:
                 self.saw_factory_word = True
                 if span.label_ == "FACTORY":
                     self.subject_for(span)
+        if not self.subjects:
+            self.subject_from_system(annotated)
         named = [s for s in self.subjects if not s.is_generic]
         countries = known_countries()
         for g in self.subjects:
@@ -391,6 +405,8 @@ class DocumentRelations:
         s0, s1 = sent.start, sent.end
         halves = contains_word(text_f, lex.half_words)
         sums = [sp for sp in doc.spans.get("money", []) if sp.start >= s0 and sp.end <= s1]
+        if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
+            sums = self.implied_euros(doc, sent)
         for sp in sums:
             before = fold(doc[max(s0, sp.start - 8):sp.start].text)
             after = fold(doc[sp.end:min(s1, sp.end + 5)].text)
@@ -418,6 +434,20 @@ class DocumentRelations:
             total = self.last_total.get(subj.text)
             if total and "amount" in total:
                 self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
+
+    def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:
+        """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency
+        written, is in euros in these texts; the span is marked so the rule shows it."""
+        out = []
+        for n in find_numbers(sent.text, self.lex.lang):
+            if n.scale and n.scale >= 1e6 and not n.percent:
+                span = doc.char_span(sent.start_char + n.start, sent.start_char + n.end, label="MONEY",
+                                     alignment_mode="expand")
+                if span is not None:
+                    span._.value = {"amount": n.value, "qualifier": "exact"}
+                    span._.rule = "money.implied_euro"
+                    out.append(span)
+        return out
 
     def split_halves(self, subj: Subject, total: dict, block: Block, start: int, end: int, how: str) -> None:
         half = {**total, "amount": round(total["amount"] / 2)}

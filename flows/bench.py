@@ -406,8 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scales", default="1,10,100", help="comma-separated copies of the dev corpus")
     p.add_argument("--profile", type=Path, help="write a pyinstrument profile of the full refresh "
                                                 "(with --one-scale) or of the largest scale")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                   help="processes that read and extract (1: the flow's in-process shape); default: CPUs")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes that read and extract (default 1: the flow's in-process shape)")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
     p.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)

@@ -107,3 +107,19 @@ def test_json_output_parses(args: list[str], warehouse: Path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data, f"`aifacts {' '.join(args)} --json` printed an empty result"
+
+
+def sql_blocks(readme: str) -> list[str]:
+    return [b.strip() for b in re.findall(r"```sql\n(.*?)```", readme, flags=re.S)]
+
+
+def test_readme_sql_examples_run_on_a_real_warehouse(warehouse: Path):
+    from warehouse.queries import run_query
+
+    readme = ROOT / "README.md"
+    assert readme.exists(), "README.md is missing: it must show example queries"
+    blocks = sql_blocks(readme.read_text(encoding="utf-8"))
+    assert len(blocks) >= 5, f"README.md shows {len(blocks)} ```sql examples; the warehouse section needs 5"
+    for sql in blocks:
+        columns, _ = run_query(warehouse, sql)  # raises QueryError naming the query's problem
+        assert columns, sql
