@@ -293,7 +293,7 @@ def sources_check(sources: Optional[Path] = SourcesOpt, fmt: str = FormatOpt, as
     rows = [describe(s) for s in specs]
     columns = list(rows[0].keys()) if rows else ["name"]
     render(columns, [[r.get(c) for c in columns] for r in rows], _fmt(fmt, as_json), console=out)
-    out.print(f"{len(specs)} sources valid in {path}")
+    err.print(f"{len(specs)} sources valid in {path}")
 
 
 def main() -> None:  # pragma: no cover - console entry

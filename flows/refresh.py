@@ -13,7 +13,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
 
-from flows import steps
+from flows import progress, steps
+from flows.runners import ConfiguredTaskRunner
 from flows.settings import Settings
 
 
@@ -32,7 +33,7 @@ def write_task(settings: Settings, specs: list, reads: list, statements: dict, f
     return steps.write(settings, specs, reads, statements, flow_run_id)
 
 
-@flow(name="refresh", log_prints=True)
+@flow(name="refresh", log_prints=True, task_runner=ConfiguredTaskRunner())
 def refresh(sources: str | None = None, warehouse: str | None = None, only: list[str] | None = None,
             full: bool = False, allow_outside: bool = False) -> steps.RefreshResult:
     """One refresh run. Parameters are plain values so a deployment can schedule it."""
@@ -49,12 +50,14 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
     futures = read_source_task.map(
         specs, cache_dir=str(settings.cache_dir),
         previous=[None if settings.full else previous.get(s.name) for s in specs])
-    reads = [f.result() for f in futures]
+    reads = [f.result() for f in progress.track(futures, "reading sources")]
     for r in reads:
         if r.status == "error":
             logger.warning("source %s failed: %s", r.source_name, r.error)
     statements: dict = {}
-    for batch in steps.batches([r.document for r in reads if r.document is not None], settings.batch_docs):
+    documents = [r.document for r in reads if r.document is not None]
+    for batch in progress.track(steps.batches(documents, settings.batch_docs), "extracting",
+                                total=len(documents), size=len):
         statements.update(extract_task(batch))
     try:
         ctx = get_run_context()

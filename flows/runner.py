@@ -16,6 +16,8 @@ from flows import steps
 from flows.settings import Settings
 from flows.steps import RefreshResult
 
+EPHEMERAL_STARTUP_S = 120
+
 
 def prefect_api_configured() -> bool:
     """True when runs go to a Prefect server (from the environment or the active profile)."""
@@ -41,16 +43,21 @@ def _run_flow(settings: Settings) -> RefreshResult:
     """The flow heartbeat is switched off for an in-process run: it only delays exit by a
     second and tells nobody anything. In ephemeral mode the temporary server's task-run
     recorder and event persister are off too: nobody reads those records, and cancelling
-    them at shutdown printed error tracebacks after successful runs."""
-    from prefect.settings import (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
+    them at shutdown printed error tracebacks after successful runs. Its start-up wait is
+    raised from Prefect's 20 s, which a busy 2-core machine exceeds (measured: 25-40 s)."""
+    from prefect.settings import (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+                                  PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
                                   PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED, temporary_settings)
 
-    from flows.refresh import refresh
+    from flows import progress as progress_bars
+from flows.refresh import refresh
 
     updates: dict = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if not prefect_api_configured():
         updates[PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED] = False
         updates[PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED] = False
+        if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
+            updates[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = EPHEMERAL_STARTUP_S
     with temporary_settings(updates):
         return refresh(sources=str(settings.sources_file), warehouse=str(settings.warehouse),
                        only=list(settings.only) or None, full=settings.full,

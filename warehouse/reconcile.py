@@ -143,6 +143,10 @@ class Reconciler:
                 cands.add(v, r.support())
         if kb_f is not None:
             cands.add(kb_f.name, from_kb=True)
+        elif not any(not c.rejected for c in cands.all()):
+            # every name the texts gave is some other thing's name: the factory keeps its
+            # id as its name, so it is never nameless (and the conflict row says why)
+            cands.add(fid, note="every stated name is another thing's name; the factory id stands in")
         return cands
 
     def _country(self, fid: str, entry: FactoryEntry, rows: list[Row]) -> _Candidates:
