@@ -36,10 +36,10 @@ def refresh_now(settings: Settings, progress: bool = False) -> RefreshResult:
         if quick is not None and not prefect_api_configured():
             specs, reads = quick
             return steps.write(settings, specs, reads, {}, flow_run_id=None)
-    return _run_flow(settings)
+    return _run_flow(settings, progress)
 
 
-def _run_flow(settings: Settings) -> RefreshResult:
+def _run_flow(settings: Settings, progress: bool = False) -> RefreshResult:
     """The flow heartbeat is switched off for an in-process run: it only delays exit by a
     second and tells nobody anything. In ephemeral mode the temporary server's task-run
     recorder and event persister are off too: nobody reads those records, and cancelling
@@ -50,7 +50,7 @@ def _run_flow(settings: Settings) -> RefreshResult:
                                   PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED, temporary_settings)
 
     from flows import progress as progress_bars
-from flows.refresh import refresh
+    from flows.refresh import refresh
 
     updates: dict = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if not prefect_api_configured():
@@ -58,7 +58,7 @@ from flows.refresh import refresh
         updates[PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED] = False
         if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
             updates[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = EPHEMERAL_STARTUP_S
-    with temporary_settings(updates):
+    with temporary_settings(updates), progress_bars.configured(progress):
         return refresh(sources=str(settings.sources_file), warehouse=str(settings.warehouse),
                        only=list(settings.only) or None, full=settings.full,
                        allow_outside=settings.allow_outside)

