@@ -1,0 +1,51 @@
+"""Extraction quality on the dev corpus, scored against its gold file.
+
+The floors below are what the extractor reaches today, rounded down; they only move up.
+The issue's targets (overall F1 0.85, no attribute under 0.7) are not reached yet: see
+the README's limits. Run `aifacts eval` for the full report with misses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.extractors.corpus_run import extract_corpus
+from warehouse.db import connect
+from warehouse.evaluate import format_report, score
+
+OVERALL_F1 = 0.72
+ATTRIBUTE_F1 = {
+    "name": 0.92, "country": 0.77, "city": 0.80, "host_org": 0.65, "supercomputer": 0.70,
+    "deployment": 0.57, "budget_total_eur": 0.64, "budget_eu_eur": 0.59, "budget_national_eur": 0.50,
+    "operational_by": 0.53, "selected_on": 0.30, "partner_countries": 0.28,
+    "programme.factory_count": 0.75, "programme.selected_on": 0.70, "programme.investment_total_eur": 0.50,
+}
+
+
+@pytest.fixture(scope="module")
+def dev_report(corpus_dir: Path, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dev")
+    extract_corpus(corpus_dir / "dev" / "sources.yaml", tmp / "dev.duckdb", tmp / "raw")
+    con = connect(tmp / "dev.duckdb", read_only=True)
+    try:
+        report = score(con, [corpus_dir / "dev" / "gold.jsonl"])
+    finally:
+        con.close()
+    print(format_report(report, max_misses=0))
+    return report
+
+
+def test_overall_f1_floor(dev_report):
+    assert dev_report.overall.f1 >= OVERALL_F1
+
+
+@pytest.mark.parametrize("attribute", sorted(ATTRIBUTE_F1))
+def test_attribute_f1_floor(dev_report, attribute):
+    got = dev_report.per_attribute[attribute].f1
+    assert got >= ATTRIBUTE_F1[attribute], f"{attribute}: F1 {got:.3f} < floor {ATTRIBUTE_F1[attribute]}"
+
+
+def test_every_dev_document_is_scored(dev_report):
+    assert len(dev_report.documents) == 46 and not dev_report.missing_documents
