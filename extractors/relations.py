@@ -68,6 +68,7 @@ class Lexicon:
     half_words: tuple[str, ...]
     count_nouns: frozenset[str]
     count_breaks: frozenset[str]
+    deadline_cues: tuple[str, ...]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
@@ -105,6 +106,7 @@ def lexicon(lang: str) -> Lexicon:
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
         half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
+        deadline_cues=f("deadline_cues", rel),
         count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
     )
 
@@ -152,6 +154,9 @@ class DocumentRelations:
         self.about_programme = False  # this or the previous sentence speaks of several factories
         self.prev_plural = False
         self.doc_wave: int | None = None
+        self.resolved: dict[int, dict] = {}
+        self.running_year: int | None = None
+        self.running_month: int | None = None
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -254,15 +259,37 @@ class DocumentRelations:
             wave=wave if wave is not None or subject is None else subject.wave))
 
     def resolve_date(self, value: dict) -> dict | None:
-        v = value.get("value", "")
-        if v.startswith("--"):
-            if self.context_year is None:
-                return None
-            return {**value, "value": f"{self.context_year}{v[1:]}"}
-        return value
+        return self.resolved.get(id(value), value if not value.get("value", "").startswith("--") else None)
+
+    def track_dates(self, doc: Doc, sent: Span) -> None:
+        """Give a year to dates written without one, as a reader does: the document's date
+        when it has one, else the narrative's: the year of the last date read, moved on by
+        one when the month goes back ("December 10 ... February 1" crosses a new year)."""
+        for sp in doc.spans.get("date", []):
+            if not (sp.start >= sent.start and sp.end <= sent.end) or not sp._.value:
+                continue
+            v = sp._.value.get("value", "")
+            if v.startswith("--"):
+                month = int(v[2:4]) if v[2:4].isdigit() else None
+                if self.document.published_on is not None:
+                    year = self.document.published_on.year
+                elif self.running_year is not None:
+                    year = self.running_year
+                    if month and self.running_month and month < self.running_month:
+                        year += 1
+                else:
+                    year = self.context_year
+                if year is None:
+                    continue
+                self.resolved[id(sp._.value)] = {**sp._.value, "value": f"{year}{v[1:]}"}
+                self.running_year, self.running_month = year, month or self.running_month
+            elif v[:4].isdigit():
+                self.running_year = int(v[:4])
+                self.running_month = int(v[5:7]) if v[5:7].isdigit() else None
 
     # -- prose ------------------------------------------------------------------------
     def sentence(self, block: Block, doc: Doc, sent: Span) -> None:
+        self.track_dates(doc, sent)
         s0, s1 = sent.start, sent.end
         inside = lambda sp: sp.start >= s0 and sp.end <= s1  # noqa: E731
         fspans = [sp for sp in doc.spans.get("factory", []) if inside(sp)]
@@ -375,6 +402,10 @@ class DocumentRelations:
             if value is None:
                 continue
             window = fold(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)].text)
+            if contains_word(window, lex.deadline_cues):
+                self.emit(None, "proposal_deadline", value, block, sp.start_char, sp.end_char,
+                          "programme.proposal_deadline", wave=self.wave_of(sent, text_f))
+                continue
             attr = ("selected_on" if contains_word(window, lex.selection_cues)
                     else "operational_by" if contains_word(window, lex.operation_cues) else None)
             if attr is None:

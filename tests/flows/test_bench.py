@@ -1,0 +1,50 @@
+"""`flows.bench`: scaled corpora that really differ, and a report of the promised shape.
+
+Nothing here is timed; the figures themselves come from `make bench`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flows.bench import REQUIRED, build_corpus, main, table, vary_bytes
+from sources.registry import load_registry
+
+
+def test_copies_hash_differently_and_pdfs_only_gain_a_trailing_comment(corpus_dir: Path):
+    dev = corpus_dir / "dev"
+    for path, kind in [(next(dev.glob("*.txt")), "text"), (next(dev.glob("*.html")), "html"),
+                       (next(dev.glob("*.pdf")), "pdf")]:
+        original = path.read_bytes()
+        copies = [vary_bytes(original, kind, k, path.stem) for k in range(4)]
+        assert copies[0] == original
+        assert len({hashlib.sha256(c).digest() for c in copies}) == 4, path.name
+        if kind == "pdf":
+            assert all(c.startswith(original) and b"%bench" in c[len(original):] for c in copies[1:])
+        else:
+            assert all(abs(len(c) - len(original)) < 0.1 * len(original) for c in copies)
+
+
+def test_scaled_sources_file_passes_the_strict_registry(corpus_dir: Path, tmp_path: Path):
+    sources = build_corpus(corpus_dir / "dev", tmp_path / "c", 3)
+    specs = load_registry(sources)
+    originals = load_registry(corpus_dir / "dev" / "sources.yaml")
+    assert len(specs) == 3 * len(originals)
+    assert len({s.name for s in specs}) == len(specs)
+    assert all(s.path is not None and s.path.exists() for s in specs)
+
+
+def test_scale_one_report_has_the_required_shape(tmp_path: Path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["--out", str(out), "--scales", "1"]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert set(report) == {"scales", "machine"}
+    (row,) = report["scales"]
+    assert set(REQUIRED) <= set(row)
+    assert row["docs"] > 40 and row["statements"] > 0
+    assert all(isinstance(row[k], (int, float)) and row[k] > 0 for k in REQUIRED)
+    assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
+    printed = capsys.readouterr().out
+    assert table(report["scales"]).splitlines()[1] in printed
