@@ -153,6 +153,7 @@ class DocumentRelations:
         self.last_total: dict[str, dict] = {}
         self.about_programme = False  # this or the previous sentence speaks of several factories
         self.prev_plural = False
+        self.plural_here = False
         self.doc_wave: int | None = None
         self.resolved: dict[int, dict] = {}
         self.running_year: int | None = None
@@ -302,6 +303,7 @@ class DocumentRelations:
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
         programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
         plural_here = any((sp._.value or {}).get("plural") for sp in refs)
+        self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural
         self.prev_plural = plural_here
         site_words = [t for t in sent if fold(t.text) in self.lex.count_nouns] if self.saw_factory_word else []
@@ -413,13 +415,17 @@ class DocumentRelations:
             near = nearest(sp.start)
             if near is not None and not programme:
                 self.emit(near[0], attr, value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
-            if attr == "selected_on" and (programme or (near is not None and near[1] in ("doc_subject", "coref"))):
+            if attr == "selected_on" and (programme or self.plural_here or
+                                          (near is not None and near[1] in ("doc_subject", "coref", "unnamed"))):
                 # a selection date said of the initiative is the date of the round, and of the
-                # one factory a single-subject text is about
+                # one factory a single-subject text is about (when that factory is of the round)
+                wave = self.wave_of(sent, text_f, value)
                 self.emit(None, "selected_on", value, block, sp.start_char, sp.end_char, "programme.selected_on",
-                          wave=self.wave_of(sent, text_f, value))
-                if programme and self.single_subject is not None:
-                    self.emit(self.single_subject, "selected_on", value, block, sp.start_char, sp.end_char,
+                          wave=wave)
+                subj = self.single_subject
+                n_dates = sum(1 for d in doc.spans.get("date", []) if d.start >= s0 and d.end <= s1)
+                if programme and subj is not None and n_dates == 1 and known_waves().get(subj.key or "", wave) == wave:
+                    self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
         if anchors and not programme:
             kind = self.deployment_word(doc, sent, text_f)
@@ -614,6 +620,11 @@ class DocumentRelations:
                 cumulative += int(w["count"])
                 if i > 0 and count == cumulative:
                     return None
+        if value:
+            v = value.get("value", "")
+            for w in known:
+                if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7]):
+                    return int(w["wave"])
         for word, n in self.lex.wave_ordinals.items():
             if contains_word(text_f, [word]):
                 return n

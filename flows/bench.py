@@ -307,10 +307,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None) -> dict:
+def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None,
+                  corpus: Path = DEV_CORPUS) -> dict:
     """Builds the corpus, runs full then no-change refresh, returns one row of the report."""
     b = time.perf_counter()
-    sources = build_corpus(DEV_CORPUS.resolve(), work / "corpus", scale)
+    sources = build_corpus(corpus.resolve(), work / "corpus", scale)
     build_s = time.perf_counter() - b
     settings = Settings.resolve(sources=sources, warehouse=work / "bench.duckdb", cache_dir=work / "raw",
                                 lock_wait_s=0)
@@ -375,9 +376,10 @@ def machine() -> dict:
 
 # ---------------------------------------------------------------- driver
 
-def run_in_subprocess(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None) -> dict:
+def run_in_subprocess(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None,
+                      corpus: Path = DEV_CORPUS) -> dict:
     cmd = [sys.executable, "-m", "flows.bench", "--one-scale", str(scale), "--work", str(work),
-           "--workers", str(workers)]
+           "--workers", str(workers), "--corpus", str(corpus)]
     if profile_out is not None:
         cmd += ["--profile", str(profile_out)]
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
@@ -408,13 +410,15 @@ def main(argv: list[str] | None = None) -> int:
                                                 "(with --one-scale) or of the largest scale")
     p.add_argument("--workers", type=int, default=1,
                    help="processes that read and extract (default 1: the flow's in-process shape)")
+    p.add_argument("--corpus", type=Path, default=DEV_CORPUS,
+                   help="directory with the sources.yaml to scale (default: the shared dev corpus)")
     p.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
     p.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if args.one_scale is not None:
-        print(json.dumps(measure_scale(args.one_scale, args.work, args.workers, args.profile)))
+        print(json.dumps(measure_scale(args.one_scale, args.work, args.workers, args.profile, args.corpus)))
         return 0
     try:
         scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -425,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for scale in scales:
             prof = args.profile if (args.profile and scale == max(scales)) else None
-            rows.append(run_in_subprocess(scale, root / f"x{scale}", args.workers, prof))
+            rows.append(run_in_subprocess(scale, root / f"x{scale}", args.workers, prof, args.corpus))
             print(f"scale {scale}: {rows[-1]['docs']} docs, full {rows[-1]['full_refresh_s']:.1f} s", file=sys.stderr)
     finally:
         if not args.keep:

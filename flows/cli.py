@@ -19,7 +19,8 @@ app = typer.Typer(help="aifacts: a fact warehouse of the EU's AI Factories, buil
 sources_app = typer.Typer(help="Show, add and validate the sources a refresh reads.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 err = Console(stderr=True)
-out = Console(soft_wrap=True)
+# piped or captured output gets a wide table instead of an 80-column squeeze
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 WarehouseOpt = typer.Option(None, "--warehouse", "-w", help="DuckDB file (default data/warehouse.duckdb, env AIFACTS_WAREHOUSE).")
 SourcesOpt = typer.Option(None, "--sources", "-s", help="Sources file (default configs/sources.yaml, env AIFACTS_SOURCES).")

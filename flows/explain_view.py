@@ -16,11 +16,18 @@ def _v(value: Any) -> str:
 def print_explain(result: dict, console: Console) -> None:
     console.print(f"[bold]{result.get('factory_id')}[/bold] {result.get('name') or ''}")
     for attr in result.get("attributes", []):
-        console.print(f"\n[bold]{attr['attribute']}[/bold] = {_v(attr.get('chosen'))}  [dim]({attr.get('reason')})[/dim]")
+        console.print(f"\n[bold]{attr['attribute']}[/bold] = {_v(attr.get('chosen'))}")
+        if attr.get("conflict"):
+            console.print(f"  [dim]decision: {attr['conflict']}[/dim]")
         table = Table(show_header=True, expand=False)
-        for col in ("", "value", "source", "trust", "published", "evidence"):
+        for col in ("", "value", "source", "trust", "published", "stated", "sentence"):
             table.add_column(col, overflow="fold")
         for c in attr.get("candidates", []):
-            table.add_row("*" if c.get("chosen") else "", _v(c.get("value")), str(c.get("source_name") or ""),
-                          str(c.get("trust") or ""), str(c.get("published_on") or ""), str(c.get("sentence") or ""))
+            evidence = c.get("evidence") or [{}]
+            for i, e in enumerate(evidence):
+                table.add_row("*" if c.get("chosen") and i == 0 else "", _v(c.get("value")) if i == 0 else "",
+                              str(e.get("source") or ""), str(e.get("trust") or ""), str(e.get("published_on") or ""),
+                              str(e.get("stated") or ""), str(e.get("sentence") or ""))
+            if c.get("reason") and not c.get("chosen"):
+                table.add_row("", f"[dim]{c['reason']}[/dim]", "", "", "", "", "")
         console.print(table)

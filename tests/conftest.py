@@ -38,3 +38,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(corpus_dir: Path, tmp_path_factory) -> Path:
+    """The seed and the whole dev corpus refreshed into one warehouse (plain steps, no
+    Prefect: the flow itself is tested in tests/flows). Built once per session."""
+    from tests.extractors.corpus_run import extract_corpus
+    from tests.warehouse.expected_match import combined_sources
+
+    tmp = tmp_path_factory.mktemp("corpus")
+    sources = combined_sources(corpus_dir, tmp / "sources.yaml")
+    extract_corpus(sources, tmp / "corpus.duckdb", tmp / "raw")
+    return tmp / "corpus.duckdb"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.extractors.corpus_run import extract_corpus
 from warehouse.db import connect
 from warehouse.evaluate import format_report, score
 
@@ -25,10 +24,8 @@ ATTRIBUTE_F1 = {
 
 
 @pytest.fixture(scope="module")
-def dev_report(corpus_dir: Path, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("dev")
-    extract_corpus(corpus_dir / "dev" / "sources.yaml", tmp / "dev.duckdb", tmp / "raw")
-    con = connect(tmp / "dev.duckdb", read_only=True)
+def dev_report(corpus_dir: Path, corpus_warehouse: Path):
+    con = connect(corpus_warehouse, read_only=True)
     try:
         report = score(con, [corpus_dir / "dev" / "gold.jsonl"])
     finally:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
+
+import yaml
 
 from flows.bench import REQUIRED, build_corpus, main, table, vary_bytes
 from sources.registry import load_registry
@@ -36,14 +39,28 @@ def test_scaled_sources_file_passes_the_strict_registry(corpus_dir: Path, tmp_pa
     assert all(s.path is not None and s.path.exists() for s in specs)
 
 
-def test_scale_one_report_has_the_required_shape(tmp_path: Path, capsys):
+def _small_corpus(corpus_dir: Path, dest: Path) -> Path:
+    """One document of each kind and a second language: enough to exercise every stage."""
+    entries = yaml.safe_load((corpus_dir / "dev" / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    picked: dict[tuple, dict] = {}
+    for e in entries:
+        picked.setdefault((e["kind"], e.get("lang") == "en"), e)
+    dest.mkdir()
+    for e in picked.values():
+        shutil.copy(corpus_dir / "dev" / e["path"], dest / e["path"])
+    (dest / "sources.yaml").write_text(yaml.safe_dump({"sources": list(picked.values())}), encoding="utf-8")
+    return dest
+
+
+def test_scale_two_report_has_the_required_shape(corpus_dir: Path, tmp_path: Path, capsys):
     out = tmp_path / "bench.json"
-    assert main(["--out", str(out), "--scales", "1"]) == 0
+    small = _small_corpus(corpus_dir, tmp_path / "small")
+    assert main(["--out", str(out), "--scales", "2", "--corpus", str(small)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert set(report) == {"scales", "machine"}
     (row,) = report["scales"]
     assert set(REQUIRED) <= set(row)
-    assert row["docs"] > 40 and row["statements"] > 0
+    assert row["docs"] == 2 * len(load_registry(small / "sources.yaml")) and row["statements"] > 0
     assert all(isinstance(row[k], (int, float)) and row[k] > 0 for k in REQUIRED)
     assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
     printed = capsys.readouterr().out

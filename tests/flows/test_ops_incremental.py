@@ -7,7 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.flows.test_ops_support import aifacts, ops_env, prefect_api, refresh_json, rows, seed_sources  # noqa: F401
+from tests.flows.test_ops_support import (aifacts, ops_env, prefect_api, refresh_json, rows,  # noqa: F401
+                                          seed_sources, stop_leftovers)
 
 EXTRA = ("d124_bnr-ai-factory-sofia",)
 

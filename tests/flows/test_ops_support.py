@@ -91,12 +91,24 @@ class Proc:
         return f"exit {self.popen.returncode}\nstdout:\n{self.stdout[-2000:]}\nstderr:\n{self.stderr[-3000:]}"
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
 def start(args: list[str], env: dict[str, str], logs: Path, name: str) -> Proc:
     logs.mkdir(parents=True, exist_ok=True)
     out, err = logs / f"{name}.out", logs / f"{name}.err"
     with open(out, "wb") as o, open(err, "wb") as e:
         popen = subprocess.Popen(args, stdout=o, stderr=e, env=env, cwd=ROOT, start_new_session=True)
+    _STARTED.append(popen)
     return Proc(popen, out, err)
+
+
+@pytest.fixture(autouse=True)
+def stop_leftovers():
+    """A failed assertion must not leave refreshes running: stop every group a test started."""
+    yield
+    while _STARTED:
+        stop_group(_STARTED.pop(), grace_s=5)
 
 
 def aifacts(args: list[str], env: dict[str, str], logs: Path, name: str, timeout: float = 240) -> Proc:

@@ -76,12 +76,14 @@ def test_write_error_in_duckdb_fails_the_run_and_keeps_the_marts(good_warehouse:
 
 
 @pytest.fixture()
-def tiny_mount(tmp_path: Path):
-    """A 4 MB tmpfs: needs root and a kernel that lets this process mount."""
+def tiny_mount(tmp_path: Path, good_warehouse: Path):
+    """A tmpfs 1 MB larger than the good warehouse: room for it, not for a second copy.
+    Needs root and a kernel that lets this process mount."""
     mnt = tmp_path / "mnt"
     mnt.mkdir()
+    size_kb = good_warehouse.stat().st_size // 1024 + 1024
     try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(mnt)],
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(mnt)],
                               capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"cannot run mount: {exc}")
@@ -100,7 +102,7 @@ def test_full_disk_fails_the_run_and_keeps_the_warehouse(good_warehouse: Path, s
     filler = tiny_mount / "filler"
     with filler.open("wb") as fh:  # leave less room than one more copy of the warehouse
         try:
-            fh.write(b"\0" * (4 * 2**20))
+            fh.write(b"\0" * (2 * 2**20))
         except OSError:
             pass
     with pytest.raises(Exception) as err:
