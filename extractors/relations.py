@@ -69,6 +69,7 @@ class Lexicon:
     count_nouns: frozenset[str]
     count_breaks: frozenset[str]
     deadline_cues: tuple[str, ...]
+    site_nouns: frozenset[str]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
@@ -106,7 +107,7 @@ def lexicon(lang: str) -> Lexicon:
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
         half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
-        deadline_cues=f("deadline_cues", rel),
+        deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
         count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
     )
 
@@ -306,7 +307,7 @@ class DocumentRelations:
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural
         self.prev_plural = plural_here
-        site_words = [t for t in sent if fold(t.text) in self.lex.count_nouns] if self.saw_factory_word else []
+        site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] if self.saw_factory_word else []
         if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
             if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
                 return
