@@ -156,6 +156,7 @@ class DocumentRelations:
         self.prev_plural = False
         self.plural_here = False
         self.doc_wave: int | None = None
+        self.section_subject: Subject | None = None
         self.resolved: dict[int, dict] = {}
         self.running_year: int | None = None
         self.running_month: int | None = None
@@ -203,6 +204,24 @@ class DocumentRelations:
                 if not rest:
                     return (p._.value or {}).get("country_code")
         return None
+
+    def heading_subject(self, doc: Doc) -> Subject | None:
+        """The factory a section is about, from its heading: a factory named there, or the
+        one factory of the country that the heading names, or where its machine or host is."""
+        for sp in doc.spans.get("factory", []):
+            if sp.label_ == "FACTORY":
+                return self.subject_for(sp)
+        codes = [(p._.value or {}).get("country_code") for p in doc.spans.get("place", []) if p.label_ == "COUNTRY"]
+        for kind in ("supercomputer", "org"):
+            for sp in doc.spans.get(kind, []):
+                key = (sp._.value or {}).get("key")
+                if key and kb_countries().get((kind, key)):
+                    codes.append(kb_countries()[(kind, key)])
+        codes = list(dict.fromkeys(c for c in codes if c))
+        if len(codes) != 1:
+            return None
+        local = [s for s in self.subjects if not s.is_generic and self.subject_country(s) == codes[0]]
+        return local[0] if len(local) == 1 else None
 
     def subject_from_system(self, annotated: list[tuple[Block, Doc]]) -> None:
         """A text that only names a machine which is also a factory's name ("MeluXina-AI")
@@ -316,6 +335,8 @@ class DocumentRelations:
             singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
             if (singular_ref or contains_word(text_f, self.lex.anaphors)) and self.last_subject is not None:
                 fallback = (self.last_subject, "coref")
+            elif self.section_subject is not None and not programme_like:
+                fallback = (self.section_subject, "section")
             elif self.single_subject is not None and not programme_like:
                 fallback = (self.single_subject, "doc_subject")
             if fallback is not None:
@@ -417,7 +438,7 @@ class DocumentRelations:
             if near is not None and not programme:
                 self.emit(near[0], attr, value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
             if attr == "selected_on" and (programme or self.plural_here or
-                                          (near is not None and near[1] in ("doc_subject", "coref", "unnamed"))):
+                                          (near is not None and near[1] in ("doc_subject", "coref", "unnamed", "section"))):
                 # a selection date said of the initiative is the date of the round, and of the
                 # one factory a single-subject text is about (when that factory is of the round)
                 wave = self.wave_of(sent, text_f, value)
@@ -447,7 +468,12 @@ class DocumentRelations:
             sums = self.implied_euros(doc, sent)
         for sp in sums:
             before = fold(doc[max(s0, sp.start - 8):sp.start].text)
-            after = fold(doc[sp.end:min(s1, sp.end + 5)].text)
+            tail = []
+            for t in doc[sp.end:min(s1, sp.end + 5)]:
+                if t.is_punct:
+                    break  # "€90 million, of which the EU ...": the cue belongs to the next clause
+                tail.append(t.text)
+            after = fold(" ".join(tail))
             eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
             nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
             value = sp._.value or {}
@@ -550,7 +576,7 @@ class DocumentRelations:
         countries = [p for p in inside if p.label_ == "COUNTRY"]
         codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
         subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
-        fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject")
+        fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject", "section")
         if not anchors or (fallback and (len(cities) > 1 or len(codes) > 1)):
             return  # a list of places is not about the one factory a fallback guesses
         for p in cities:
@@ -593,6 +619,7 @@ class DocumentRelations:
         if self.saw_factory_word:
             # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
             heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
+        used: set[int] = set()
         for h_start, h_end_char in sorted(heads):
             # the number stands right before the noun, or before one adjective ("six new")
             for i in range(h_start - 1, max(sent.start, h_start - 3) - 1, -1):
@@ -603,9 +630,11 @@ class DocumentRelations:
                 elif fold(tok.text) in self.lex.count_words:
                     n = self.lex.count_words[fold(tok.text)]
                 if n is not None:
-                    self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
-                              wave=self.wave_of(sent, text_f, count=n))
-                    return
+                    if i not in used:
+                        used.add(i)
+                        self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
+                                  wave=self.wave_of(sent, text_f, count=n))
+                    break
                 if not tok.is_alpha or not tok.is_lower or fold(tok.text) in self.lex.count_breaks:
                     break
 
@@ -771,6 +800,8 @@ class DocumentRelations:
     def run(self, annotated: list[tuple[Block, Doc]]) -> list[Statement]:
         self.collect_subjects(annotated)
         for block, doc in annotated:
+            if block.kind == "heading":
+                self.section_subject = self.heading_subject(doc)
             if block.kind == "table_row":
                 self.table_row(block, doc)
             elif block.kind == "list_item":

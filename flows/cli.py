@@ -65,9 +65,14 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
     from flows.runner import refresh_now
     from sources.errors import RegistryError
 
+    from sources.registry import load_registry
+    from warehouse.errors import WarehouseError
+
     settings = Settings.resolve(sources=sources, warehouse=warehouse, only=only, full=full,
                                 allow_outside=allow_outside)
     try:
+        # a broken sources file stops the run before anything starts (Prefect included)
+        load_registry(settings.sources_file, allow_outside=settings.allow_outside)
         result = refresh_now(settings, progress=not quiet and sys.stderr.isatty())
     except RegistryError as exc:
         err.print(f"[red]sources file error:[/red] {exc}")
@@ -75,6 +80,9 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
     except WarehouseLocked as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(3)
+    except (WarehouseError, OSError) as exc:
+        err.print(f"[red]the refresh failed; the warehouse keeps its last good state:[/red] {exc}")
+        raise typer.Exit(1)
     if as_json:
         out.out(json.dumps(result.to_dict(), default=str, indent=1), highlight=False)
         return
