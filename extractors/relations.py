@@ -589,10 +589,13 @@ class DocumentRelations:
         if not codes:
             return
         if len(subjects) > 1:
+            if partner_cue:
+                self.partners_of_several(block, doc, sent, anchors, countries)
+                return
             for p in countries:
                 subj, how = nearest(p.start)
                 code = p._.value["country_code"]
-                if self.subject_country(subj) in (None, code) and not partner_cue:
+                if self.subject_country(subj) in (None, code):
                     self.emit(subj, "country", code, block, p.start_char, p.end_char, f"country.{how}")
             return
         subj, how = anchors[0][1], anchors[0][2]
@@ -610,6 +613,39 @@ class DocumentRelations:
         partners = sorted(set(codes) - {host})
         if partners and partner_cue:
             self.emit(subj, "partner_countries", partners, block, sent.start_char, sent.end_char, f"partners.{how}")
+
+    def partners_of_several(self, block: Block, doc: Doc, sent: Span, anchors: list, countries: list[Span]) -> None:
+        """`P, R and T are partners in the BSC AIF, A and S have signed up to IT4LIA, and the
+        LUMI AIF counts C and D among its members`: countries before the first factory go to
+        it, after the last to the last; between two, to the next one when the clause of the
+        previous one has ended (a comma after it), else to the previous one."""
+        marks = sorted({a[0]: a for a in anchors}.values(), key=lambda a: a[0])
+        ends = {}
+        for sp in doc.spans.get("factory", []):
+            ends[sp.start] = sp.end
+        groups: dict[int, list[Span]] = {}
+        for p in countries:
+            before = [m for m in marks if m[0] < p.start]
+            after = [m for m in marks if m[0] > p.start]
+            if not before:
+                owner = after[0]
+            elif not after:
+                owner = before[-1]
+            else:
+                prev_end = ends.get(before[-1][0], before[-1][0] + 1)
+                owner = after[0] if prev_end < len(doc) and doc[prev_end].text in (",", ";") else before[-1]
+            groups.setdefault(id(owner), []).append(p)
+            groups.setdefault(-id(owner), [owner])  # keep the owner
+        for key, ps in list(groups.items()):
+            if key < 0:
+                continue
+            owner = groups[-key][0]
+            subj, how = owner[1], owner[2]
+            own = self.subject_country(subj)
+            codes = sorted({p._.value["country_code"] for p in ps} - {own})
+            if codes:
+                self.emit(subj, "partner_countries", codes, block, ps[0].start_char, ps[-1].end_char,
+                          f"partners.{how}")
 
     def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
