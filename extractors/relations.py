@@ -845,7 +845,30 @@ class DocumentRelations:
             else:
                 for sent in doc.sents:
                     self.sentence(block, doc, sent)
+        self.round_dates()
         return dedupe(self.out)
+
+    def round_dates(self) -> None:
+        """A selection date the text gives for a round is the date of every factory of that
+        round the text speaks of (and has no date of its own)."""
+        dates = {}
+        for st in self.out:
+            if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
+                dates.setdefault(st.wave, st)
+        if not dates:
+            return
+        dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "selected_on"}
+        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
+        for subj in self.subjects:
+            wave = known_waves().get(subj.key) if subj.key else subj.wave
+            st = dates.get(wave)
+            if st is None or subj.text in dated or subj.text not in spoken:
+                continue
+            self.out.append(make_statement(
+                doc_id=st.doc_id, source_name=st.source_name, scope="factory", subject_text=subj.text,
+                subject_key=subj.key, attribute="selected_on", value=st.value, value_text=st.value_text,
+                block=st.block, span_start=st.span_start, span_end=st.span_end, rule="selected_on.round_date",
+                wave=wave))
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:
