@@ -480,15 +480,16 @@ class DocumentRelations:
             near = nearest(sp.start)
             if near is not None and not programme:
                 subj, how = near
-                if halves and eu and "amount" in value:
+                if halves and contains_word(text_f, lex.eu_cues) and "amount" in value:
                     self.emit(subj, "budget_total_eur", value, block, sp.start_char, sp.end_char, f"budget_total_eur.{how}")
                     self.split_halves(subj, value, block, sp.start_char, sp.end_char, how)
                     continue
                 attr = ("budget_eu_eur" if eu and not nat else "budget_national_eur" if nat and not eu
                         else "budget_total_eur")
                 self.emit(subj, attr, value, block, sp.start_char, sp.end_char, f"{attr}.{how}")
-                if attr == "budget_total_eur":
-                    self.last_total[subj.text] = value
+                if attr == "budget_total_eur" and "amount" in value and \
+                        value["amount"] > self.last_total.get(subj.text, {}).get("amount", 0):
+                    self.last_total[subj.text] = value  # the largest total: parts come after it
             elif programme and self.about_programme:
                 attr = "investment_eu_eur" if eu and not nat else "investment_total_eur"
                 self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}",
