@@ -369,6 +369,8 @@ class DocumentRelations:
         plural = plural_nouns or any((r._.value or {}).get("plural") for r in refs)
         if not plural and len(codes) != 1:
             return False
+        if len(codes) > 1 and any(p._.rule == "country.demonym" for p in countries):
+            return False  # "the Spanish and Finnish sites": adjectives of a comparison, not a list of sites
         wave = self.wave_of(sent, text_f)
         deployment = self.deployment_word(doc, sent, text_f) if len(codes) > 1 else None
         for p in countries:
