@@ -200,14 +200,18 @@ class Reconciler:
     def _cities(self, rows: list[Row], country: str | None, system: KBSystem | None,
                 org: KBSystem | None) -> _Candidates:
         cands = _Candidates()
-        for r in rows:
-            v = r.value
-            if not isinstance(v, str):
-                continue
-            others = [(o.value, o.source_name) for o in rows if o.source_name != r.source_name
-                      and isinstance(o.value, str)]
-            verdict = check_city(v, country, self.gazetteer, self.policy, other_values=others,
-                                 supercomputer=system, host_org=org)
+        # values decoded once, and one verdict per (city, source): a corpus that states the
+        # same city in many documents must not cost rows x rows checks
+        stated = [(r, r.value) for r in rows]
+        stated = [(r, v) for r, v in stated if isinstance(v, str)]
+        verdicts: dict[tuple[str, str], object] = {}
+        for r, v in stated:
+            key = (v, r.source_name)
+            if key not in verdicts:
+                others = [(ov, o.source_name) for o, ov in stated if o.source_name != r.source_name]
+                verdicts[key] = check_city(v, country, self.gazetteer, self.policy, other_values=others,
+                                           supercomputer=system, host_org=org)
+            verdict = verdicts[key]
             if verdict.status in ("ok", "unchecked"):
                 cands.add(v, r.support())
             elif verdict.status == "rejected":

@@ -146,12 +146,12 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: d
     if bad_trust:
         raise WarehouseError(f"documents with a trust tier not in policy.yaml: {bad_trust}")
     load.insert_documents(con, run_id, [*documents, *failed])
-    new = 0
+    batch: list[Statement] = []
     for doc in documents:
-        items = [*statements.get(doc.doc_id, []), *statements.get(doc.source_name, [])] \
+        batch += [*statements.get(doc.doc_id, []), *statements.get(doc.source_name, [])] \
             if doc.doc_id != doc.source_name else statements.get(doc.doc_id, [])
-        new += load.upsert_statements(con, run_id, items)
         load.set_source_current(con, run_id, doc)
+    new = load.upsert_statements(con, run_id, batch)  # one bulk insert, not one per document
     unknown = load.mark_unchanged(con, run_id, [s for s in unchanged_sources if s not in fetched_names])
     if unknown:
         raise WarehouseError(f"sources reported unchanged but never loaded into this warehouse: {unknown}")
