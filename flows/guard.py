@@ -141,12 +141,13 @@ def shadow_copy(warehouse: Path) -> Iterator[Shadow]:
     if stale:
         log.warning("removed %d copies left by interrupted refreshes of %s", len(stale), warehouse)
     shadow = Shadow(shadow_path_for(warehouse))
-    if warehouse.exists():
-        shutil.copyfile(warehouse, shadow.path)
-    if _wal(warehouse).exists():
-        shutil.copyfile(_wal(warehouse), _wal(shadow.path))
     ok = False
     try:
+        # inside the try: a copy that fails half-way (a full disk) is removed below
+        if warehouse.exists():
+            shutil.copyfile(warehouse, shadow.path)
+        if _wal(warehouse).exists():
+            shutil.copyfile(_wal(warehouse), _wal(shadow.path))
         yield shadow
         ok = True
     finally:
