@@ -123,7 +123,29 @@ def factories(warehouse: Optional[Path] = WarehouseOpt, fmt: str = FormatOpt, as
     wh = _wh(warehouse)
     _need_warehouse(wh)
     columns, rows = factories_rows(wh)
-    render(columns, rows, _fmt(fmt, as_json), title="AI Factories", console=out)
+    fmt = _fmt(fmt, as_json)
+    if fmt == "table":
+        columns, rows = _readable_factories(columns, rows)
+    render(columns, rows, fmt, title="AI Factories", console=out)
+
+
+def _readable_factories(columns: list[str], rows: list) -> tuple[list[str], list[tuple]]:
+    """The terminal view: the columns people read first, budgets as '€85 m (exact)'.
+    csv and json keep every column as stored."""
+    def money(amount, qualifier) -> str:  # noqa: ANN001
+        if amount is None:
+            return ""
+        return f"€{float(amount) / 1e6:,.0f} m" + (f" ({qualifier})" if qualifier and qualifier != "exact" else "")
+
+    keep = ["factory_id", "name", "country_code", "city", "host_org", "supercomputer", "deployment",
+            "budget", "selected_on", "operational_by", "n_sources"]
+    out_rows = []
+    for row in rows:
+        r = dict(zip(columns, row))
+        r["budget"] = money(r.get("budget_total_eur"), r.get("budget_total_qualifier"))
+        out_rows.append(tuple(r.get(c) for c in keep))
+    return ["id", "name", "country", "city", "host", "supercomputer", "new/upgrade", "budget", "selected",
+            "operational by", "sources"], out_rows
 
 
 @app.command()

@@ -106,6 +106,8 @@ def _score(c: Candidate, criterion: str, policy: Policy, supports: list[Support]
         return specificity(c.value)
     if criterion == "recency":
         return max((s.published_on.toordinal() for s in supports if s.published_on), default=0)
+    if criterion == "mentions":
+        return len({s.statement_id for s in supports})
     raise ValueError(f"unknown criterion {criterion!r}")
 
 
@@ -122,6 +124,8 @@ def _describe(c: Candidate, criterion: str, policy: Policy, supports: list[Suppo
         return f"published {max(dates).isoformat()}" if dates else "no publication date"
     if criterion == "knowledge_base":
         return "the knowledge base's canonical value" if c.from_kb else "a form not in the knowledge base"
+    if criterion == "mentions":
+        return f"{len({s.statement_id for s in supports})} statements"
     return f"override ({c.override})" if c.override else "no override"
 
 

@@ -14,7 +14,7 @@ from extractors.statement import FACTORY_ATTRIBUTES, canonical_json
 from warehouse.errors import ConfigError
 from warehouse.knowledge import config_dir
 
-CRITERIA = ("override", "knowledge_base", "trust", "agreement", "specificity", "recency")
+CRITERIA = ("override", "knowledge_base", "trust", "agreement", "specificity", "recency", "mentions")
 REPAIRS = ("other_source", "supercomputer_site", "host_org_site", "phonetic")
 
 
