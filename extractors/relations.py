@@ -11,133 +11,24 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from extractors.config import load_yaml, word_lists
+from extractors.budgets import Budgets
+from extractors.cues import contains_word, fold, known_countries, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
-from extractors.money import normalise_money_text
-from extractors.numbers import find_numbers
+from extractors.programme import ProgrammeFacts
 from extractors.statement import Statement, make_statement
+from extractors.subjects import Subject
+from extractors.tables import TableRows
 from sources.document import Block, Document
 
 YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 
 
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
-
-
-@dataclass
-class Subject:
-    """One factory as a document refers to it (all its surface forms)."""
-
-    text: str
-    key: str | None = None
-    forms: list[str] = field(default_factory=list)
-    generic_country: str | None = None  # "the Polish AI Factory": a country, not a name
-    wave: int | None = None  # for unnamed factories: the selection round the text is about
-
-    @property
-    def is_generic(self) -> bool:
-        return self.key is None and self.generic_country is not None and len(self.forms) <= 1
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The word lists one language's relation rules need, lower-cased and folded."""
-
-    lang: str
-    anaphors: tuple[str, ...]
-    count_words: dict[str, int]
-    wave_ordinals: dict[str, int]
-    partner_cues: tuple[str, ...]
-    selection_cues: tuple[str, ...]
-    operation_cues: tuple[str, ...]
-    eu_cues: tuple[str, ...]
-    national_cues: tuple[str, ...]
-    budget_cues: tuple[str, ...]
-    city_cues: frozenset[str]
-    half_words: tuple[str, ...]
-    count_nouns: frozenset[str]
-    count_breaks: frozenset[str]
-    deadline_cues: tuple[str, ...]
-    site_nouns: frozenset[str]
-    new_words: tuple[str, ...]
-    upgrade_words: tuple[str, ...]
-    sc_cues: tuple[str, ...]
-    headers: dict[str, tuple[str, ...]]
-
-
-@lru_cache(maxsize=None)
-def lexicon(lang: str) -> Lexicon:
-    rel = word_lists("relations", lang)
-    names = word_lists("names", lang)
-    common_headers = (load_yaml("lexicon/relations/common.yaml") or {}).get("table_headers", {}) or {}
-    own_headers = (load_yaml(f"lexicon/relations/{lang}.yaml") or {}).get("table_headers", {}) or {}
-    en_headers = (load_yaml("lexicon/relations/en.yaml") or {}).get("table_headers", {}) or {}
-    headers: dict[str, tuple[str, ...]] = {}
-    for attr in set(common_headers) | set(own_headers) | set(en_headers):
-        words = list(common_headers.get(attr) or []) + list(own_headers.get(attr) or []) + list(en_headers.get(attr) or [])
-        headers[attr] = tuple(dict.fromkeys(fold(w) for w in words))
-
-    def f(key: str, src: dict) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(fold(w) for w in src.get(key, []) if str(w).strip()))
-
-    def mapping(key: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for src in (load_yaml("lexicon/relations/common.yaml") or {}, load_yaml(f"lexicon/relations/{lang}.yaml") or {}):
-            for k, v in (src.get(key) or {}).items():
-                out[fold(str(k))] = int(v)
-        return out
-
-    return Lexicon(
-        lang=lang, anaphors=f("anaphors", rel), count_words=mapping("count_words"),
-        wave_ordinals=mapping("wave_ordinals"), partner_cues=f("partner_cues", rel),
-        selection_cues=f("selection_cues", names), operation_cues=f("operation_cues", names),
-        eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
-        budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
-        upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
-        headers=headers, city_cues=frozenset(f("city_cues", rel)),
-        half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
-        deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
-        count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
-    )
-
-
-@lru_cache(maxsize=1)
-def known_countries() -> dict[str, str | None]:
-    return {k.key: k.country for k in known_names() if k.kind == "factory"}
-
-
-@lru_cache(maxsize=1)
-def waves() -> tuple[dict, ...]:
-    return tuple((load_yaml("knowledge/waves.yaml") or {}).get("waves", []))
-
-
-def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
-    """First needle present in `haystack` as whole words (both folded)."""
-    for n in needles:
-        if not n:
-            continue
-        i = haystack.find(n)
-        while i >= 0:
-            before = haystack[i - 1] if i > 0 else " "
-            after = haystack[i + len(n)] if i + len(n) < len(haystack) else " "
-            if not before.isalnum() and not after.isalnum():
-                return n
-            i = haystack.find(n, i + 1)
-    return None
-
-
-class DocumentRelations:
+class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     """Turns the annotated blocks of one document into statements."""
 
     def __init__(self, document: Document, lang: str) -> None:
@@ -458,69 +349,6 @@ class DocumentRelations:
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
 
-    def money(self, block: Block, doc: Doc, sent: Span, anchors: list, text_f: str, programme: bool,
-              nearest) -> None:  # noqa: ANN001
-        """Budgets: a sum is the EU's or the national share when a cue stands next to it,
-        the total otherwise; "shared in equal parts" / "half each" splits the total."""
-        lex = self.lex
-        s0, s1 = sent.start, sent.end
-        halves = contains_word(text_f, lex.half_words)
-        sums = [sp for sp in doc.spans.get("money", []) if sp.start >= s0 and sp.end <= s1]
-        if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
-            sums = self.implied_euros(doc, sent)
-        for sp in sums:
-            before = fold(doc[max(s0, sp.start - 8):sp.start].text)
-            tail = []
-            for t in doc[sp.end:min(s1, sp.end + 5)]:
-                if t.is_punct:
-                    break  # "€90 million, of which the EU ...": the cue belongs to the next clause
-                tail.append(t.text)
-            after = fold(" ".join(tail))
-            eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
-            nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
-            value = sp._.value or {}
-            near = nearest(sp.start)
-            if near is not None and not programme:
-                subj, how = near
-                if halves and contains_word(text_f, lex.eu_cues) and "amount" in value:
-                    self.emit(subj, "budget_total_eur", value, block, sp.start_char, sp.end_char, f"budget_total_eur.{how}")
-                    self.split_halves(subj, value, block, sp.start_char, sp.end_char, how)
-                    continue
-                attr = ("budget_eu_eur" if eu and not nat else "budget_national_eur" if nat and not eu
-                        else "budget_total_eur")
-                self.emit(subj, attr, value, block, sp.start_char, sp.end_char, f"{attr}.{how}")
-                if attr == "budget_total_eur" and "amount" in value and \
-                        value["amount"] > self.last_total.get(subj.text, {}).get("amount", 0):
-                    self.last_total[subj.text] = value  # the largest total: parts come after it
-            elif programme and self.about_programme:
-                attr = "investment_eu_eur" if eu and not nat else "investment_total_eur"
-                self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}",
-                          wave=self.wave_of(sent, text_f))
-        if not sums and halves and anchors and contains_word(text_f, lex.eu_cues):
-            subj, how = anchors[0][1], anchors[0][2]
-            total = self.last_total.get(subj.text)
-            if total and "amount" in total:
-                self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
-
-    def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:
-        """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency
-        written, is in euros in these texts; the span is marked so the rule shows it."""
-        out = []
-        for n in find_numbers(sent.text, self.lex.lang):
-            if n.scale and n.scale >= 1e6 and not n.percent:
-                span = doc.char_span(sent.start_char + n.start, sent.start_char + n.end, label="MONEY",
-                                     alignment_mode="expand")
-                if span is not None:
-                    span._.value = {"amount": n.value, "qualifier": "exact"}
-                    span._.rule = "money.implied_euro"
-                    out.append(span)
-        return out
-
-    def split_halves(self, subj: Subject, total: dict, block: Block, start: int, end: int, how: str) -> None:
-        half = {**total, "amount": round(total["amount"] / 2)}
-        for attr in ("budget_eu_eur", "budget_national_eur"):
-            self.emit(subj, attr, half, block, start, end, f"{attr}.half_of_total.{how}")
-
     def deployment_word(self, doc: Doc, sent: Span, text_f: str) -> str | None:
         """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
         has_system = contains_word(text_f, self.lex.sc_cues) or any(
@@ -650,192 +478,6 @@ class DocumentRelations:
                 self.emit(subj, "partner_countries", codes, block, ps[0].start_char, ps[-1].end_char,
                           f"partners.{how}")
 
-    def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
-        """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        heads = [(sp.start, sp.end_char) for sp in doc.spans.get("factory", [])
-                 if sp.label_ == "FACTORY_REF" and (sp._.value or {}).get("plural")
-                 and sp.start >= sent.start and sp.end <= sent.end]
-        if self.saw_factory_word:
-            # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
-            heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
-        used: set[int] = set()
-        for h_start, h_end_char in sorted(heads):
-            # the number stands right before the noun, or before one adjective ("six new")
-            for i in range(h_start - 1, max(sent.start, h_start - 3) - 1, -1):
-                tok = doc[i]
-                n = None
-                if tok.text.isdigit() and len(tok.text) <= 3:
-                    n = int(tok.text)
-                elif fold(tok.text) in self.lex.count_words:
-                    n = self.lex.count_words[fold(tok.text)]
-                if n is not None:
-                    if i not in used:
-                        used.add(i)
-                        self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
-                                  wave=self.wave_of(sent, text_f, count=n))
-                    break
-                if not tok.is_alpha or not tok.is_lower or fold(tok.text) in self.lex.count_breaks:
-                    break
-
-    def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
-        """Which selection round a programme fact is about: an ordinal, a date, or the count.
-
-        A count equal to the running total of several rounds (13, 19) is about the whole
-        network, whatever else the sentence says."""
-        known = waves()
-        if count is not None:
-            cumulative = 0
-            for i, w in enumerate(known):
-                cumulative += int(w["count"])
-                if i > 0 and count == cumulative:
-                    return None
-        if value:
-            v = value.get("value", "")
-            for w in known:
-                if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7]):
-                    return int(w["wave"])
-        for word, n in self.lex.wave_ordinals.items():
-            if contains_word(text_f, [word]):
-                return n
-        dates = [value] if value else [sp._.value for sp in sent.doc.spans.get("date", [])
-                                        if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
-        for d in dates:
-            v = (d or {}).get("value", "")
-            for w in known:
-                if v and str(w["selected_on"]).startswith(v[:7]) and len(v) >= 7:
-                    return int(w["wave"])
-        if count is not None:
-            matching = [w for w in known if int(w["count"]) == count]
-            if len(matching) == 1:
-                return int(matching[0]["wave"])
-            if matching and self.document.published_on:
-                past = [w for w in matching if str(w["selected_on"]) <= self.document.published_on.isoformat()]
-                if past:
-                    return int(past[-1]["wave"])
-            if matching:
-                return int(matching[0]["wave"])
-        return self.doc_wave
-
-    # -- tables ----------------------------------------------------------------------
-    def table_row(self, block: Block, doc: Doc) -> None:
-        columns = self.classify_header(block.header) if block.header else {}
-        offsets = block.cell_offsets()
-        if not columns or len(block.cells) < 2:
-            self.sentence(block, doc, doc[:])
-            return
-        subject = None
-        for i, (start, end) in enumerate(offsets):
-            if columns.get(i) != "name":
-                continue
-            for sp in doc.spans.get("factory", []):
-                if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
-                    subject = self.subject_for(sp)
-                    if subject:
-                        self.emit_name(subject, sp, block)
-                    break
-            if subject is None and any(c.isalnum() for c in block.cells[i]):
-                cell = block.cells[i].strip()
-                subject = self._subject_from_text(cell)
-                self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
-        if subject is None:
-            subject = self.unnamed_row_subject(block, doc, columns, offsets)
-        if subject is None:
-            return
-        self.last_subject = subject
-        for i, (start, end) in enumerate(offsets):
-            attr = columns.get(i)
-            cell = block.cells[i]
-            if attr in (None, "name") or not cell.strip():
-                continue
-            self.table_cell(subject, attr, block, doc, start, end)
-
-    def unnamed_row_subject(self, block: Block, doc: Doc, columns: dict[int, str],
-                            offsets: list[tuple[int, int]]) -> Subject | None:
-        """A table of sites without a name column (city | country): each row is the factory
-        of its country, when the document is about AI Factories at all."""
-        if not self.saw_factory_word:
-            return None
-        places = [p for p in doc.spans.get("place", [])
-                  if any(columns.get(i) in ("location", "city", "country") and a <= p.start_char and p.end_char <= b
-                         for i, (a, b) in enumerate(offsets))]
-        codes = [(p._.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
-        codes = codes or [(p._.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
-        codes = [c for c in codes if c]
-        return self.anonymous(codes[0]) if codes else None
-
-    def _subject_from_text(self, text: str) -> Subject:
-        for s in self.subjects:
-            if fold(text) in (fold(x) for x in s.forms):
-                return s
-        s = Subject(text=text, forms=[text])
-        self.subjects.append(s)
-        return s
-
-    def table_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
-        inside = lambda sp: sp.start_char >= start and sp.end_char <= end  # noqa: E731
-        cell = block.text[start:end]
-        if attr in ("location", "city", "country"):
-            for p in doc.spans.get("place", []):
-                if inside(p):
-                    v = p._.value or {}
-                    if p.label_ == "CITY" and attr != "country":
-                        self.emit(subject, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.table")
-                    elif p.label_ == "COUNTRY" and attr != "city":
-                        self.emit(subject, "country", v.get("country_code"), block, p.start_char, p.end_char, "country.table")
-            if attr in ("location", "city") and not any(inside(p) and p.label_ == "CITY" for p in doc.spans.get("place", [])):
-                first = cell.split(",")[0].strip()
-                if first and first[0].isupper():
-                    self.emit(subject, "city", first, block, start, start + len(first), "city.table_unknown")
-            return
-        if attr in ("host_org", "supercomputer"):
-            self.systems_cell(subject, attr, block, doc, start, end)
-            return
-        if attr == "deployment":
-            f = fold(cell)
-            kind = "upgrade" if contains_word(f, self.lex.upgrade_words) else "new" if contains_word(f, self.lex.new_words) else None
-            if kind:
-                self.emit(subject, "deployment", kind, block, start, end, "deployment.table")
-            return
-        if attr.startswith("budget"):
-            found = [sp for sp in doc.spans.get("money", []) if inside(sp)]
-            value = found[0]._.value if found else normalise_money_text(cell, self.lex.lang)
-            if value:
-                s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
-                self.emit(subject, attr, value, block, s, e, f"{attr}.table")
-
-    def systems_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
-        """A cell may hold a system, a host or both ("Daedalus, GRNET"): known names say which."""
-        covered: list[tuple[int, int]] = []
-        for kind, a in (("supercomputer", "supercomputer"), ("org", "host_org")):
-            for sp in doc.spans.get(kind, []):
-                if sp.start_char >= start and sp.end_char <= end:
-                    covered.append((sp.start_char, sp.end_char))
-                    self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
-        pos = start
-        for part in re.split(r"[,;/]| and ", block.text[start:end]):
-            p_start = block.text.find(part, pos)
-            p_end = p_start + len(part)
-            pos = p_end
-            stripped = part.strip(" .")
-            if not stripped or any(s < p_end and p_start < e for s, e in covered):
-                continue
-            if not stripped[0].isupper() and not stripped[0].isdigit():
-                continue
-            lead = p_start + part.find(stripped)
-            self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
-
-    def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        priority = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
-        for i, h in enumerate(header):
-            hf = fold(h)
-            for attr in priority:
-                if contains_word(hf, self.lex.headers.get(attr, ())):
-                    out[i] = attr
-                    break
-        return out
-
-    # -- driver ----------------------------------------------------------------------
     def run(self, annotated: list[tuple[Block, Doc]]) -> list[Statement]:
         self.collect_subjects(annotated)
         for block, doc in annotated:
@@ -851,27 +493,6 @@ class DocumentRelations:
         self.round_dates()
         return dedupe(self.out)
 
-    def round_dates(self) -> None:
-        """A selection date the text gives for a round is the date of every factory of that
-        round the text speaks of (and has no date of its own)."""
-        dates = {}
-        for st in self.out:
-            if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
-                dates.setdefault(st.wave, st)
-        if not dates:
-            return
-        dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "selected_on"}
-        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
-        for subj in self.subjects:
-            wave = known_waves().get(subj.key) if subj.key else subj.wave
-            st = dates.get(wave)
-            if st is None or subj.text in dated or subj.text not in spoken:
-                continue
-            self.out.append(make_statement(
-                doc_id=st.doc_id, source_name=st.source_name, scope="factory", subject_text=subj.text,
-                subject_key=subj.key, attribute="selected_on", value=st.value, value_text=st.value_text,
-                block=st.block, span_start=st.span_start, span_end=st.span_end, rule="selected_on.round_date",
-                wave=wave))
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:

@@ -1,0 +1,104 @@
+"""The word lists the relation rules read (configs/lexicon/relations and names), folded
+once per language, and the small text tests they are used with."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from extractors.config import load_yaml, word_lists
+from extractors.knowledge import known_names
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists one language's relation rules need, lower-cased and folded."""
+
+    lang: str
+    anaphors: tuple[str, ...]
+    count_words: dict[str, int]
+    wave_ordinals: dict[str, int]
+    partner_cues: tuple[str, ...]
+    selection_cues: tuple[str, ...]
+    operation_cues: tuple[str, ...]
+    eu_cues: tuple[str, ...]
+    national_cues: tuple[str, ...]
+    budget_cues: tuple[str, ...]
+    city_cues: frozenset[str]
+    half_words: tuple[str, ...]
+    count_nouns: frozenset[str]
+    count_breaks: frozenset[str]
+    deadline_cues: tuple[str, ...]
+    site_nouns: frozenset[str]
+    new_words: tuple[str, ...]
+    upgrade_words: tuple[str, ...]
+    sc_cues: tuple[str, ...]
+    headers: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    rel = word_lists("relations", lang)
+    names = word_lists("names", lang)
+    common_headers = (load_yaml("lexicon/relations/common.yaml") or {}).get("table_headers", {}) or {}
+    own_headers = (load_yaml(f"lexicon/relations/{lang}.yaml") or {}).get("table_headers", {}) or {}
+    en_headers = (load_yaml("lexicon/relations/en.yaml") or {}).get("table_headers", {}) or {}
+    headers: dict[str, tuple[str, ...]] = {}
+    for attr in set(common_headers) | set(own_headers) | set(en_headers):
+        words = list(common_headers.get(attr) or []) + list(own_headers.get(attr) or []) + list(en_headers.get(attr) or [])
+        headers[attr] = tuple(dict.fromkeys(fold(w) for w in words))
+
+    def f(key: str, src: dict) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(fold(w) for w in src.get(key, []) if str(w).strip()))
+
+    def mapping(key: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for src in (load_yaml("lexicon/relations/common.yaml") or {}, load_yaml(f"lexicon/relations/{lang}.yaml") or {}):
+            for k, v in (src.get(key) or {}).items():
+                out[fold(str(k))] = int(v)
+        return out
+
+    return Lexicon(
+        lang=lang, anaphors=f("anaphors", rel), count_words=mapping("count_words"),
+        wave_ordinals=mapping("wave_ordinals"), partner_cues=f("partner_cues", rel),
+        selection_cues=f("selection_cues", names), operation_cues=f("operation_cues", names),
+        eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
+        budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
+        upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
+        headers=headers, city_cues=frozenset(f("city_cues", rel)),
+        half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
+        deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
+        count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
+    )
+
+
+@lru_cache(maxsize=1)
+def known_countries() -> dict[str, str | None]:
+    return {k.key: k.country for k in known_names() if k.kind == "factory"}
+
+
+@lru_cache(maxsize=1)
+def waves() -> tuple[dict, ...]:
+    return tuple((load_yaml("knowledge/waves.yaml") or {}).get("waves", []))
+
+
+def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
+    """First needle present in `haystack` as whole words (both folded)."""
+    for n in needles:
+        if not n:
+            continue
+        i = haystack.find(n)
+        while i >= 0:
+            before = haystack[i - 1] if i > 0 else " "
+            after = haystack[i + len(n)] if i + len(n) < len(haystack) else " "
+            if not before.isalnum() and not after.isalnum():
+                return n
+            i = haystack.find(n, i + 1)
+    return None

@@ -1,0 +1,105 @@
+"""Facts about the initiative as a whole: how many factories, in which selection round,
+and the round dates that apply to each factory of the round."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from extractors.cues import contains_word, fold, waves
+from extractors.knowledge import known_waves
+from extractors.statement import make_statement
+from sources.document import Block
+
+
+class ProgrammeFacts:
+    """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
+
+    def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
+        """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
+        heads = [(sp.start, sp.end_char) for sp in doc.spans.get("factory", [])
+                 if sp.label_ == "FACTORY_REF" and (sp._.value or {}).get("plural")
+                 and sp.start >= sent.start and sp.end <= sent.end]
+        if self.saw_factory_word:
+            # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
+            heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
+        used: set[int] = set()
+        for h_start, h_end_char in sorted(heads):
+            # the number stands right before the noun, or before one adjective ("six new")
+            for i in range(h_start - 1, max(sent.start, h_start - 3) - 1, -1):
+                tok = doc[i]
+                n = None
+                if tok.text.isdigit() and len(tok.text) <= 3:
+                    n = int(tok.text)
+                elif fold(tok.text) in self.lex.count_words:
+                    n = self.lex.count_words[fold(tok.text)]
+                if n is not None:
+                    if i not in used:
+                        used.add(i)
+                        self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
+                                  wave=self.wave_of(sent, text_f, count=n))
+                    break
+                if not tok.is_alpha or not tok.is_lower or fold(tok.text) in self.lex.count_breaks:
+                    break
+
+    def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
+        """Which selection round a programme fact is about: an ordinal, a date, or the count.
+
+        A count equal to the running total of several rounds (13, 19) is about the whole
+        network, whatever else the sentence says."""
+        known = waves()
+        if count is not None:
+            cumulative = 0
+            for i, w in enumerate(known):
+                cumulative += int(w["count"])
+                if i > 0 and count == cumulative:
+                    return None
+        if value:
+            v = value.get("value", "")
+            for w in known:
+                if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7]):
+                    return int(w["wave"])
+        for word, n in self.lex.wave_ordinals.items():
+            if contains_word(text_f, [word]):
+                return n
+        dates = [value] if value else [sp._.value for sp in sent.doc.spans.get("date", [])
+                                        if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
+        for d in dates:
+            v = (d or {}).get("value", "")
+            for w in known:
+                if v and str(w["selected_on"]).startswith(v[:7]) and len(v) >= 7:
+                    return int(w["wave"])
+        if count is not None:
+            matching = [w for w in known if int(w["count"]) == count]
+            if len(matching) == 1:
+                return int(matching[0]["wave"])
+            if matching and self.document.published_on:
+                past = [w for w in matching if str(w["selected_on"]) <= self.document.published_on.isoformat()]
+                if past:
+                    return int(past[-1]["wave"])
+            if matching:
+                return int(matching[0]["wave"])
+        return self.doc_wave
+
+    # -- tables ----------------------------------------------------------------------
+
+    def round_dates(self) -> None:
+        """A selection date the text gives for a round is the date of every factory of that
+        round the text speaks of (and has no date of its own)."""
+        dates = {}
+        for st in self.out:
+            if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
+                dates.setdefault(st.wave, st)
+        if not dates:
+            return
+        dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "selected_on"}
+        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
+        for subj in self.subjects:
+            wave = known_waves().get(subj.key) if subj.key else subj.wave
+            st = dates.get(wave)
+            if st is None or subj.text in dated or subj.text not in spoken:
+                continue
+            self.out.append(make_statement(
+                doc_id=st.doc_id, source_name=st.source_name, scope="factory", subject_text=subj.text,
+                subject_key=subj.key, attribute="selected_on", value=st.value, value_text=st.value_text,
+                block=st.block, span_start=st.span_start, span_end=st.span_end, rule="selected_on.round_date",
+                wave=wave))

@@ -1,0 +1,137 @@
+"""Table rows: each row is about the factory in its name column (or, in a table of
+sites, the factory of its country); cells are read by the attribute of their column."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from extractors.cues import contains_word, fold
+from extractors.money import normalise_money_text
+from extractors.subjects import Subject
+from sources.document import Block
+
+
+class TableRows:
+    """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
+
+    def table_row(self, block: Block, doc: Doc) -> None:
+        columns = self.classify_header(block.header) if block.header else {}
+        offsets = block.cell_offsets()
+        if not columns or len(block.cells) < 2:
+            self.sentence(block, doc, doc[:])
+            return
+        subject = None
+        for i, (start, end) in enumerate(offsets):
+            if columns.get(i) != "name":
+                continue
+            for sp in doc.spans.get("factory", []):
+                if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
+                    subject = self.subject_for(sp)
+                    if subject:
+                        self.emit_name(subject, sp, block)
+                    break
+            if subject is None and any(c.isalnum() for c in block.cells[i]):
+                cell = block.cells[i].strip()
+                subject = self._subject_from_text(cell)
+                self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
+        if subject is None:
+            subject = self.unnamed_row_subject(block, doc, columns, offsets)
+        if subject is None:
+            return
+        self.last_subject = subject
+        for i, (start, end) in enumerate(offsets):
+            attr = columns.get(i)
+            cell = block.cells[i]
+            if attr in (None, "name") or not cell.strip():
+                continue
+            self.table_cell(subject, attr, block, doc, start, end)
+
+    def unnamed_row_subject(self, block: Block, doc: Doc, columns: dict[int, str],
+                            offsets: list[tuple[int, int]]) -> Subject | None:
+        """A table of sites without a name column (city | country): each row is the factory
+        of its country, when the document is about AI Factories at all."""
+        if not self.saw_factory_word:
+            return None
+        places = [p for p in doc.spans.get("place", [])
+                  if any(columns.get(i) in ("location", "city", "country") and a <= p.start_char and p.end_char <= b
+                         for i, (a, b) in enumerate(offsets))]
+        codes = [(p._.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
+        codes = codes or [(p._.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
+        codes = [c for c in codes if c]
+        return self.anonymous(codes[0]) if codes else None
+
+    def _subject_from_text(self, text: str) -> Subject:
+        for s in self.subjects:
+            if fold(text) in (fold(x) for x in s.forms):
+                return s
+        s = Subject(text=text, forms=[text])
+        self.subjects.append(s)
+        return s
+
+    def table_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
+        inside = lambda sp: sp.start_char >= start and sp.end_char <= end  # noqa: E731
+        cell = block.text[start:end]
+        if attr in ("location", "city", "country"):
+            for p in doc.spans.get("place", []):
+                if inside(p):
+                    v = p._.value or {}
+                    if p.label_ == "CITY" and attr != "country":
+                        self.emit(subject, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.table")
+                    elif p.label_ == "COUNTRY" and attr != "city":
+                        self.emit(subject, "country", v.get("country_code"), block, p.start_char, p.end_char, "country.table")
+            if attr in ("location", "city") and not any(inside(p) and p.label_ == "CITY" for p in doc.spans.get("place", [])):
+                first = cell.split(",")[0].strip()
+                if first and first[0].isupper():
+                    self.emit(subject, "city", first, block, start, start + len(first), "city.table_unknown")
+            return
+        if attr in ("host_org", "supercomputer"):
+            self.systems_cell(subject, attr, block, doc, start, end)
+            return
+        if attr == "deployment":
+            f = fold(cell)
+            kind = "upgrade" if contains_word(f, self.lex.upgrade_words) else "new" if contains_word(f, self.lex.new_words) else None
+            if kind:
+                self.emit(subject, "deployment", kind, block, start, end, "deployment.table")
+            return
+        if attr.startswith("budget"):
+            found = [sp for sp in doc.spans.get("money", []) if inside(sp)]
+            value = found[0]._.value if found else normalise_money_text(cell, self.lex.lang)
+            if value:
+                s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
+                self.emit(subject, attr, value, block, s, e, f"{attr}.table")
+
+    def systems_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
+        """A cell may hold a system, a host or both ("Daedalus, GRNET"): known names say which."""
+        covered: list[tuple[int, int]] = []
+        for kind, a in (("supercomputer", "supercomputer"), ("org", "host_org")):
+            for sp in doc.spans.get(kind, []):
+                if sp.start_char >= start and sp.end_char <= end:
+                    covered.append((sp.start_char, sp.end_char))
+                    self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
+        pos = start
+        for part in re.split(r"[,;/]| and ", block.text[start:end]):
+            p_start = block.text.find(part, pos)
+            p_end = p_start + len(part)
+            pos = p_end
+            stripped = part.strip(" .")
+            if not stripped or any(s < p_end and p_start < e for s, e in covered):
+                continue
+            if not stripped[0].isupper() and not stripped[0].isdigit():
+                continue
+            lead = p_start + part.find(stripped)
+            self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
+
+    def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        priority = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
+        for i, h in enumerate(header):
+            hf = fold(h)
+            for attr in priority:
+                if contains_word(hf, self.lex.headers.get(attr, ())):
+                    out[i] = attr
+                    break
+        return out
+
+    # -- driver ----------------------------------------------------------------------
