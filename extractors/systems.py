@@ -120,6 +120,7 @@ class Systems:
                 end += 1
             else:
                 break
-        if end > start and not any(i in taken for i in range(start, end)):
-            return doc[start:end]
+        places = {t for p in doc.spans.get("place", []) for t in range(p.start, p.end)}
+        if end > start and not any(i in taken or i in places for i in range(start, end)):
+            return doc[start:end]  # a place after "at"/"em" is where, not who
         return None

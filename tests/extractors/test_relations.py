@@ -84,3 +84,30 @@ def test_german_discovery_needs_a_coined_name():
     names = {s.value for s in extract(doc) if s.attribute == "name"}
     assert "HammerHAI" in names or "KI-Fabrik HammerHAI" in names
     assert not any("Europäische" in n for n in names)
+
+
+def test_every_language_has_the_same_relation_cues():
+    import yaml
+
+    from extractors.config import config_dir
+
+    files = sorted((config_dir() / "lexicon" / "relations").glob("*.yaml"))
+    keys = {f.stem: set(yaml.safe_load(f.read_text(encoding="utf-8"))) for f in files}
+    assert {"en", "de", "fr", "it", "es", "nl", "pl", "pt", "ro", "cs", "lt", "el"} <= set(keys)
+    assert len({frozenset(k) for k in keys.values()}) == 1, keys
+
+
+def test_a_place_after_a_host_cue_is_not_a_host():
+    doc = make_doc(["A AI Factory NORDLYS será instalada em Tromsø, na Noruega, com um novo supercomputador."],
+                   lang="pt")
+    got = facts(extract(doc))
+    assert ("NORDLYS", "city", "Tromsø") in got and ("NORDLYS", "country", "NO") in got
+    assert not any(a == "host_org" for _, a, _ in got)
+
+
+def test_dutch_sentences_use_their_own_cues():
+    doc = make_doc(["De nieuwe NORDLYS AI-fabriek komt in Tromsø, Noorwegen, en krijgt een nieuwe supercomputer."],
+                   lang="nl")
+    got = facts(extract(doc))
+    assert {("NORDLYS AI-fabriek", "city", "Tromsø"), ("NORDLYS AI-fabriek", "country", "NO"),
+            ("NORDLYS AI-fabriek", "deployment", "new")} <= got
