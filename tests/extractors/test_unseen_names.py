@@ -26,8 +26,7 @@ def test_factories_are_found_with_an_empty_knowledge_base(corpus_dir: Path, tmp_
     configs = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", configs)
     (configs / "knowledge" / "factories.yaml").write_text(yaml.safe_dump({"factories": []}))
-    env = {**os.environ, "AIFACTS_CONFIG_DIR": str(configs), "AIFACTS_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("AIFACTS_CACHE_DIR")  # the gazetteer cache does not depend on the factory list
+    env = {**os.environ, "AIFACTS_CONFIG_DIR": str(configs)}  # the gazetteer cache is shared: it has no factories
     out = subprocess.run([sys.executable, "-m", "tests.extractors.corpus_run",
                           str(corpus_dir / "dev" / "sources.yaml"), str(tmp_path / "w.duckdb"), str(tmp_path / "raw")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
