@@ -53,7 +53,3 @@ def word_lists(kind: str, lang: str) -> dict[str, list[str]]:
         else:
             merged[key] = list(dict.fromkeys(str(v) for v in values))
     return merged
-
-
-def has_own_lists(kind: str, lang: str) -> bool:
-    return bool(load_yaml(f"lexicon/{kind}/{lang}.yaml"))

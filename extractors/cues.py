@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Iterable
 
 from extractors.config import load_yaml, word_lists
-from extractors.knowledge import known_names
 
 
 def fold(text: str) -> str:
@@ -77,11 +76,6 @@ def lexicon(lang: str) -> Lexicon:
         deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
         count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
     )
-
-
-@lru_cache(maxsize=1)
-def known_countries() -> dict[str, str | None]:
-    return {k.key: k.country for k in known_names() if k.kind == "factory"}
 
 
 @lru_cache(maxsize=1)

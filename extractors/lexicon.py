@@ -9,13 +9,14 @@ so a silent drop in recall can be traced to a missing word list.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from extractors.config import config_dir
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,6 @@ class Lexicon:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
-
-
-def config_dir() -> Path:
-    """The configs directory; AIFACTS_CONFIG_DIR lets tests point at another tree."""
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractors.budgets import Budgets
-from extractors.cues import contains_word, fold, known_countries, lexicon, waves
+from extractors.cues import contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.programme import ProgrammeFacts
@@ -135,10 +135,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if not self.subjects:
             self.subject_from_system(annotated)
         named = [s for s in self.subjects if not s.is_generic]
-        countries = known_countries()
         for g in self.subjects:
             if g.is_generic:
-                same = [s for s in named if s.key and countries.get(s.key) == g.generic_country]
+                same = [s for s in named if s.key and self.subject_country(s) == g.generic_country]
                 if len(same) == 1:
                     self.redirect[id(g)] = same[0]
                     same[0].forms.extend(f for f in g.forms if f not in same[0].forms)

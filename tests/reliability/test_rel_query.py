@@ -6,7 +6,6 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from tests.reliability.conftest import AIFACTS
 
