@@ -7,13 +7,17 @@ temporal cue ("in 2026", "bis 2026", "entro il 2026"), so "2026 euros" stays a n
 A day and month without a year take the year of `ref` (the document date); without
 `ref` the match has `needs_year=True` and value "--MM-DD" for the caller to resolve.
 
-One combined regex per language, built from `configs/lexicon/dates/`.
+One combined regex per language, built from `configs/lexicon/dates/`. Every date it
+knows holds a digit, so the regex is tried only at word starts a few words before a
+digit (`_DateGrammar.scan`), not at every character: the same matches as `finditer`,
+at a fraction of the cost on prose, where most positions are far from any number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,6 +27,11 @@ from extractors.lexicon import load_lexicon
 __all__ = ["DateMatch", "find_dates", "normalise_date_text"]
 
 _WINDOW = 60
+# Where a date can begin: a letter or digit not preceded by a letter (lexicon words carry
+# a word-boundary lookbehind; digits may follow digits, as "2025" inside "12025 Q1").
+_START = re.compile(r"(?<![^\W\d_])[^\W_]")
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,16 @@ def _fold(s: str) -> str:
 class _DateGrammar:
     def __init__(self, lang: str) -> None:
         lex = load_lexicon("dates", lang)
+        # How many words may precede a date's first digit ("second quarter of the year 2025"):
+        # an ordinal, a period word and a link, each possibly of several words, plus slack.
+        lead_lists = [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons")]
+        lead_lists += [list(lex.get(k) or []) for k in ("quarter_words", "half_words", "period_links",
+                                                        "year_links", "day_links", "quarter_abbrevs",
+                                                        "half_abbrevs")]
+        widest = max((len(str(w).split()) for words in lead_lists for w in words), default=1)
+        self.lead_words = 3 * widest + 2
+        # a lexicon word opening with punctuation could start a match anywhere: scan it all
+        self.full_scan = any(str(w)[:1] and not str(w)[:1].isalnum() for words in lead_lists for w in words)
         self.months = {_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()}
         self.ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
         self.seasons = {_fold(str(k)): str(v) for k, v in (lex.get("seasons") or {}).items()}
@@ -115,6 +134,33 @@ class _DateGrammar:
 
     def month(self, s: str) -> int | None:
         return self.months.get(_fold(s).rstrip("."))
+
+    def scan(self, text: str) -> list[re.Match[str]]:
+        """`core_re.finditer(text)`, trying the regex only where a date can start: at word
+        starts no more than `lead_words` before a run of digits."""
+        if self.full_scan:
+            return list(self.core_re.finditer(text))
+        runs = [(m.start(), m.end()) for m in _DIGITS.finditer(text)]
+        if not runs:
+            return []
+        words = [m.start() for m in _WORD_START.finditer(text)]
+        starts = [m.start() for m in _START.finditer(text)]
+        tries: set[int] = set()
+        for a, b in runs:
+            first = words[max(0, bisect_left(words, a) - self.lead_words)]
+            tries.update(starts[bisect_left(starts, first):bisect_right(starts, b - 1)])
+            tries.update(range(a, b))  # a number glued to a word ("Reggio2000") starts there too
+        out = []
+        floor = 0
+        match = self.core_re.match
+        for pos in sorted(tries):
+            if pos < floor:
+                continue
+            m = match(text, pos)
+            if m is not None:
+                out.append(m)
+                floor = max(m.end(), pos + 1)
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -200,7 +246,7 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
     g = _grammar((lang or "").lower())
     out: list[DateMatch] = []
     floor = 0
-    for m in g.core_re.finditer(text):
+    for m in g.scan(text):
         res = _value(m, g, ref)
         if res is None:
             continue

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
+import yaml
 from babel.dates import format_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import find_dates, normalise_date_text
+from extractors.dates import _grammar, find_dates, normalise_date_text
 
 
 @pytest.mark.parametrize(
@@ -90,3 +93,47 @@ def test_never_raises(text: str, lang: str, ref: dt.date | None) -> None:
     for d in find_dates(text, lang, ref):
         assert 0 <= d.start < d.end <= len(text)
         assert isinstance(d.value["value"], str)
+
+
+# ---------------------------------------------------------------- the anchored scan
+
+_SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+def _corpus_texts() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted((_SHARED / "peers").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            text = rec.get("text")
+            if isinstance(text, str):
+                out.append((rec.get("lang") or "en", text))
+    dev = _SHARED / "corpus" / "dev"
+    for entry in yaml.safe_load((dev / "sources.yaml").read_text(encoding="utf-8"))["sources"]:
+        if str(entry.get("path", "")).endswith((".txt", ".html")):
+            out.append((entry.get("lang") or "en", (dev / entry["path"]).read_text(encoding="utf-8")))
+    return out
+
+
+def _spans(matches) -> list[tuple[int, int, str | None]]:
+    return [(m.start(), m.end(), m.lastgroup) for m in matches]
+
+
+def test_anchored_scan_finds_what_a_full_scan_finds_on_real_texts() -> None:
+    texts = _corpus_texts()
+    assert len(texts) > 1000
+    for lang, text in texts:
+        for code in {lang, "en"}:
+            g = _grammar(code)
+            assert _spans(g.scan(text)) == _spans(g.core_re.finditer(text)), (code, text[:120])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["2025", "12", "3.", "March", "mars", "Q", "Q2", "second", "quarter", "of", "the",
+                                 "half", " ", "  ", "-", "/", ",", "\n", "x", "Reggio", "mid", "end", "in", "bis"]),
+                max_size=40),
+       st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt"]))
+def test_anchored_scan_equals_full_scan_on_generated_text(parts: list[str], lang: str) -> None:
+    text = "".join(parts)
+    g = _grammar(lang)
+    assert _spans(g.scan(text)) == _spans(g.core_re.finditer(text))
