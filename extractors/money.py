@@ -21,6 +21,7 @@ from extractors.numbers import NumberMatch, find_numbers
 __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
 
 _WINDOW = 40  # longest qualifier plus currency sign; a wider window only costs time
+_PIECE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,14 @@ class _MoneyGrammar:
         links = _alt([_norm(str(w)) for w in lex.get("links") or []])
         # `(?<!\w)` lets the search skip positions inside words without trying the lists.
         self.left_re = re.compile(rf"(?<!\w)(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
+        # Every amount has a currency next to it, so a text with none holds no money. The
+        # test compares word pieces (letter runs, digit runs, single signs) of the
+        # case-folded text with the first piece of every currency form: a currency form can
+        # only match where its first piece is a whole piece of the text, since forms are
+        # bounded by letters. Python's regex cannot skip ahead over `cur_all` (its branches
+        # open with lookbehinds), and this test runs on every block.
+        self.currency_re = re.compile(cur_all, re.I)  # what the heads stand in for (tested)
+        self.currency_heads = frozenset(_PIECE.findall(k.casefold())[0] for k in keys if _PIECE.findall(k))
         self.right_re = re.compile(rf"[^\S\n]*(?:[-‐][^\S\n]*)?(?:(?:{links})[^\S\n]*)?(?P<cur>{cur_all})", re.I)
         seps = [str(s) for s in lex.get("range_separators") or []]
         self.seps = {_norm(s) for s in seps}
@@ -188,6 +197,8 @@ def find_money(text: str, lang: str) -> list[MoneyMatch]:
     if not text:
         return []
     g = _grammar((lang or "").lower())
+    if g.currency_heads.isdisjoint(_PIECE.findall(text.casefold())):
+        return []
     nums = find_numbers(text, lang)
     out: list[MoneyMatch] = []
     floor = 0

@@ -85,9 +85,21 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else base
 
 
+class _FoldTable(dict):
+    """`str.translate` table filled on first sight of each character: folding then runs
+    in C, one character for one."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_text(text: str) -> str:
     """Lower-case and drop diacritics, one character for one, so offsets survive."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 def _umlaut_variant(name: str) -> str | None:
@@ -289,6 +301,12 @@ class _Patterns:
         # these folded words, without building a Doc per pattern (seconds per language).
         self.lookup = {" ".join(_WORD.findall(k)): k for k in self.entries}
         self.max_words = max((k.count(" ") + 1 for k in self.lookup), default=1)
+        # the longest form opening with each first word: most words open none, and are skipped
+        self.first_words: dict[str, int] = {}
+        for k in self.lookup:
+            head, n = k.split(" ", 1)[0], k.count(" ") + 1
+            if n > self.first_words.get(head, 0):
+                self.first_words[head] = n
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
@@ -365,9 +383,13 @@ class _Patterns:
             return []
         words = [folded[a:b] for a, b in bounds]
         lookup = self.lookup
+        firsts = self.first_words
         spans = []
-        for i in range(len(words)):
-            for n in range(min(self.max_words, len(words) - i), 0, -1):
+        for i, word in enumerate(words):
+            widest = firsts.get(word)
+            if widest is None:
+                continue
+            for n in range(min(widest, len(words) - i), 0, -1):
                 key = lookup.get(" ".join(words[i:i + n]))
                 if key is not None:
                     spans.append((bounds[i][0], bounds[i + n - 1][1], key))

@@ -107,3 +107,29 @@ def test_never_raises(text: str, lang: str) -> None:
     for m in find_money(text, lang):
         assert 0 <= m.start < m.end <= len(text)
         assert m.value["qualifier"] in {"exact", "about", "at_least", "more_than", "up_to", "less_than", "range"}
+
+
+def test_currency_pre_check_never_skips_a_text_with_a_currency() -> None:
+    """`find_money` skips a text whose word pieces hold no currency head; that is only
+    safe if every text the full currency pattern matches has such a piece."""
+    import json
+    import re
+    from pathlib import Path
+
+    from extractors.money import _PIECE, _grammar
+
+    shared = Path(__file__).resolve().parents[2] / ".." / "shared"
+    texts = []
+    for path in sorted((shared / "peers").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text")
+            if isinstance(text, str):
+                texts.append(text)
+    checked = 0
+    for lang in ("en", "de", "fr", "it", "es", "nl", "pt", "pl", "el", "ro", "cs", "lt"):
+        g = _grammar(lang)
+        for text in texts:
+            if g.currency_re.search(text):
+                checked += 1
+                assert not g.currency_heads.isdisjoint(_PIECE.findall(text.casefold())), (lang, text)
+    assert checked > 500
