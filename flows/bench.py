@@ -258,12 +258,13 @@ def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling:
 
 
 def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = False) -> RefreshTiming:
-    """`flows.refresh.run_refresh` step for step, with clocks around each stage.
+    """`flows.refresh.run_refresh` step for step, with clocks around each stage: chunks of
+    `settings.batch_docs` sources are read, extracted and spilled one after the other
+    (memory holds one chunk), then the single writer loads the spilled files.
 
-    `workers=1` is the flow's current shape in one process. With more, chunks of
-    `settings.batch_docs` sources are read and extracted in that many processes (what a
-    process-based task runner would do) and the single writer stays here. Per-stage
-    times are then summed over workers (CPU-side), `wall_s` is the real elapsed time.
+    With `workers` > 1, chunks are read and extracted in that many processes (what a
+    process-based task runner would do) and the writer stays here. Per-stage times are
+    then summed over workers (CPU-side), `wall_s` is the real elapsed time.
     """
     t = RefreshTiming()
     start = time.perf_counter()
@@ -272,33 +273,36 @@ def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = Fal
     prev = [None if settings.full else previous.get(s.name) for s in specs]
     chunks = [(list(a), list(b)) for a, b in zip(steps.batches(specs, settings.batch_docs),
                                                   steps.batches(prev, settings.batch_docs))]
-    if workers <= 1:
-        results = [read_and_extract(a, settings.cache_dir, b, with_ceiling) for a, b in chunks]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        import multiprocessing
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(read_and_extract, [a for a, _ in chunks], [settings.cache_dir] * len(chunks),
-                                    [b for _, b in chunks], [with_ceiling] * len(chunks)))
-    reads: list = []
-    statements: dict = {}
-    for r in results:
-        reads += r.reads
-        statements.update(r.statements)
-        t.read_s += r.read_s
-        t.warmup_s += r.warmup_s
-        t.extract_s += r.extract_s
-        t.ceiling_s += r.ceiling_s
-        t.docs += r.docs
-        t.chars += r.chars
-    del results
-    w = time.perf_counter()
-    result = steps.write(settings, specs, reads, statements, None)
-    t.write_s = time.perf_counter() - w
+    with steps.staging(settings) as staging:
+        collected = steps.Collector(staging)
+
+        def take(chunk_specs: list, r: ChunkResult) -> None:
+            collected.add(chunk_specs, r.reads, r.statements)
+            t.read_s += r.read_s
+            t.warmup_s += r.warmup_s
+            t.extract_s += r.extract_s
+            t.ceiling_s += r.ceiling_s
+            t.docs += r.docs
+            t.chars += r.chars
+            t.statements += sum(len(v) for v in r.statements.values())
+
+        if workers <= 1:
+            for a, b in chunks:
+                take(a, read_and_extract(a, settings.cache_dir, b, with_ceiling))
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+            import multiprocessing
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                results = pool.map(read_and_extract, [a for a, _ in chunks], [settings.cache_dir] * len(chunks),
+                                   [b for _, b in chunks], [with_ceiling] * len(chunks))
+                for (a, _), r in zip(chunks, results):
+                    take(a, r)
+        w = time.perf_counter()
+        result = steps.write_collected(settings, collected, None)
+        t.write_s = time.perf_counter() - w
     t.wall_s = time.perf_counter() - start
     if workers <= 1:
         t.wall_s -= t.ceiling_s  # the ceiling ran inline; in workers it overlaps and is reported apart
-    t.statements = sum(len(v) for v in statements.values())
     t.fetched, t.unchanged = result.summary.fetched, result.summary.unchanged
     return t
 

@@ -1,8 +1,11 @@
-"""The `refresh` flow: read every source, extract, then one short write to the warehouse.
+"""The `refresh` flow: read and extract batch by batch, then one short write to the warehouse.
 
 The flow only sequences plain functions (in `flows/steps.py`); tasks add retries,
-timeouts and logging. Fetching is mapped over sources (one task each), extraction runs
-in batches (never a task per document), and a single task writes DuckDB.
+timeouts and logging. Sources go through in batches of `batch_docs`: fetching is mapped
+over a batch's sources (one task each), its documents are extracted by one task (never
+a task per document), and its blocks and statements are spilled to Parquet before the
+next batch is read, so memory does not grow with the corpus. A single task then writes
+DuckDB from the spilled files.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
 
@@ -18,19 +22,21 @@ from flows.runners import ConfiguredTaskRunner
 from flows.settings import Settings
 
 
-@task(name="read-source", retries=1, retry_delay_seconds=2)
+# Results are passed on in memory and never cached: hashing parsed documents to build
+# cache keys would cost more than the work, and a refresh must always look again.
+@task(name="read-source", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def read_source_task(spec, cache_dir: str, previous):  # noqa: ANN001 - prefect parameters
     return steps.read_one(spec, Path(cache_dir), previous)
 
 
-@task(name="extract-batch")
+@task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_task(documents: list):  # noqa: ANN001
     return steps.extract_batch(documents)
 
 
-@task(name="write-warehouse", retries=0)
-def write_task(settings: Settings, specs: list, reads: list, statements: dict, flow_run_id: str | None):  # noqa: ANN001
-    return steps.write(settings, specs, reads, statements, flow_run_id)
+@task(name="write-warehouse", retries=0, cache_policy=NO_CACHE)
+def write_task(settings: Settings, collected: steps.Collector, flow_run_id: str | None):  # noqa: ANN001
+    return steps.write_collected(settings, collected, flow_run_id)
 
 
 @flow(name="refresh", log_prints=True, task_runner=ConfiguredTaskRunner())
@@ -47,26 +53,32 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
     logger = get_run_logger()
     specs = steps.load_sources(settings)
     previous = steps.previous_state(settings)
-    futures = read_source_task.map(
-        specs, cache_dir=str(settings.cache_dir),
-        previous=[None if settings.full else previous.get(s.name) for s in specs])
-    reads = [f.result() for f in progress.track(futures, "reading sources")]
-    for r in reads:
-        if r.status == "error":
-            logger.warning("source %s failed: %s", r.source_name, r.error)
-    statements: dict = {}
-    documents = [r.document for r in reads if r.document is not None]
-    for batch in progress.track(steps.batches(documents, settings.batch_docs), "extracting",
-                                total=len(documents), size=len):
-        statements.update(extract_task(batch))
+    with steps.staging(settings) as staging:
+        collected = steps.Collector(staging)
+        for batch in progress.track(steps.batches(specs, settings.batch_docs), "refreshing sources",
+                                    total=len(specs), size=len):
+            futures = read_source_task.map(
+                batch, cache_dir=str(settings.cache_dir),
+                previous=[None if settings.full else previous.get(s.name) for s in batch])
+            reads = [f.result() for f in futures]
+            for r in reads:
+                if r.status == "error":
+                    logger.warning("source %s failed: %s", r.source_name, r.error)
+            documents = [r.document for r in reads if r.document is not None]
+            collected.add(batch, reads, extract_task(documents) if documents else {})
+            del futures, reads, documents
+        result = _write(settings, collected)
+    publish_artifacts(result)
+    return result
+
+
+def _write(settings: Settings, collected: steps.Collector) -> steps.RefreshResult:
     try:
         ctx = get_run_context()
         flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
     except RuntimeError:
         flow_run_id = None
-    result = write_task(settings, specs, reads, statements, flow_run_id)
-    publish_artifacts(result)
-    return result
+    return write_task(settings, collected, flow_run_id)
 
 
 def publish_artifacts(result: steps.RefreshResult) -> None:

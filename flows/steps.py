@@ -19,6 +19,7 @@ from sources.registry import SourceSpec, load_registry
 from warehouse.load import DocumentRow
 from warehouse.queries import source_cache
 from warehouse.errors import WarehouseError
+from warehouse.staging import Staging
 from warehouse.writer import RunInfo, RunSummary, commit_refresh
 
 log = logging.getLogger(__name__)
@@ -129,25 +130,61 @@ def document_row(read: SourceRead, spec: SourceSpec) -> DocumentRow:
                        block_kinds={b.index: b.kind for b in doc.blocks})
 
 
+class Collector:
+    """What the batches of a run leave for the single writer. With a `Staging`, each
+    batch's blocks and statements are spilled at once and only document metadata is
+    kept, so memory stays flat however many sources the run reads."""
+
+    def __init__(self, staging: Staging | None = None) -> None:
+        self.staging = staging
+        self.specs: list[SourceSpec] = []
+        self.ok: list[DocumentRow] = []
+        self.failed: list[DocumentRow] = []
+        self.unchanged: list[str] = []
+        self.active: list[str] = []
+        self.statements: dict[str, list[Statement]] = {}
+
+    def add(self, specs: list[SourceSpec], reads: list[SourceRead],
+            statements: dict[str, list[Statement]]) -> None:
+        pairs = list(zip(specs, reads))
+        ok = [document_row(r, s) for s, r in pairs if r.status == "ok"]
+        if self.staging is not None:
+            ok = self.staging.add(ok, statements)
+        else:
+            self.statements.update(statements)
+        self.specs += specs
+        self.ok += ok
+        self.failed += [document_row(r, s) for s, r in pairs if r.status == "error"]
+        self.unchanged += [r.source_name for r in reads if r.status == "unchanged"]
+        self.active += [r.source_name for r in reads]
+
+
+def staging(settings: Settings) -> Staging:
+    """The run's spill directory beside the warehouse (removed when the run ends)."""
+    return Staging(settings.warehouse)
+
+
 def write(settings: Settings, specs: list[SourceSpec], reads: list[SourceRead],
           statements: dict[str, list[Statement]], flow_run_id: str | None) -> RefreshResult:
+    """The single writer for reads and statements held in memory (small runs, tests)."""
+    collector = Collector()
+    collector.add(specs, reads, statements)
+    return write_collected(settings, collector, flow_run_id)
+
+
+def write_collected(settings: Settings, collected: Collector, flow_run_id: str | None) -> RefreshResult:
     """The single writer: under the lock, on a shadow copy swapped in at the end."""
-    pairs = list(zip(specs, reads))
-    ok = [(s, r) for s, r in pairs if r.status == "ok"]
-    failed = [(s, r) for s, r in pairs if r.status == "error"]
-    unchanged = [r.source_name for r in reads if r.status == "unchanged"]
-    active = [r.source_name for r in reads]
     run = RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only))
     with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
         with shadow_copy(settings.warehouse) as shadow:
             try:
                 summary = commit_refresh(
-                    shadow.path, run=run,
-                    documents=[document_row(r, s) for s, r in ok], statements=statements,
-                    unchanged_sources=unchanged, failed=[document_row(r, s) for s, r in failed],
-                    active_sources=active, full=settings.full, config_dir=settings.config_dir)
+                    shadow.path, run=run, documents=collected.ok, statements=collected.statements,
+                    unchanged_sources=collected.unchanged, failed=collected.failed,
+                    active_sources=collected.active, full=settings.full, config_dir=settings.config_dir,
+                    staged=collected.staging)
             except WarehouseError:
                 shadow.keep()  # rolled back, the failed run recorded: the copy is consistent and says why
                 raise
             hold_point()
-    return RefreshResult(summary=summary, failures=[(r.source_name, r.error or "") for _, r in failed])
+    return RefreshResult(summary=summary, failures=[(d.source_name, d.error or "") for d in collected.failed])

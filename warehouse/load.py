@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Iterable
 
 import duckdb
@@ -81,64 +82,108 @@ def insert_documents(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable
         con.execute("INSERT INTO documents SELECT * FROM _docs_in ON CONFLICT DO NOTHING")
     finally:
         con.unregister("_docs_in")
+    insert_blocks(con, blocks_table(docs))
+
+
+def blocks_table(docs: Iterable[DocumentRow]) -> pa.Table:
+    """The block texts of the documents that parsed, as one Arrow table."""
     rows = [(d.doc_id, b, d.block_kinds.get(b), text) for d in docs if d.status == "ok"
             for b, text in d.blocks]
-    if rows:
-        blocks = pa.table({"doc_id": [r[0] for r in rows], "block": pa.array([r[1] for r in rows], pa.int32()),
-                           "kind": [r[2] for r in rows], "text": [r[3] for r in rows]})
-        con.register("_blocks_in", blocks)
+    return pa.table({"doc_id": pa.array([r[0] for r in rows], pa.string()),
+                     "block": pa.array([r[1] for r in rows], pa.int32()),
+                     "kind": pa.array([r[2] for r in rows], pa.string()),
+                     "text": pa.array([r[3] for r in rows], pa.string())})
+
+
+def insert_blocks(con: duckdb.DuckDBPyConnection, table: pa.Table | None = None,
+                  files: list[Path] | None = None) -> None:
+    """Blocks from an Arrow table or spilled Parquet files (see warehouse/staging.py)."""
+    if table is not None and table.num_rows:
+        con.register("_blocks_in", table)
         try:
             con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
         finally:
             con.unregister("_blocks_in")
+    if files:
+        con.execute("INSERT INTO blocks SELECT * FROM read_parquet(?) ON CONFLICT DO NOTHING",
+                    [[str(f) for f in files]])
 
 
-def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: Iterable[Statement]) -> int:
-    """Insert statements never seen, bump `last_seen_run` of those seen before; returns
-    the number of new ones."""
+def statements_table(statements: Iterable[Statement]) -> pa.Table:
+    """Statements as an Arrow table in the column order of `statements`, without the run
+    columns (set at insert); duplicates (same id) kept once."""
     by_id = {s.statement_id: s for s in statements}
-    if not by_id:
-        return 0
     ss = list(by_id.values())
-    table = pa.table({
-        "statement_id": list(by_id),
-        "doc_id": [s.doc_id for s in ss],
-        "source_name": [s.source_name for s in ss],
-        "scope": [s.scope for s in ss],
-        "subject_text": [s.subject_text for s in ss],
-        "subject_key": [s.subject_key for s in ss],
+    return pa.table({
+        "statement_id": pa.array(list(by_id), pa.string()),
+        "doc_id": pa.array([s.doc_id for s in ss], pa.string()),
+        "source_name": pa.array([s.source_name for s in ss], pa.string()),
+        "scope": pa.array([s.scope for s in ss], pa.string()),
+        "subject_text": pa.array([s.subject_text for s in ss], pa.string()),
+        "subject_key": pa.array([s.subject_key for s in ss], pa.string()),
         "factory_id": pa.array([None] * len(ss), pa.string()),
-        "attribute": [s.attribute for s in ss],
-        "value_json": [s.value_json for s in ss],
-        "value_text": [s.value_text for s in ss],
+        "attribute": pa.array([s.attribute for s in ss], pa.string()),
+        "value_json": pa.array([s.value_json for s in ss], pa.string()),
+        "value_text": pa.array([s.value_text for s in ss], pa.string()),
         "block": pa.array([s.block for s in ss], pa.int32()),
         "span_start": pa.array([s.span_start for s in ss], pa.int32()),
         "span_end": pa.array([s.span_end for s in ss], pa.int32()),
-        "rule": [s.rule for s in ss],
+        "rule": pa.array([s.rule for s in ss], pa.string()),
         "wave": pa.array([s.wave for s in ss], pa.int32()),
-        "extractor_version": [s.extractor_version for s in ss],
-        "first_seen_run": pa.array([run_id] * len(ss), pa.int32()),
-        "last_seen_run": pa.array([run_id] * len(ss), pa.int32()),
+        "extractor_version": pa.array([s.extractor_version for s in ss], pa.string()),
     })
-    con.register("_stmts_in", table)
+
+
+def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: Iterable[Statement] = (),
+                      files: list[Path] | None = None) -> int:
+    """Insert statements never seen, bump `last_seen_run` of those seen before; returns
+    the number of new ones. Statements come from memory, spilled Parquet files, or both,
+    in one bulk insert."""
+    table = statements_table(statements)
+    parts = []
+    if table.num_rows:
+        con.register("_stmts_in", table)
+        parts.append("SELECT * FROM _stmts_in")
+    if files:
+        parts.append(f"SELECT * FROM read_parquet({[str(f) for f in files]!r})")
+    if not parts:
+        return 0
     try:
         before = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
-        con.execute("""INSERT INTO statements SELECT * FROM _stmts_in
-                       ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""")
+        con.execute(f"""INSERT INTO statements
+                        SELECT DISTINCT ON (statement_id) *, ?::INTEGER AS first_seen_run, ?::INTEGER AS last_seen_run
+                        FROM ({' UNION ALL '.join(parts)})
+                        ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
+                    [run_id, run_id])
         after = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
     finally:
-        con.unregister("_stmts_in")
+        if table.num_rows:
+            con.unregister("_stmts_in")
     return after - before
 
 
-def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, doc: DocumentRow) -> None:
-    """Make `doc` the current document of its source (its statements become current)."""
-    con.execute("""INSERT INTO source_state VALUES (?, ?, ?, ?, ?, true, ?)
-                   ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
-                     sha256 = excluded.sha256, etag = excluded.etag,
-                     last_modified = excluded.last_modified, active = true,
-                     last_run = excluded.last_run""",
-                [doc.source_name, doc.doc_id, doc.sha256, doc.etag, doc.last_modified, run_id])
+def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable[DocumentRow]) -> None:
+    """Make each document the current one of its source (its statements become current);
+    one bulk upsert however many documents."""
+    docs = list({d.source_name: d for d in docs}.values())
+    if not docs:
+        return
+    table = pa.table({"source_name": pa.array([d.source_name for d in docs], pa.string()),
+                      "doc_id": pa.array([d.doc_id for d in docs], pa.string()),
+                      "sha256": pa.array([d.sha256 for d in docs], pa.string()),
+                      "etag": pa.array([d.etag for d in docs], pa.string()),
+                      "last_modified": pa.array([d.last_modified for d in docs], pa.string()),
+                      "active": pa.array([True] * len(docs), pa.bool_()),
+                      "last_run": pa.array([run_id] * len(docs), pa.int32())})
+    con.register("_state_in", table)
+    try:
+        con.execute("""INSERT INTO source_state SELECT * FROM _state_in
+                       ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
+                         sha256 = excluded.sha256, etag = excluded.etag,
+                         last_modified = excluded.last_modified, active = true,
+                         last_run = excluded.last_run""")
+    finally:
+        con.unregister("_state_in")
 
 
 def mark_unchanged(con: duckdb.DuckDBPyConnection, run_id: int, sources: list[str]) -> list[str]:

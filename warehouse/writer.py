@@ -28,6 +28,7 @@ from warehouse.load import DocumentRow
 from warehouse.places import GazetteerLike
 from warehouse.policy import load_overrides, load_policy
 from warehouse.reconcile import Reconciler
+from warehouse.staging import Staging
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,11 @@ def _default_gazetteer() -> GazetteerLike:
 def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[DocumentRow],
                    statements: dict[str, list[Statement]], unchanged_sources: list[str],
                    failed: list[DocumentRow], active_sources: list[str], full: bool,
-                   config_dir: str | Path | None = None, gazetteer: GazetteerLike | None = None) -> RunSummary:
+                   config_dir: str | Path | None = None, gazetteer: GazetteerLike | None = None,
+                   staged: Staging | None = None) -> RunSummary:
     """Write one refresh. `documents` are the fetched (new or changed) documents;
-    `statements` maps each one's doc_id (or source name) to the statements extracted from it."""
+    `statements` maps each one's doc_id (or source name) to the statements extracted from it.
+    Blocks and statements of batches spilled to `staged` are loaded with them."""
     cfg = _resolve_config(config_dir)
     started = run.started_at or _now()
     con = db.connect(db_path)
@@ -108,7 +111,7 @@ def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[Documen
             db.migrate(con)
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0]
             summary = _write(con, run_id, run, started, documents, statements, unchanged_sources, failed,
-                             active_sources, full, cfg, gazetteer)
+                             active_sources, full, cfg, gazetteer, staged)
             con.execute("COMMIT")
             return summary
         except Exception as exc:  # any failure must roll back; re-raised below as WarehouseError
@@ -132,7 +135,7 @@ def _resolve_config(explicit: str | Path | None) -> Path:
 def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: datetime,
            documents: list[DocumentRow], statements: dict[str, list[Statement]], unchanged_sources: list[str],
            failed: list[DocumentRow], active_sources: list[str], full: bool, cfg: Path,
-           gazetteer: GazetteerLike | None) -> RunSummary:
+           gazetteer: GazetteerLike | None, staged: Staging | None) -> RunSummary:
     policy = load_policy(cfg)
     con.execute("INSERT INTO runs (run_id, flow_run_id, started_at, status, full_refresh) VALUES (?, ?, ?, 'running', ?)",
                 [run_id, run.flow_run_id, started, full])
@@ -150,8 +153,11 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: d
     for doc in documents:
         batch += [*statements.get(doc.doc_id, []), *statements.get(doc.source_name, [])] \
             if doc.doc_id != doc.source_name else statements.get(doc.doc_id, [])
-        load.set_source_current(con, run_id, doc)
-    new = load.upsert_statements(con, run_id, batch)  # one bulk insert, not one per document
+    load.set_source_current(con, run_id, documents)
+    if staged is not None:
+        load.insert_blocks(con, files=staged.block_files)
+    # one bulk insert, not one per document
+    new = load.upsert_statements(con, run_id, batch, files=staged.statement_files if staged else None)
     unknown = load.mark_unchanged(con, run_id, [s for s in unchanged_sources if s not in fetched_names])
     if unknown:
         raise WarehouseError(f"sources reported unchanged but never loaded into this warehouse: {unknown}")
