@@ -6,6 +6,10 @@
 temporal cue ("in 2026", "bis 2026", "entro il 2026"), so "2026 euros" stays a number.
 A day and month without a year take the year of `ref` (the document date); without
 `ref` the match has `needs_year=True` and value "--MM-DD" for the caller to resolve.
+Days may be words when a year follows ("the fourth of July 1995"), named days are read
+from rules in the lexicon ("Easter 2018", "Black Friday 2010"), an offset moves a date
+("2 weeks before 13 May 1999"; never to a finer precision than the text gives) and a
+few words after a date modify it ("2018 or later").
 
 One combined regex per language, built from `configs/lexicon/dates/`. Every date it
 knows holds a digit, so the regex is tried only at word starts a few words before a
@@ -20,11 +24,11 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from extractors.lexicon import load_lexicon
 
-__all__ = ["DateMatch", "find_dates", "normalise_date_text"]
+__all__ = ["DateLexiconError", "DateMatch", "find_dates", "normalise_date_text"]
 
 _WINDOW = 60
 # Where a date can begin: a letter or digit not preceded by a letter (lexicon words carry
@@ -47,14 +51,23 @@ class DateMatch:
 
 def _alt(words: list[str], boundary: bool = True) -> str:
     parts = []
-    for w in sorted({str(x).lower() for x in words if str(x)}, key=len, reverse=True):
+    for w in sorted({" ".join(str(x).lower().split()) for x in words if str(x).strip()}, key=len, reverse=True):
         p = r"\s+".join(re.escape(x) for x in w.split()).replace("'", "['’]")
         if boundary and w[:1].isalpha():
             p = r"(?<![^\W\d_])" + p
         if boundary and w[-1:].isalpha():
             p += r"(?![^\W\d_])"
-        parts.append(p)
-    return "|".join(parts) or r"(?!x)x"
+        parts.append((w[0].replace("’", "'"), p))
+    if not parts:
+        return r"(?!x)x"
+    # Branches grouped by first character behind a one-character lookahead: a position
+    # that starts no word fails after one test instead of one per word. Words of one
+    # group keep their longest-first order; words of two groups never match at one place.
+    groups: dict[str, list[str]] = {}
+    for first, p in parts:
+        groups.setdefault(first, []).append(p)
+    heads = {first: "['’]" if first == "'" else re.escape(first) for first in groups}
+    return "|".join(f"(?={heads[first]})(?:{'|'.join(ps)})" for first, ps in groups.items())
 
 
 def _fold(s: str) -> str:
@@ -66,21 +79,30 @@ class _DateGrammar:
         lex = load_lexicon("dates", lang)
         # How many words may precede a date's first digit ("second quarter of the year 2025"):
         # an ordinal, a period word and a link, each possibly of several words, plus slack.
-        lead_lists = [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons")]
+        lead_lists = [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons", "day_cardinals",
+                                                          "day_ordinals", "holidays")]
         lead_lists += [list(lex.get(k) or []) for k in ("quarter_words", "half_words", "period_links",
                                                         "year_links", "day_links", "quarter_abbrevs",
-                                                        "half_abbrevs")]
+                                                        "half_abbrevs", "month_words", "numeric_month_links")]
         widest = max((len(str(w).split()) for words in lead_lists for w in words), default=1)
         self.lead_words = 3 * widest + 2
         # a lexicon word opening with punctuation could start a match anywhere: scan it all
         self.full_scan = any(str(w)[:1] and not str(w)[:1].isalnum() for words in lead_lists for w in words)
         self.months = {_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()}
         self.ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
+        self.day_ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_ordinals") or {}).items()}
+        cardinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_cardinals") or {}).items()}
+        self.day_words = {**cardinals, **self.day_ordinals}
+        self.holidays = {_fold(str(k)): _holiday_rule(str(k), str(v)) for k, v in (lex.get("holidays") or {}).items()}
         self.seasons = {_fold(str(k)): str(v) for k, v in (lex.get("seasons") or {}).items()}
         self.mods: dict[str, str] = {}
         for mod, words in (lex.get("mods") or {}).items():
             for w in words or []:
                 self.mods.setdefault(_fold(str(w)), str(mod))
+        self.post_mods: dict[str, str] = {}
+        for mod, words in (lex.get("post_mods") or {}).items():
+            for w in words or []:
+                self.post_mods.setdefault(_fold(str(w)), str(mod))
         self.ymin, self.ymax = int(lex.get("year_min", 1900)), int(lex.get("year_max", 2099))
         self.order = str(lex.get("numeric_order", "dmy"))
         month = _alt(list(self.months))
@@ -94,12 +116,19 @@ class _DateGrammar:
         qab = _alt(lex.get("quarter_abbrevs") or ["Q"], boundary=False)
         hab = _alt(lex.get("half_abbrevs") or ["H"], boundary=False)
         seasons = _alt(list(self.seasons))
+        dwords = _alt(list(self.day_words))
+        mords = _alt([w for w, n in self.day_ordinals.items() if n <= 12])
+        mwords = _alt(lex.get("month_words") or [])
+        nmlink = _alt(lex.get("numeric_month_links") or [])
+        holidays = _alt(list(self.holidays))
         year = r"(?:1[89]|20)\d{2}(?!\d)"
         day = rf"(?<![\d.,])(?:[012]?\d|3[01])(?:{suffix})?(?!\d)"
         ordnum = r"(?<!\d)[1-4](?:st|nd|rd|th|\.|e|er|ème|º|ª|o|a|η)?"
         sp = r"[^\S\n]*"
         mon = rf"(?:{month})\.?"
         sep = rf"{sp}[-/.]{sp}"
+        dl = rf"(?:(?:{dlink}){sp})?"
+        ytail = rf"{sp},?{sp}(?:(?:{ylink}){sp})?"
         self.core_re = re.compile(
             rf"(?P<iso>(?<![\d.,/])(?P<iy>{year})(?P<is>[-/.]|[^\S\n])(?P<im>[01]?\d)(?P=is)(?P<id>[0-3]?\d)(?!\d))"
             rf"|(?P<num>(?<![\d.,/])(?P<na>[0-3]?\d)(?P<ns>[./-]|[^\S\n])(?P<nb>[0-3]?\d)(?:(?P=ns)|,{sp})(?P<ny>{year}))"
@@ -107,6 +136,13 @@ class _DateGrammar:
             rf"|(?P<ydm>(?<![\d.,/])(?P<y6>{year}){sep}(?P<d6>[0-3]?\d){sep}(?P<m6>{mon}))"
             rf"|(?P<dym>(?<![\d.,/])(?P<d7>[0-3]?\d){sep}(?P<y7>{year}){sep}(?P<m7>{mon}))"
             rf"|(?P<myd>(?P<m8>{mon}){sep}(?P<y8>{year}){sep}(?P<d8>[0-3]?\d)(?!\d))"
+            # a day as a word always comes with a year: "the first March" alone holds no digit
+            rf"|(?P<wdmy>(?P<wd1>{dwords}){sp}{dl}(?P<wm1>{mon}){ytail}(?P<wy1>{year}))"
+            rf"|(?P<wmdy>(?P<wm2>{mon}){sp}{dl}(?P<wd2>{dwords}){ytail}(?P<wy2>{year}))"
+            rf"|(?P<dnm>(?<![\d.,/])(?P<d10>[0-3]?\d){sp}(?:{nmlink}){sp}(?P<mn10>[01]?\d){sp}(?:{nmlink}){sp}"
+            rf"(?P<y10>{year}))"
+            rf"|(?P<ordm>(?P<om>{mords}){sp}(?:{mwords}){sp}(?:(?:{plink}|{ylink}){sp})?(?P<oy>{year}))"
+            rf"|(?P<hol>(?P<hn>{holidays}){sp},?{sp}(?:(?:{ylink}|{plink}){sp})?(?P<hy>{year}))"
             rf"|(?P<dmy>(?P<d1>{day})(?:{sp}\.?{sp}(?:(?:{dlink}){sp})?|{sep})(?P<m1>{mon})"
             rf"(?:(?:{sp},?{sp}(?:(?:{ylink}){sp})?|{sep})(?P<y1>{year}))?)"
             rf"|(?P<mdy>(?P<m2>{mon})(?:{sp}|{sep})(?P<d2>{day})(?:{sp},?{sp}(?:(?:{ylink}){sp})?(?P<y2>{year})|{sep}(?P<y2b>{year}))?)"
@@ -128,8 +164,30 @@ class _DateGrammar:
             re.I,
         )
         self.mod_re = re.compile(rf"(?<!\w)(?P<mod>{_alt(list(self.mods))})[^\S\n]*[-–]?[^\S\n]*(?:the[^\S\n]+)?\Z", re.I)
-        self.joiner_re = re.compile(rf"[^\S\n]*(?:,|{_alt(lex.get('year_joiners') or [])})?[^\S\n]*\Z", re.I)
+        self.joiner_re = re.compile(rf"[^\S\n]*,?[^\S\n]*(?:{_alt(lex.get('year_joiners') or [])})?[^\S\n]*\Z", re.I)
+        # "2018 or later." ends a phrase; in "2018 or later than 2020" the words open the next
+        # date, in "2048 or later nodes" they qualify a noun
+        self.post_re = re.compile(rf"[^\S\n]*(?P<mod>{_alt(list(self.post_mods))})(?![^\S\n]*[^\W_])", re.I)
         self.blocker_re = re.compile(rf"[^\S\n]*(?:{_alt(lex.get('year_blockers') or [])})", re.I)
+        self.units: dict[str, str] = {}
+        for unit, words in (lex.get("offset_units") or {}).items():
+            if unit not in _UNITS:
+                raise DateLexiconError(f"dates lexicon {lang}: unknown offset unit {unit!r}")
+            for w in words or []:
+                self.units.setdefault(_fold(str(w)), str(unit))
+        self.links: dict[str, int] = {}
+        for side, words in (lex.get("offset_links") or {}).items():
+            if side not in ("before", "after"):
+                raise DateLexiconError(f"dates lexicon {lang}: offset links must be 'before' or 'after', not {side!r}")
+            for w in words or []:
+                self.links.setdefault(_fold(str(w)), -1 if side == "before" else 1)
+        self.counts = dict(cardinals)
+        self.counts.update({_fold(str(k)): int(v) for k, v in (lex.get("count_words") or {}).items()})
+        self.offset_re = re.compile(
+            rf"(?<![^\W_])(?P<n>\d{{1,3}}|{_alt(list(self.counts))})[^\S\n]+(?P<unit>{_alt(list(self.units))})"
+            rf"[^\S\n]+(?P<link>{_alt(list(self.links))})[^\S\n]*(?:(?:{_alt(lex.get('offset_fillers') or [])})[^\S\n]*)?\Z",
+            re.I,
+        )
         self.cue_re = re.compile(rf"(?<!\w)(?:{_alt(lex.get('year_cues') or [])})[^\S\n]+\Z", re.I)
 
     def month(self, s: str) -> int | None:
@@ -168,6 +226,76 @@ def _grammar(lang: str) -> _DateGrammar:
     return _DateGrammar(lang)
 
 
+class DateLexiconError(ValueError):
+    """A date word list holds a value the grammar cannot read."""
+
+
+_UNITS = ("day", "week", "month", "year")
+
+
+def _shift(value: str, n: int, unit: str, sign: int) -> str | None:
+    """`value` moved by n units, at the precision of the coarser of the two: "2 weeks before
+    13 May 1999" is a day, "two years after 2011" a year; a unit finer than the date's
+    precision ("two weeks after 2011") gives None, the text does not fix the day."""
+    months = n * (12 if unit == "year" else 1) * sign
+    try:
+        if len(value) == 10 and value[4] == "-":
+            d = dt.date.fromisoformat(value)
+            if unit in ("day", "week"):
+                return (d + dt.timedelta(days=sign * n * (7 if unit == "week" else 1))).isoformat()
+            y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+            last = (dt.date(y + (m == 11), (m + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return dt.date(y, m + 1, min(d.day, last)).isoformat()
+        if re.fullmatch(r"\d{4}-\d\d", value) and unit in ("month", "year"):
+            y, m = divmod(int(value[:4]) * 12 + int(value[5:]) - 1 + months, 12)
+            return f"{y:04d}-{m + 1:02d}" if 1 <= y <= 9999 else None
+        if re.fullmatch(r"\d{4}", value) and unit == "year":
+            y = int(value) + sign * n
+            return f"{y:04d}" if 1 <= y <= 9999 else None
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+_HOLIDAY = re.compile(r"(?:(?P<fixed>\d\d-\d\d)|easter(?P<eo>[+-]\d+)?"
+                      r"|(?P<nth>[1-5])(?P<wd>mon|tue|wed|thu|fri|sat|sun)-(?P<mon>\d\d)(?P<no>[+-]\d+)?)")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _easter(year: int) -> dt.date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _holiday_rule(name: str, spec: str) -> Callable[[int], dt.date]:
+    """The function year -> date of a named day, from its lexicon spec (see common.yaml)."""
+    m = _HOLIDAY.fullmatch(spec.strip())
+    if m is None:
+        raise DateLexiconError(f"dates lexicon: holiday {name!r} has an unreadable rule {spec!r}")
+    if m["fixed"]:
+        month, day = (int(x) for x in m["fixed"].split("-"))
+        dt.date(2001, month, day)  # validates the rule once, for every year
+        return lambda y: dt.date(y, month, day)
+    if m["nth"] is None:
+        shift = int(m["eo"] or 0)
+        return lambda y: _easter(y) + dt.timedelta(days=shift)
+    nth, wd, mon, shift = int(m["nth"]), _WEEKDAYS.index(m["wd"]), int(m["mon"]), int(m["no"] or 0)
+
+    def nth_weekday(y: int) -> dt.date:
+        first = dt.date(y, mon, 1)
+        return first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (nth - 1) + shift)
+    return nth_weekday
+
+
 def _day(y: int, m: int, d: int) -> str | None:
     try:
         return dt.date(y, m, d).isoformat()
@@ -200,6 +328,20 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         mo = g.month(gd["m" + n])
         v = _day(int(gd["y" + n]), mo, int(gd["d" + n])) if mo else None
         return (v, False, None) if v else None
+    if kind in ("wdmy", "wmdy"):
+        n = "1" if kind == "wdmy" else "2"
+        mo, d = g.month(gd["wm" + n]), g.day_words.get(_fold(gd["wd" + n]))
+        v = _day(int(gd["wy" + n]), mo, d) if mo and d else None
+        return (v, False, None) if v else None
+    if kind == "dnm":
+        v = _day(int(gd["y10"]), int(gd["mn10"]), int(gd["d10"])) if 1 <= int(gd["mn10"]) <= 12 else None
+        return (v, False, None) if v else None
+    if kind == "ordm":
+        mo = g.day_ordinals.get(_fold(gd["om"]))
+        return (f"{gd['oy']}-{mo:02d}", False, None) if mo and 1 <= mo <= 12 else None
+    if kind == "hol":
+        rule = g.holidays.get(_fold(gd["hn"]))
+        return (rule(int(gd["hy"])).isoformat(), False, None) if rule else None
     if kind == "nmy":
         mo = int(gd["mn9"])
         return (f"{gd['y9']}-{mo:02d}", False, None) if 1 <= mo <= 12 else None
@@ -253,13 +395,27 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
         value, needs_year, season = res
         start, end = m.start(), m.end()
         lo = max(floor, start - _WINDOW)
-        mod_m = g.mod_re.search(text, lo, start)
-        mod = g.mods.get(_fold(mod_m.group("mod"))) if mod_m else None
+        off = g.offset_re.search(text, lo, start)
+        shifted = None
+        if off is not None and not needs_year:
+            n = off.group("n")
+            count = int(n) if n.isdigit() else g.counts.get(_fold(n), 0)
+            shifted = _shift(value, count, g.units[_fold(off.group("unit"))], g.links[_fold(off.group("link"))])
+        if shifted is not None:
+            value, mod_m, mod = shifted, off, None
+        else:
+            mod_m = g.mod_re.search(text, lo, start)
+            mod = g.mods.get(_fold(mod_m.group("mod"))) if mod_m else None
+        post_m = g.post_re.match(text, end)
+        if post_m is not None and mod is None:
+            mod = g.post_mods.get(_fold(post_m.group("mod")))
+            end = post_m.end()
         if m.lastgroup == "year":
-            if g.blocker_re.match(text, end):
+            if g.blocker_re.match(text, m.end()):
                 continue
             joined = bool(out) and out[-1].end == floor and floor < start and g.joiner_re.match(text, floor, start)
-            if mod is None and not joined and g.cue_re.search(text, lo, start) is None:
+            cued = shifted is not None or g.cue_re.search(text, lo, start) is not None
+            if mod is None and not joined and not cued:
                 continue
         if mod_m is not None:
             start = mod_m.start()

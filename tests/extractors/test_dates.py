@@ -70,6 +70,87 @@ def test_invalid_day_is_dropped() -> None:
     assert find_dates("on 31 February 2025", "en") == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        # days written as words, before or after the month
+        ("en", "It was signed on the fourth of July 1995.", {"value": "1995-07-04"}),
+        ("en", "Signed on January first, 2000.", {"value": "2000-01-01"}),
+        ("en", "Due the twenty-second of June 2017.", {"value": "2017-06-22"}),
+        ("de", "Wir sind am ersten Januar 2018 zurück.", {"value": "2018-01-01"}),
+        ("es", "Volvió el diez de octubre de 2018.", {"value": "2018-10-10"}),
+        ("nl", "Op tweeëntwintig jan. 2018 begon het.", {"value": "2018-01-22"}),
+        ("it", "Lunedì, ventidue gennaio, 2018.", {"value": "2018-01-22"}),
+        ("fr", "Le 4e jour de juillet 1995.", {"value": "1995-07-04"}),
+        # a numeric month between link words, an ordinal month
+        ("es", "Se conocieron el 9 de 8 de 1971.", {"value": "1971-08-09"}),
+        ("en", "They leave in the third month of 2021.", {"value": "2021-03"}),
+        ("pt", "Saem no terceiro mês de 2021.", {"value": "2021-03"}),
+        # named days: fixed, Easter-based, n-th weekday
+        ("en", "Back at Christmas 2025.", {"value": "2025-12-25"}),
+        ("en", "Back at Easter 2024.", {"value": "2024-03-31"}),
+        ("de", "Wann ist Pfingsten 2022?", {"value": "2022-06-05"}),
+        ("nl", "Ik kom terug met Pasen 2018.", {"value": "2018-04-01"}),
+        ("en", "Sales start on Black Friday 2025.", {"value": "2025-11-28"}),
+        ("de", "Heilige Drei Könige im Jahr 2020", {"value": "2020-01-06"}),
+        # offsets, at the coarser precision of date and unit
+        ("en", "It happened 2 weeks before May 13 1999.", {"value": "1999-04-29"}),
+        ("fr", "Cela s'est produit 2 semaines avant le 13 mai 1999.", {"value": "1999-04-29"}),
+        ("de", "zwei Wochen vor dem 13. Mai 1999", {"value": "1999-04-29"}),
+        ("en", "Ready 1 month after 31 January 2024.", {"value": "2024-02-29"}),
+        ("en", "Ready three months after March 2025.", {"value": "2025-06"}),
+        ("es", "Estará lista dos años después de 2025.", {"value": "2027"}),
+        # words after a date
+        ("en", "We can leave in 2018 or later.", {"value": "2018", "mod": "after"}),
+        ("nl", "Vertrek op 2018 of later.", {"value": "2018", "mod": "after"}),
+    ],
+)
+def test_value_words_holidays_offsets(lang: str, text: str, value: dict) -> None:
+    found = find_dates(text, lang)
+    assert [d.value for d in found] == [value], [(d.text, d.value) for d in found]
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+def test_offsets_and_post_words_stay_careful() -> None:
+    # a unit finer than the date: the text does not fix the day, the date stays as written
+    assert [d.value for d in find_dates("two weeks after the year 2011", "en")] == [{"value": "2011"}]
+    # "since" is mostly a duration
+    assert [d.value for d in find_dates("It has run for 10 years since 2015.", "en")] == [{"value": "2015"}]
+    # no offset or post word turns an amount into a date
+    assert find_dates("It costs 2 years after 2025 euros.", "en") == []
+    assert find_dates("We have 5000 or more GPUs and 2048 or later nodes", "en") == []
+    # "or before 2000" opens the next date; it does not modify 2018
+    found = find_dates("sales from 2010 to 2018 or before 2000", "en")
+    assert [d.value for d in found] == [{"value": "2010"}, {"value": "2018"}, {"value": "2000", "mod": "before"}]
+    # a list goes on after "but not"
+    assert [d.value["value"] for d in find_dates("after 2010 but not 1998", "en")] == ["2010", "1998"]
+    # a day word needs a year: "the first March" alone is no date (and no digit for the scan)
+    assert find_dates("the first March meeting", "en") == []
+
+
+def test_easter_is_a_spring_sunday() -> None:
+    from extractors.dates import _easter
+
+    for year in range(1900, 2100):
+        day = _easter(year)
+        assert day.weekday() == 6 and dt.date(year, 3, 22) <= day <= dt.date(year, 4, 25), year
+    assert [_easter(y).isoformat() for y in (2000, 2019, 2024)] == ["2000-04-23", "2019-04-21", "2024-03-31"]
+
+
+def test_every_holiday_rule_reads() -> None:
+    from extractors.dates import DateLexiconError, _holiday_rule
+
+    for lang in ("en", "de", "fr", "it", "es", "nl", "pt"):
+        g = _grammar(lang)
+        assert g.holidays, lang
+        for rule in g.holidays.values():
+            assert rule(2025).year == 2025
+        assert all(1 <= n <= 31 for n in g.day_words.values()), lang
+    assert _holiday_rule("x", "4thu-11")(2023) == dt.date(2023, 11, 23)
+    with pytest.raises(DateLexiconError, match="unreadable rule"):
+        _holiday_rule("x", "the day after")
+
+
 def test_normalise_cell() -> None:
     assert normalise_date_text("2026", "en") == {"value": "2026"}
     assert normalise_date_text("Q2 2026", "en") == {"value": "2026-Q2"}
@@ -130,7 +211,8 @@ def test_anchored_scan_finds_what_a_full_scan_finds_on_real_texts() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["2025", "12", "3.", "March", "mars", "Q", "Q2", "second", "quarter", "of", "the",
-                                 "half", " ", "  ", "-", "/", ",", "\n", "x", "Reggio", "mid", "end", "in", "bis"]),
+                                 "half", " ", "  ", "-", "/", ",", "\n", "x", "Reggio", "mid", "end", "in", "bis",
+                                 "fourth", "twenty", "ersten", "diez", "de", "Easter", "Pfingsten", "month", "mois"]),
                 max_size=40),
        st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt"]))
 def test_anchored_scan_equals_full_scan_on_generated_text(parts: list[str], lang: str) -> None:

@@ -34,7 +34,7 @@ from extractors.numbers import find_numbers
 
 PEERS = Path(__file__).resolve().parents[2] / ".." / "shared" / "peers"
 DATE_LANGS = ("en", "de", "fr", "it", "es", "nl", "pt")
-FLOORS = {"money_eur": 0.98, "numbers_scale": 0.95, "dates_year": 0.83}
+FLOORS = {"money_eur": 0.98, "numbers_scale": 0.95, "dates_year": 0.91}
 BRIEF_DATE_FLOOR = 0.90
 BASELINES = {
     "money_eur": "recognizers-text 1.0.2a2: 62/98 euro items; price-parser 0.5.1: 52/98",
