@@ -11,19 +11,28 @@ from extractors.subjects import Subject
 from sources.document import Block
 
 
+FALLBACKS = ("coref", "section", "doc_subject")  # anchors guessed, not named in the sentence
+MAX_FACTORY_BUDGET = 10_000_000_000  # EUR; one factory's budget is far below this
+
+
 class Budgets:
     """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
 
     def money(self, block: Block, doc: Doc, sent: Span, anchors: list, text_f: str, programme: bool,
-              nearest) -> None:  # noqa: ANN001
+              nearest, wave: int | None = None) -> None:  # noqa: ANN001
         """Budgets: a sum is the EU's or the national share when a cue stands next to it,
-        the total otherwise; "shared in equal parts" / "half each" splits the total."""
+        the total otherwise; "shared in equal parts" / "half each" splits the total. A sum
+        of several factories ("together €1.5 billion") is the programme's, and "the EU pays
+        half of it" then gives the programme's EU share."""
         lex = self.lex
         s0, s1 = sent.start, sent.end
         halves = contains_word(text_f, lex.half_words)
         sums = [sp for sp in doc.spans.get("money", []) if sp.start >= s0 and sp.end <= s1]
         if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
             sums = self.implied_euros(doc, sent)
+        if self.programme_sum and sums:
+            programme = True
+        n_out = len(self.out)
         for sp in sums:
             before = fold(doc[max(s0, sp.start - 8):sp.start].text)
             tail = []
@@ -35,8 +44,12 @@ class Budgets:
             eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
             nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
             value = sp._.value or {}
-            near = nearest(sp.start)
-            if near is not None and not programme:
+            near = nearest(sp.start) if not programme else None
+            if near is not None and near[1] in FALLBACKS and self.system_cost(doc, sent, text_f):
+                continue  # "Daedalus, a machine with a budget of €41 million": the system's price
+            if near is not None and value.get("amount", 0) > MAX_FACTORY_BUDGET:
+                continue  # no factory costs this much: a sum about something else
+            if near is not None:
                 subj, how = near
                 if halves and contains_word(text_f, lex.eu_cues) and "amount" in value:
                     self.emit(subj, "budget_total_eur", value, block, sp.start_char, sp.end_char, f"budget_total_eur.{how}")
@@ -50,13 +63,27 @@ class Budgets:
                     self.last_total[subj.text] = value  # the largest total: parts come after it
             elif programme and self.about_programme:
                 attr = "investment_eu_eur" if eu and not nat else "investment_total_eur"
-                self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}",
-                          wave=self.wave_of(sent, text_f))
+                w = wave if wave is not None else self.wave_of(sent, text_f)
+                self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}", wave=w)
+                if attr == "investment_total_eur" and "amount" in value:
+                    self.programme_total = (value, w)
+        if halves and programme and self.about_programme and contains_word(text_f, lex.eu_cues) \
+                and self.programme_total is not None and \
+                not any(st.attribute == "investment_eu_eur" for st in self.out[n_out:]):
+            # "the EU pays half of this amount": the EU's share of the programme total just given
+            total, w = self.programme_total
+            self.emit(None, "investment_eu_eur", {**total, "amount": round(total["amount"] / 2)}, block,
+                      sent.start_char, sent.end_char, "programme.investment_eu_eur.half_of_total", wave=w)
         if not sums and halves and anchors and contains_word(text_f, lex.eu_cues):
             subj, how = anchors[0][1], anchors[0][2]
             total = self.last_total.get(subj.text)
             if total and "amount" in total:
                 self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
+
+    def system_cost(self, doc: Doc, sent: Span, text_f: str) -> bool:
+        """A sentence that names a machine but not the factory prices the machine."""
+        return any(sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
+            or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
 
     def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:
         """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency

@@ -11,7 +11,12 @@ from typing import Iterable
 from extractors.config import load_yaml, word_lists
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
+    """Case- and accent-free form for comparing words: called per token, so ASCII (most
+    tokens) takes the short way and repeated words come from the cache."""
+    if text.isascii():
+        return text.lower().strip()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
@@ -25,6 +30,7 @@ class Lexicon:
     count_words: dict[str, int]
     wave_ordinals: dict[str, int]
     partner_cues: tuple[str, ...]
+    programme_cues: tuple[str, ...]
     selection_cues: tuple[str, ...]
     operation_cues: tuple[str, ...]
     eu_cues: tuple[str, ...]
@@ -34,12 +40,15 @@ class Lexicon:
     half_words: tuple[str, ...]
     count_nouns: frozenset[str]
     count_breaks: frozenset[str]
+    count_adjectives: frozenset[str]
+    count_others: frozenset[str]
     deadline_cues: tuple[str, ...]
     site_nouns: frozenset[str]
     new_words: tuple[str, ...]
     upgrade_words: tuple[str, ...]
     sc_cues: tuple[str, ...]
     headers: dict[str, tuple[str, ...]]
+    host_cues: frozenset[tuple[str, ...]]
 
 
 @lru_cache(maxsize=None)
@@ -67,14 +76,17 @@ def lexicon(lang: str) -> Lexicon:
     return Lexicon(
         lang=lang, anaphors=f("anaphors", rel), count_words=mapping("count_words"),
         wave_ordinals=mapping("wave_ordinals"), partner_cues=f("partner_cues", rel),
+        programme_cues=f("programme_cues", rel),
         selection_cues=f("selection_cues", names), operation_cues=f("operation_cues", names),
         eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
         budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
+        host_cues=frozenset(tuple(c.split()) for c in f("host_cues", names)),
         half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),
         deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
         count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
+        count_adjectives=frozenset(f("count_adjectives", rel)), count_others=frozenset(f("count_others", rel)),
     )
 
 

@@ -77,6 +77,7 @@ class FactoryNames:
         self.other_things = {kn.surface.casefold() for kn in known_names() if kn.kind != "factory"}
         self.heads = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.heads.add("HEAD", [nlp.make_doc(h) for h in names.get("factory_heads", [])])
+        self.plural_heads = {_head_key(nlp.make_doc(h)) for h in names.get("plural_heads", [])}
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
         others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
         if others:
@@ -105,7 +106,8 @@ class FactoryNames:
                 continue
             named = self._name_around(doc, head, countries)
             if named is None:
-                found.append((head, "unnamed_head", {"key": None, "name": None, "plural": _is_plural(head)}))
+                found.append((head, "unnamed_head", {"key": None, "name": None,
+                                                     "plural": _head_key(head) in self.plural_heads}))
                 continue
             span, rule = named
             found.append((span, rule, {"key": None, "name": span.text,
@@ -186,9 +188,10 @@ class FactoryNames:
         return out
 
 
-def _is_plural(head: Span) -> bool:
-    last = head[-1].lower_
-    return last.endswith(("ies", "ken", "che", "iche", "es", "s", "i", "α", "ες")) and not last.endswith("ss")
+def _head_key(tokens: Span | Doc) -> tuple[str, ...]:
+    """A head's tokens, lower-cased with typographic apostrophes folded: how the word
+    lists' plural heads are looked up."""
+    return tuple(t.lower_.replace("\u2019", "'").replace("\u02bc", "'") for t in tokens)
 
 
 def _longest_only(spans: list[Span]) -> list[Span]:

@@ -23,22 +23,32 @@ class ProgrammeFacts:
             # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
             heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
         used: set[int] = set()
+        lex = self.lex
+        own = any(s.forms and not s.is_generic for s in self.subjects)
         for h_start, h_end_char in sorted(heads):
-            # the number stands right before the noun, or before one adjective ("six new")
-            for i in range(h_start - 1, max(sent.start, h_start - 3) - 1, -1):
+            # the number stands right before the noun, or before adjectives ("six new European")
+            other = False
+            for i in range(h_start - 1, max(sent.start, h_start - 4) - 1, -1):
                 tok = doc[i]
+                word = fold(tok.text)
                 n = None
                 if tok.text.isdigit() and len(tok.text) <= 3:
                     n = int(tok.text)
-                elif fold(tok.text) in self.lex.count_words:
-                    n = self.lex.count_words[fold(tok.text)]
+                elif word in lex.count_words:
+                    n = lex.count_words[word]
                 if n is not None:
+                    other = other or (i > sent.start and fold(doc[i - 1].text) in lex.count_others)
+                    if other and own:
+                        n += 1  # "six other AI Factories" beside the one the text is about: seven
                     if i not in used:
                         used.add(i)
                         self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
                                   wave=self.wave_of(sent, text_f, count=n))
                     break
-                if not tok.is_alpha or not tok.is_lower or fold(tok.text) in self.lex.count_breaks:
+                other = other or word in lex.count_others
+                if word in lex.count_adjectives:
+                    continue
+                if not tok.is_alpha or not tok.is_lower or word in lex.count_breaks:
                     break
 
     def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
@@ -78,7 +88,7 @@ class ProgrammeFacts:
                     return int(past[-1]["wave"])
             if matching:
                 return int(matching[0]["wave"])
-        return self.doc_wave
+        return self.doc_wave if self.doc_wave is not None else self.last_wave
 
     # -- tables ----------------------------------------------------------------------
 
@@ -89,12 +99,13 @@ class ProgrammeFacts:
         for st in self.out:
             if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
                 dates.setdefault(st.wave, st)
+        self.round_operation_dates()
         if not dates:
             return
         dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "selected_on"}
         spoken = {st.subject_text for st in self.out if st.scope == "factory"}
         for subj in self.subjects:
-            wave = known_waves().get(subj.key) if subj.key else subj.wave
+            wave = self.subject_wave(subj)
             st = dates.get(wave)
             if st is None or subj.text in dated or subj.text not in spoken:
                 continue
@@ -103,3 +114,29 @@ class ProgrammeFacts:
                 subject_key=subj.key, attribute="selected_on", value=st.value, value_text=st.value_text,
                 block=st.block, span_start=st.span_start, span_end=st.span_end, rule="selected_on.round_date",
                 wave=wave))
+
+    def subject_wave(self, subj) -> int | None:  # noqa: ANN001
+        """The round of a known factory; an unnamed one is of the round the text is about."""
+        if subj.key:
+            return known_waves().get(subj.key)
+        return subj.wave or self.doc_wave
+
+    def round_operation_dates(self) -> None:
+        """`All seven AI factories are to be up and running by 2026`: a start date said of a
+        round is the start date of each factory of that round the text speaks of, unless the
+        text gives that factory a date of its own."""
+        if not self.round_operation:
+            return
+        dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "operational_by"}
+        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
+        for subj in self.subjects:
+            wave = self.subject_wave(subj)
+            found = self.round_operation.get(wave) or self.round_operation.get(None)
+            if found is None or subj.text in dated or subj.text not in spoken:
+                continue
+            value, block, start, end, text = found
+            self.out.append(make_statement(
+                doc_id=self.document.doc_id, source_name=self.document.source_name, scope="factory",
+                subject_text=subj.text, subject_key=subj.key, attribute="operational_by", value=value,
+                value_text=text[start:end], block=block, span_start=start, span_end=end,
+                rule="operational_by.round_date", wave=wave))

@@ -26,6 +26,8 @@ from extractors.tables import TableRows
 from sources.document import Block, Document
 
 YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
+HOST_CUE_GAP = 2  # tokens allowed between a host cue and the organisation ("hosted by the ...")
+HOST_CUE_GAP_AFTER = 5  # ... and between the organisation and a cue after it ("X, the company that runs")
 
 
 class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
@@ -43,14 +45,19 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.saw_factory_word = False
         self.kb_seen: dict[tuple, str] = {}
         self.last_total: dict[str, dict] = {}
-        self.about_programme = False  # this or the previous sentence speaks of several factories
+        self.about_programme = False  # this sentence, its paragraph or the sentence before speak of several factories
         self.prev_plural = False
+        self.plural_block: int | None = None  # the last paragraph that spoke of several factories
         self.plural_here = False
         self.doc_wave: int | None = None
+        self.last_wave: int | None = None
         self.section_subject: Subject | None = None
         self.resolved: dict[int, dict] = {}
         self.running_year: int | None = None
         self.running_month: int | None = None
+        self.round_operation: dict[int | None, tuple] = {}  # wave -> (date, block, start, end, text)
+        self.programme_total: tuple[dict, int | None] | None = None  # the last programme-wide sum, its round
+        self.programme_sum = False  # the sentence gives a sum of several factories
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -162,6 +169,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if value is None:
             return
         scope = "factory" if subject is not None else "programme"
+        if subject is None and wave is not None:
+            self.last_wave = wave  # the round the text was last speaking of
         self.out.append(make_statement(
             doc_id=self.document.doc_id, source_name=self.document.source_name, scope=scope,
             subject_text=subject.text if subject else None, subject_key=subject.key if subject else None,
@@ -214,15 +223,21 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
         plural_here = any((sp._.value or {}).get("plural") for sp in refs)
         self.plural_here = plural_here
-        self.about_programme = plural_here or self.prev_plural
-        self.prev_plural = plural_here
+        self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
+        self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
+        if plural_here:
+            self.plural_block = block.index
         site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] if self.saw_factory_word else []
         if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
             if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
                 return
+        singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
+        # "together the sites represent €1.5 billion": a sum of several factories, not of the one
+        # a fallback would guess
+        self.programme_sum = (not anchors and self.about_programme and not singular_ref
+                              and bool(contains_word(text_f, self.lex.programme_cues)))
         if not anchors:
             fallback = None
-            singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
             if (singular_ref or contains_word(text_f, self.lex.anaphors)) and self.last_subject is not None:
                 fallback = (self.last_subject, "coref")
             elif self.section_subject is not None and not programme_like:
@@ -235,14 +250,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
 
-    def anonymous(self, cc: str, wave: int | None = None) -> Subject:
-        """The factory of a country that the text does not name ("an AI factory in Slovenia")."""
+    def anonymous(self, cc: str, wave: int | None = None, *, listed: bool = False) -> Subject:
+        """The factory of a country that the text does not name ("an AI factory in Slovenia").
+
+        `listed`: the country only appears in a list of several host countries; such a
+        factory is no subject of the text unless it is spoken of on its own somewhere."""
         text = f"(unnamed AI Factory, {cc})"
         for s in self.subjects:
             if s.text == text:
                 s.wave = s.wave or wave
+                s.listed_only = s.listed_only and listed
                 return s
-        s = Subject(text=text, forms=[], generic_country=cc, wave=wave)
+        s = Subject(text=text, forms=[], generic_country=cc, wave=wave, listed_only=listed)
         self.subjects.append(s)
         return s
 
@@ -262,10 +281,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if len(codes) > 1 and any(p._.rule == "country.demonym" for p in countries):
             return False  # "the Spanish and Finnish sites": adjectives of a comparison, not a list of sites
         wave = self.wave_of(sent, text_f)
+        if wave is None and len(codes) > 1:
+            wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
         deployment = self.deployment_word(doc, sent, text_f) if len(codes) > 1 else None
+        listed = len(codes) > 1 and not deployment
         for p in countries:
             cc = p._.value["country_code"]
-            self.emit(self.anonymous(cc, wave), "country", cc, block, p.start_char, p.end_char,
+            self.emit(self.anonymous(cc, wave, listed=listed), "country", cc, block, p.start_char, p.end_char,
                       "country.unnamed_factory")
             if deployment:
                 self.emit(self.anonymous(cc, wave), "deployment", deployment, block, sent.start_char,
@@ -276,6 +298,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.values(block, doc, sent, [(sent.start, subj, "unnamed")], text_f, False)
         else:
             self.counts(block, doc, sent, text_f)
+            if self.about_programme:
+                self.money(block, doc, sent, [], text_f, True, lambda i: None, wave=wave)
         return True
 
     def emit_name(self, subj: Subject, sp: Span, block: Block) -> None:
@@ -308,6 +332,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             for sp in doc.spans.get(kind, []):
                 if sp.start >= s0 and sp.end <= s1 and sp.start not in name_tokens:
                     near = nearest(sp.start)
+                    if kind == "org" and near is not None and near[1] != "sentence" \
+                            and not self.host_cue_near(doc, sp, s0, s1):
+                        continue  # an organisation in a sentence that does not name the factory
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
@@ -327,6 +354,15 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if attr is None:
                 continue
             near = nearest(sp.start)
+            if attr == "operational_by" and (programme or (self.about_programme and near is not None
+                                                          and near[1] == "doc_subject")):
+                # "the hubs are to go live in 2026" after "six new AI Factories": the date of the
+                # round, meant for each of its factories (the last one read when a paragraph gives two)
+                wave = self.wave_of(sent, text_f)
+                known = self.round_operation.get(wave)
+                if known is None or known[0]["value"] < value["value"] or known[1] == block.index:
+                    self.round_operation[wave] = (value, block.index, sp.start_char, sp.end_char, block.text)
+                continue
             if near is not None and not programme:
                 self.emit(near[0], attr, value, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}")
             if attr == "selected_on" and (programme or self.plural_here or
@@ -348,10 +384,33 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
 
+    def host_cue_near(self, doc: Doc, sp: Span, s0: int, s1: int) -> bool:
+        """An organisation named in a sentence that does not name the factory is its host
+        only when the text says so: a host cue right before it ("hosted by X", "at X") or
+        shortly after it ("X will host", "X, the company that runs it")."""
+        cues = self.lex.host_cues
+        if not cues:
+            return True
+        width = max(len(c) for c in cues)
+        offset = max(s0, sp.start - HOST_CUE_GAP - width)
+        words = [fold(t.text) for t in doc[offset:min(s1, sp.end + HOST_CUE_GAP_AFTER + width)]]
+        before_end = sp.start - offset
+        after_start = sp.end - offset
+        for n in range(1, width + 1):
+            for i in range(0, len(words) - n + 1):
+                if tuple(words[i:i + n]) not in cues:
+                    continue
+                if 0 <= before_end - (i + n) <= HOST_CUE_GAP:
+                    return True
+                if 0 <= i - after_start <= HOST_CUE_GAP_AFTER and not (n == 1 and words[i] in self.lex.city_cues):
+                    return True  # after the name only a verb cues ("X runs it"), not a preposition ("X ... at")
+        return False
+
     def deployment_word(self, doc: Doc, sent: Span, text_f: str) -> str | None:
         """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
         has_system = contains_word(text_f, self.lex.sc_cues) or any(
-            sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", []))
+            sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
+            or contains_word(text_f, self.lex.headers.get("supercomputer", ()))  # "new infrastructure"
         if not has_system:
             return None
         if contains_word(text_f, self.lex.upgrade_words):
@@ -490,7 +549,32 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 for sent in doc.sents:
                     self.sentence(block, doc, sent)
         self.round_dates()
-        return dedupe(self.out)
+        return dedupe(self.drop_superseded_systems(self.drop_listed_only(self.out)))
+
+    def drop_listed_only(self, statements: list[Statement]) -> list[Statement]:
+        """A factory the text only counts among several host countries ("set up in Finland,
+        Germany and Greece") is not one it speaks of, when the text names factories of its
+        own: the list is background to them."""
+        if not any(s.forms and not s.is_generic for s in self.subjects):
+            return statements  # the list is all the text says of factories: it is the text's subject
+        gone = {s.text for s in self.subjects if s.listed_only}
+        return [st for st in statements if st.subject_text not in gone] if gone else statements
+
+    def drop_superseded_systems(self, statements: list[Statement]) -> list[Statement]:
+        """`MeluXina` and `MeluXina-AI`, `LUMI` and `LUMI-AI` said of one factory: the longer
+        name is the new (AI) machine the factory runs on, the shorter its predecessor."""
+        systems: dict[str | None, set[str]] = {}
+        for st in statements:
+            if st.attribute == "supercomputer":
+                systems.setdefault(st.subject_text, set()).add(fold(st.value_json.strip('"')))
+
+        def superseded(st: Statement) -> bool:
+            if st.attribute != "supercomputer":
+                return False
+            mine = fold(st.value_json.strip('"'))
+            return any(o != mine and o.startswith(mine) and not o[len(mine)].isalnum()
+                       for o in systems.get(st.subject_text, ()))
+        return [st for st in statements if not superseded(st)]
 
 
 

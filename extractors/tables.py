@@ -109,15 +109,20 @@ class TableRows:
             for sp in doc.spans.get(kind, []):
                 if sp.start_char >= start and sp.end_char <= end:
                     covered.append((sp.start_char, sp.end_char))
+                    before = block.text[start:sp.start_char]
+                    if before.count("(") > before.count(")") and before.strip(" (").strip():
+                        continue  # "Linköping University (NAISS responsible)": an aside, not the host
                     self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
+        places = {block.text[p.start_char:p.end_char] for p in doc.spans.get("place", [])
+                  if p.start_char >= start and p.end_char <= end}
         pos = start
         for part in re.split(r"[,;/]| and ", block.text[start:end]):
             p_start = block.text.find(part, pos)
             p_end = p_start + len(part)
             pos = p_end
             stripped = part.strip(" .")
-            if not stripped or any(s < p_end and p_start < e for s, e in covered):
-                continue
+            if not stripped or any(s < p_end and p_start < e for s, e in covered) or stripped in places:
+                continue  # a town alone in the host column is where, not who
             if not stripped[0].isupper() and not stripped[0].isdigit():
                 continue
             lead = p_start + part.find(stripped)
