@@ -2,7 +2,8 @@
 
 DuckDB lets no other process open a file while a writer holds it, not even to read.
 So a refresh never writes the live file: it copies it, writes the copy, and swaps the
-copy in with an atomic rename. Readers keep the file they opened; a refresh killed
+copy in with an atomic rename (a run that fetched nothing records itself in place, see
+`in_place`). Readers keep the file they opened; a refresh killed
 half-way leaves only a stray copy behind, and the live warehouse is the last good one.
 A lock file next to the warehouse keeps a second refresh out; it waits a bounded time.
 """
@@ -156,6 +157,18 @@ def shadow_copy(warehouse: Path) -> Iterator[Shadow]:
         else:
             shadow.path.unlink(missing_ok=True)
             _wal(shadow.path).unlink(missing_ok=True)
+
+
+@contextmanager
+def in_place(warehouse: Path) -> Iterator[Shadow]:
+    """Same interface as `shadow_copy`, writing the live file: for a run that fetched
+    nothing, whose write is a few bookkeeping rows. Copying a large warehouse would cost
+    more than the whole run, readers wait only milliseconds (they retry on the lock), and
+    DuckDB's own transaction keeps the file whole if the run is killed."""
+    stale = remove_stale_shadows(warehouse)
+    if stale:
+        log.warning("removed %d copies left by interrupted refreshes of %s", len(stale), warehouse)
+    yield Shadow(warehouse)
 
 
 def hold_point() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from extractors.statement import Statement
-from flows.guard import hold_point, shadow_copy, writer_lock
+from flows.guard import hold_point, in_place, shadow_copy, writer_lock
 from flows.settings import Settings
 from sources.document import Document, doc_id_for
 from sources.fetch import CacheEntry
@@ -175,8 +175,9 @@ def write(settings: Settings, specs: list[SourceSpec], reads: list[SourceRead],
 def write_collected(settings: Settings, collected: Collector, flow_run_id: str | None) -> RefreshResult:
     """The single writer: under the lock, on a shadow copy swapped in at the end."""
     run = RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only))
+    nothing_read = not collected.ok and not collected.failed and not settings.full and settings.warehouse.exists()
     with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
-        with shadow_copy(settings.warehouse) as shadow:
+        with (in_place if nothing_read else shadow_copy)(settings.warehouse) as shadow:
             try:
                 summary = commit_refresh(
                     shadow.path, run=run, documents=collected.ok, statements=collected.statements,

@@ -51,8 +51,21 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def current_statement_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT statement_id FROM v_current_statements").fetchall()}
+def snapshot_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Remember the current statements at the start of a write (inside the database:
+    at a thousand-fold corpus the ids would be a large Python set, twice)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _current_before AS SELECT statement_id FROM v_current_statements")
+
+
+def current_changes(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(statements that became current, statements no longer current) since `snapshot_current`."""
+    added, retired = con.execute("""
+        SELECT (SELECT count(*) FROM v_current_statements
+                WHERE statement_id NOT IN (SELECT statement_id FROM _current_before)),
+               (SELECT count(*) FROM _current_before
+                WHERE statement_id NOT IN (SELECT statement_id FROM v_current_statements))""").fetchall()[0]
+    con.execute("DROP TABLE _current_before")
+    return int(added), int(retired)
 
 
 def insert_documents(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable[DocumentRow]) -> None:
@@ -214,6 +227,15 @@ def deactivate_removed(con: duckdb.DuckDBPyConnection, active_sources: list[str]
 
 def record_run_sources(con: duckdb.DuckDBPyConnection, run_id: int,
                        rows: list[tuple[str, str, str | None, str | None]]) -> None:
-    if rows:
-        con.executemany("INSERT INTO run_sources VALUES (?, ?, ?, ?, ?)",
-                        [(run_id, name, outcome, doc_id, error) for name, outcome, doc_id, error in rows])
+    if not rows:
+        return
+    table = pa.table({"run_id": pa.array([run_id] * len(rows), pa.int32()),
+                      "source_name": pa.array([r[0] for r in rows], pa.string()),
+                      "outcome": pa.array([r[1] for r in rows], pa.string()),
+                      "doc_id": pa.array([r[2] for r in rows], pa.string()),
+                      "error": pa.array([r[3] for r in rows], pa.string())})
+    con.register("_run_sources_in", table)
+    try:
+        con.execute("INSERT INTO run_sources SELECT * FROM _run_sources_in")
+    finally:
+        con.unregister("_run_sources_in")

@@ -139,7 +139,7 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: d
     policy = load_policy(cfg)
     con.execute("INSERT INTO runs (run_id, flow_run_id, started_at, status, full_refresh) VALUES (?, ?, ?, 'running', ?)",
                 [run_id, run.flow_run_id, started, full])
-    before = load.current_statement_ids(con)
+    load.snapshot_current(con)
     fetched_names = {d.source_name for d in documents}
     keys = fetched_names | {d.doc_id for d in documents}
     unknown_docs = [name for name, items in statements.items() if items and name not in keys]
@@ -167,13 +167,12 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: d
         *[(s, "unchanged", None, None) for s in unchanged_sources if s not in fetched_names],
         *[(d.source_name, "failed", d.doc_id, d.error) for d in failed],
         *[(s, "removed", None, None) for s in removed]])
-    after = load.current_statement_ids(con)
-    retired = len(before - after)
+    added, retired = load.current_changes(con)
     fingerprint = config_fingerprint(cfg)
     last = con.execute("""SELECT config_hash FROM runs WHERE marts_rebuilt AND status IN ('ok', 'partial')
                           ORDER BY run_id DESC LIMIT 1""").fetchall()
     full = full or run.full
-    rebuild = full or before != after or not last or last[0][0] != fingerprint
+    rebuild = full or bool(added or retired) or not last or last[0][0] != fingerprint
     changes: list[ValueChange] = []
     if rebuild:
         gaz = gazetteer if gazetteer is not None else _default_gazetteer()
