@@ -6,13 +6,14 @@ recorded in `schema_migrations`, so an existing warehouse only gets what it lack
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import MigrationError
+from warehouse.errors import MigrationError, WarehouseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -30,7 +31,20 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         con.execute("SET lock_configuration = true")
         return con
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+    con = duckdb.connect(str(path))
+    # A refresh's bulk loads would otherwise let DuckDB's buffers grow toward most of the
+    # machine's memory; beyond the limit it spills to a temporary directory instead.
+    con.execute(f"SET memory_limit = '{writer_memory_limit()}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def writer_memory_limit() -> str:
+    """DuckDB memory for a refresh (AIFACTS_DUCKDB_MEMORY, e.g. 2GB; default 1GB)."""
+    value = os.environ.get("AIFACTS_DUCKDB_MEMORY", "1GB").strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.I):
+        raise WarehouseError(f"AIFACTS_DUCKDB_MEMORY={value!r}: expected a size such as 512MB or 2GB")
+    return value
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:

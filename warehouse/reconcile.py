@@ -87,11 +87,21 @@ class _Candidates:
         return list(self.by_value.values())
 
 
-def _read_rows(con: duckdb.DuckDBPyConnection) -> list[Row]:
+def _read_rows(con: duckdb.DuckDBPyConnection, chunk: int = 50_000) -> list[Row]:
+    """Every current statement, read in chunks (never all as tuples and rows at once), with
+    the few distinct values of the repetitive columns shared rather than copied: at a
+    thousand-fold corpus these rows are most of a refresh's memory."""
     cur = con.execute("""SELECT statement_id, doc_id, source_name, scope, subject_text, subject_key,
                                 attribute, value_json, value_text, wave, trust, published_on
                          FROM v_current_statements ORDER BY statement_id""")
-    return [Row(*r) for r in cur.fetchall()]
+    shared: dict = {}
+    one = shared.setdefault
+    rows: list[Row] = []
+    while batch := cur.fetchmany(chunk):
+        rows.extend(Row(sid, one(doc, doc), one(src, src), one(scope, scope), one(subj, subj), one(key, key),
+                        one(attr, attr), vj, vt, wave, one(trust, trust), one(pub, pub))
+                    for sid, doc, src, scope, subj, key, attr, vj, vt, wave, trust, pub in batch)
+    return rows
 
 
 def _mentions(rows: list[Row]) -> dict[tuple, Mention]:
