@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -20,6 +21,10 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from sources.detect import kind_from_name
 from sources.document import SOURCE_KINDS, TRUST_TIERS
 from sources.errors import RegistryError
+
+# YAML 1.1 (PyYAML) and 1.2 (ruamel) differ only on words such as `no` and `on`, which the
+# fast parser reads as booleans: those fail validation there and are read again by ruamel.
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KEYS = ("name", "url", "path", "kind", "publisher", "trust", "lang", "published", "original_url")
 REQUIRED = ("name", "publisher", "trust")
@@ -67,22 +72,39 @@ def _read(path: Path) -> Any:
         raise RegistryError(str(path), f"invalid YAML: {exc}") from exc
 
 
-def _entries(data: Any, file: str) -> CommentedSeq:
+def _read_fast(path: Path) -> Any:
+    """The file through PyYAML's C parser (plain dicts and lists, no line numbers): a
+    sources file of thousands of entries takes the round-trip parser seconds. None when
+    the file does not parse; the round-trip parser then reports where."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _key_line(data: Any, key: Any) -> int | None:
+    """1-based line of `key` in a mapping read by the round-trip parser; None otherwise."""
+    try:
+        return data.lc.key(key)[0] + 1
+    except (KeyError, AttributeError, TypeError):
+        return None
+
+
+def _entries(data: Any, file: str) -> list:
     if data is None:
         raise RegistryError(file, "the sources file is empty; expected a list under 'sources:'")
-    if not isinstance(data, CommentedMap) or "sources" not in data:
+    if not isinstance(data, dict) or "sources" not in data:
         raise RegistryError(file, "expected a mapping with a 'sources:' list at the top level",
                             line=1)
     extra = [k for k in data if k not in ("sources", "root")]
     if extra:
         raise RegistryError(file, f"unknown top-level key {extra[0]!r} (only 'sources' and 'root')",
-                            line=data.lc.key(extra[0])[0] + 1)
+                            line=_key_line(data, extra[0]))
     entries = data["sources"]
     if entries is None:
         return CommentedSeq()
-    if not isinstance(entries, CommentedSeq):
-        raise RegistryError(file, "'sources' must be a list of entries",
-                            line=data.lc.key("sources")[0] + 1)
+    if not isinstance(entries, list):
+        raise RegistryError(file, "'sources' must be a list of entries", line=_key_line(data, "sources"))
     return entries
 
 
@@ -107,8 +129,8 @@ def _check_url(value: Any, key: str, fail) -> str:
 
 
 def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
-          line: int | None) -> SourceSpec:
-    file_dir = Path(file).resolve().parent
+          line: int | None, file_dir: Path | None = None) -> SourceSpec:
+    file_dir = file_dir or Path(file).resolve().parent
     label = f"#{index + 1}"
     if not isinstance(entry, dict):
         raise RegistryError(file, f"entry {label} must be a mapping of keys", line=line)
@@ -178,26 +200,27 @@ def _root(data: Any, path: Path) -> Path:
     folder, or the folder its top-level `root:` names (relative to the file). Declaring
     `root` is the file's explicit, visible way of reading files beside it."""
     base = path.resolve().parent
-    root = data.get("root") if isinstance(data, CommentedMap) else None
+    root = data.get("root") if isinstance(data, dict) else None
     if root is None:
         return base
     if not isinstance(root, str) or not root.strip():
-        raise RegistryError(str(path), "'root' must be a folder path", line=data.lc.key("root")[0] + 1)
+        raise RegistryError(str(path), "'root' must be a folder path", line=_key_line(data, "root"))
     resolved = (base / root).resolve()
     if not resolved.is_dir():
         raise RegistryError(str(path), f"'root' {root!r} is not a folder ({resolved})",
-                            line=data.lc.key("root")[0] + 1)
+                            line=_key_line(data, "root"))
     return resolved
 
 
-def _validate(entries: CommentedSeq, path: Path, allow_outside: bool, root: Path | None = None) -> list[SourceSpec]:
+def _validate(entries: list, path: Path, allow_outside: bool, root: Path | None = None) -> list[SourceSpec]:
     base = root or path.resolve().parent
     file = str(path)
     specs: list[SourceSpec] = []
     seen: dict[str, int | None] = {}
+    file_dir = path.resolve().parent
     for i, entry in enumerate(entries):
         line = _line_of(entries, i)
-        spec = _spec(entry, i, base, file, allow_outside, line)
+        spec = _spec(entry, i, base, file, allow_outside, line, file_dir)
         if spec.name in seen:
             raise RegistryError(file, f"duplicate name (first defined at line {seen[spec.name]})",
                                 entry=spec.name, line=line)
@@ -209,6 +232,12 @@ def _validate(entries: CommentedSeq, path: Path, allow_outside: bool, root: Path
 def load_registry(path: Path, *, allow_outside: bool = False) -> list[SourceSpec]:
     """All entries of a sources file, or RegistryError naming the first bad one and its line."""
     path = Path(path)
+    fast = _read_fast(path)
+    if fast is not None:
+        try:
+            return _validate(_entries(fast, str(path)), path, allow_outside, _root(fast, path))
+        except RegistryError:
+            pass  # found again below by the round-trip parser, which knows the lines
     data = _read(path)
     entries = _entries(data, str(path))
     return _validate(entries, path, allow_outside, _root(data, path))

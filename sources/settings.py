@@ -10,9 +10,13 @@ from typing import Any
 import yaml
 
 
+_PACKAGE_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
 def config_dir() -> Path:
-    """The configs directory (env `AIFACTS_CONFIG_DIR` wins, for tests and deployments)."""
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
+    """The configs directory (env `AIFACTS_CONFIG_DIR` wins, for tests and deployments);
+    asked once per source read, so the default is resolved once per process."""
+    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or _PACKAGE_CONFIGS)
 
 
 @lru_cache(maxsize=None)

@@ -118,3 +118,27 @@ def test_add_source_creates_missing_file(tmp_path):
     add_source(path, name="first", path="first.txt", publisher="P", trust="official", lang="fr")
     specs = load_registry(path)
     assert specs[0].name == "first" and specs[0].lang == "fr"
+
+
+def test_the_fast_parser_and_the_round_trip_parser_read_the_same_entries(tmp_path: Path) -> None:
+    """Large files are read by PyYAML's C parser; YAML 1.1 words such as `no` (Norwegian)
+    must still come out as ruamel (YAML 1.2) reads them, and errors keep their line."""
+    from sources import registry
+
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n"
+                    "  - {name: one, path: a.txt, publisher: P, trust: press, published: 2025-03-01}\n"
+                    "  - {name: two, path: a.txt, publisher: Q, trust: official, lang: no}\n", encoding="utf-8")
+    fast = registry._read_fast(path)
+    assert fast["sources"][1]["lang"] is False  # what YAML 1.1 makes of it
+    specs = load_registry(path)
+    assert [(s.name, s.lang, s.published) for s in specs] == [("one", None, date(2025, 3, 1)), ("two", "no", None)]
+    round_trip = registry._validate(registry._entries(registry._read(path), str(path)), path, False,
+                                    registry._root(registry._read(path), path))
+    assert specs == round_trip
+    path.write_text("sources:\n  - {name: one, path: a.txt, publisher: P, trust: press}\n"
+                    "  - {name: two, path: a.txt, publisher: P, trust: rumour}\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as err:
+        load_registry(path)
+    assert err.value.line == 3 and "rumour" in str(err.value)
