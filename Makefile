@@ -26,10 +26,10 @@ eval: $(STAMP)
 	$(BIN)/aifacts eval ../shared/corpus/dev/gold.jsonl --warehouse data/dev.duckdb
 
 bench: $(STAMP)
-	$(BIN)/python -m flows.bench --out data/bench.json --scales 1,10,100,1000
+	$(BIN)/python -m flows.bench --out data/bench.json --scales 1,10,100,1000 --workers 2
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m flows.bench --out data/bench-quick.json --scales 1,10,100
+	$(BIN)/python -m flows.bench --out data/bench-quick.json --scales 1,10,100 --workers 2
 
 clean:
 	rm -rf data/*.duckdb data/raw data/bench*.json
