@@ -269,7 +269,7 @@ def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = Fal
     t = RefreshTiming()
     start = time.perf_counter()
     specs = steps.load_sources(settings)
-    previous = steps.previous_state(settings)
+    previous = steps.previous_state(settings, specs)
     prev = [None if settings.full else previous.get(s.name) for s in specs]
     chunks = [(list(a), list(b)) for a, b in zip(steps.batches(specs, settings.batch_docs),
                                                   steps.batches(prev, settings.batch_docs))]

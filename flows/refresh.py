@@ -52,7 +52,7 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
     """The body of the flow; callable inside any flow context (the CLI's, the server's)."""
     logger = get_run_logger()
     specs = steps.load_sources(settings)
-    previous = steps.previous_state(settings)
+    previous = steps.previous_state(settings, specs)
     with steps.staging(settings) as staging:
         collected = steps.Collector(staging)
         for batch in progress.track(steps.batches(specs, settings.batch_docs), "refreshing sources",

@@ -70,12 +70,16 @@ def load_sources(settings: Settings) -> list[SourceSpec]:
     return specs
 
 
-def previous_state(settings: Settings) -> dict[str, CacheEntry]:
-    """What the warehouse remembers of each source's last bytes (for 304 / same-hash skips)."""
+def previous_state(settings: Settings, specs: list[SourceSpec]) -> dict[str, CacheEntry]:
+    """What the warehouse remembers of each source's last bytes (for 304 / same-hash skips),
+    for the sources declared as they were then: a source whose entry in the sources file
+    changed (trust, publisher, date...) is read again even if its bytes did not."""
     if not settings.warehouse.exists():
         return {}
+    declared = {s.name: s.declared() for s in specs}
     return {name: CacheEntry(sha256=sha, etag=etag, last_modified=lm)
-            for name, sha, etag, lm in source_cache(settings.warehouse)}
+            for name, sha, etag, lm, was in source_cache(settings.warehouse)
+            if name in declared and was == declared[name]}
 
 
 def unchanged_reads(settings: Settings) -> tuple[list[SourceSpec], list[SourceRead]] | None:
@@ -84,7 +88,7 @@ def unchanged_reads(settings: Settings) -> tuple[list[SourceSpec], list[SourceRe
     if settings.full or not settings.warehouse.exists():
         return None
     specs = load_sources(settings)
-    previous = previous_state(settings)
+    previous = previous_state(settings, specs)
     reads = []
     for spec in specs:
         read = read_one(spec, settings.cache_dir, previous.get(spec.name))
@@ -127,7 +131,7 @@ def document_row(read: SourceRead, spec: SourceSpec) -> DocumentRow:
                        sha256=doc.sha256, status="ok", error=None,
                        etag=entry.etag if entry else None, last_modified=entry.last_modified if entry else None,
                        blocks=[(b.index, b.text) for b in doc.blocks],
-                       block_kinds={b.index: b.kind for b in doc.blocks})
+                       block_kinds={b.index: b.kind for b in doc.blocks}, declared=spec.declared())
 
 
 class Collector:

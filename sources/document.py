@@ -67,9 +67,14 @@ class Document:
 
     @property
     def doc_id(self) -> str:
-        """Stable id: the same bytes from the same source are the same document."""
-        return doc_id_for(self.source_name, self.sha256)
+        """Stable id: the same bytes from the same source, declared the same way (publisher,
+        trust, language, date, URL), are the same document. A changed declaration makes a
+        new document, so the warehouse keeps both and its history shows the change."""
+        meta = (self.publisher, self.trust, self.lang, self.published_on.isoformat() if self.published_on else None,
+                self.url)
+        return doc_id_for(self.source_name, self.sha256, meta)
 
 
-def doc_id_for(source_name: str, sha256: str) -> str:
-    return hashlib.sha1(f"{source_name}\0{sha256}".encode()).hexdigest()[:16]
+def doc_id_for(source_name: str, sha256: str, meta: tuple = ()) -> str:
+    key = f"{source_name}\0{sha256}" + ("\0" + repr(meta) if meta else "")
+    return hashlib.sha1(key.encode()).hexdigest()[:16]

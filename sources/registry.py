@@ -6,6 +6,7 @@ in a minute, not discovered as a silently missing source weeks later.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -46,6 +47,13 @@ class SourceSpec:
     @property
     def location(self) -> str:
         return self.url if self.url is not None else str(self.path)
+
+    def declared(self) -> str:
+        """Fingerprint of what the sources file says about the source besides its bytes:
+        when it changes (a new trust tier, a corrected date), the source is read again."""
+        fields = (self.url, str(self.path) if self.path else None, self.kind, self.publisher, self.trust,
+                  self.lang, self.published.isoformat() if self.published else None, self.original_url)
+        return hashlib.sha1(repr(fields).encode()).hexdigest()[:16]
 
 
 def _yaml() -> YAML:

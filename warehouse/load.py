@@ -38,6 +38,7 @@ class DocumentRow:
     blocks: list[tuple[int, str]] = field(default_factory=list)
     block_kinds: dict[int, str] = field(default_factory=dict)
     fetched_at: datetime | None = None
+    declared: str | None = None  # fingerprint of the source's declaration (SourceSpec.declared)
 
 
 @dataclass(slots=True)
@@ -187,14 +188,15 @@ def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterab
                       "etag": pa.array([d.etag for d in docs], pa.string()),
                       "last_modified": pa.array([d.last_modified for d in docs], pa.string()),
                       "active": pa.array([True] * len(docs), pa.bool_()),
-                      "last_run": pa.array([run_id] * len(docs), pa.int32())})
+                      "last_run": pa.array([run_id] * len(docs), pa.int32()),
+                      "declared": pa.array([d.declared for d in docs], pa.string())})
     con.register("_state_in", table)
     try:
-        con.execute("""INSERT INTO source_state SELECT * FROM _state_in
+        con.execute("""INSERT INTO source_state BY NAME SELECT * FROM _state_in
                        ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
                          sha256 = excluded.sha256, etag = excluded.etag,
                          last_modified = excluded.last_modified, active = true,
-                         last_run = excluded.last_run""")
+                         last_run = excluded.last_run, declared = excluded.declared""")
     finally:
         con.unregister("_state_in")
 

@@ -169,10 +169,10 @@ def runs_rows(path: str | Path, limit: int = 10) -> tuple[list[str], list[tuple]
         con.close()
 
 
-def source_cache(path: str | Path) -> list[tuple[str, str | None, str | None, str | None]]:
+def source_cache(path: str | Path) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
     """What the fetcher needs for conditional GETs and same-hash skips: (source_name,
-    sha256, etag, last_modified) of each active source's current document. Empty when
-    the warehouse does not exist yet."""
+    sha256, etag, last_modified, declared) of each active source's current document.
+    Empty when the warehouse does not exist yet."""
     if not Path(path).exists():
         return []
     con = open_readonly(path)
@@ -181,7 +181,9 @@ def source_cache(path: str | Path) -> list[tuple[str, str | None, str | None, st
                           "WHERE table_name = 'source_state'").fetchall()[0][0]
         if not has:
             return []
-        return con.execute("SELECT source_name, sha256, etag, last_modified FROM source_state "
-                           "WHERE active ORDER BY source_name").fetchall()
+        declared = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'source_state' "
+                               "AND column_name = 'declared'").fetchall()[0][0]
+        return con.execute(f"SELECT source_name, sha256, etag, last_modified, {'declared' if declared else 'NULL'} "
+                           "FROM source_state WHERE active ORDER BY source_name").fetchall()
     finally:
         con.close()
