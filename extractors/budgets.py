@@ -12,7 +12,6 @@ from sources.document import Block
 
 
 FALLBACKS = ("coref", "section", "doc_subject")  # anchors guessed, not named in the sentence
-MAX_FACTORY_BUDGET = 10_000_000_000  # EUR; one factory's budget is far below this
 
 
 class Budgets:
@@ -47,7 +46,7 @@ class Budgets:
             near = nearest(sp.start) if not programme else None
             if near is not None and near[1] in FALLBACKS and self.system_cost(doc, sent, text_f):
                 continue  # "Daedalus, a machine with a budget of €41 million": the system's price
-            if near is not None and value.get("amount", 0) > MAX_FACTORY_BUDGET:
+            if near is not None and value.get("amount", 0) > self.lex.limits["max_factory_budget_eur"]:
                 continue  # no factory costs this much: a sum about something else
             if near is not None:
                 subj, how = near

@@ -49,6 +49,7 @@ class Lexicon:
     sc_cues: tuple[str, ...]
     headers: dict[str, tuple[str, ...]]
     host_cues: frozenset[tuple[str, ...]]
+    limits: dict[str, int]
 
 
 @lru_cache(maxsize=None)
@@ -87,6 +88,8 @@ def lexicon(lang: str) -> Lexicon:
         deadline_cues=f("deadline_cues", rel), site_nouns=frozenset(f("site_nouns", rel)),
         count_breaks=frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)),
         count_adjectives=frozenset(f("count_adjectives", rel)), count_others=frozenset(f("count_others", rel)),
+        limits={str(k): int(v) for k, v in ((load_yaml("pipeline.yaml") or {}).get("relation_limits")
+                                            or {}).items()},
     )
 
 

@@ -26,8 +26,6 @@ from extractors.tables import TableRows
 from sources.document import Block, Document
 
 YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
-HOST_CUE_GAP = 2  # tokens allowed between a host cue and the organisation ("hosted by the ...")
-HOST_CUE_GAP_AFTER = 5  # ... and between the organisation and a cue after it ("X, the company that runs")
 
 
 class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
@@ -392,17 +390,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if not cues:
             return True
         width = max(len(c) for c in cues)
-        offset = max(s0, sp.start - HOST_CUE_GAP - width)
-        words = [fold(t.text) for t in doc[offset:min(s1, sp.end + HOST_CUE_GAP_AFTER + width)]]
+        gap_before, gap_after = self.lex.limits["host_cue_gap_before"], self.lex.limits["host_cue_gap_after"]
+        offset = max(s0, sp.start - gap_before - width)
+        words = [fold(t.text) for t in doc[offset:min(s1, sp.end + gap_after + width)]]
         before_end = sp.start - offset
         after_start = sp.end - offset
         for n in range(1, width + 1):
             for i in range(0, len(words) - n + 1):
                 if tuple(words[i:i + n]) not in cues:
                     continue
-                if 0 <= before_end - (i + n) <= HOST_CUE_GAP:
+                if 0 <= before_end - (i + n) <= gap_before:
                     return True
-                if 0 <= i - after_start <= HOST_CUE_GAP_AFTER and not (n == 1 and words[i] in self.lex.city_cues):
+                if 0 <= i - after_start <= gap_after and not (n == 1 and words[i] in self.lex.city_cues):
                     return True  # after the name only a verb cues ("X runs it"), not a preposition ("X ... at")
         return False
 

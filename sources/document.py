@@ -68,10 +68,9 @@ class Document:
     @property
     def doc_id(self) -> str:
         """Stable id: the same bytes from the same source, declared the same way (publisher,
-        trust, language, date, URL), are the same document. A changed declaration makes a
-        new document, so the warehouse keeps both and its history shows the change."""
-        meta = (self.publisher, self.trust, self.lang, self.published_on.isoformat() if self.published_on else None,
-                self.url)
+        trust, language, date), are the same document. A changed declaration makes a new
+        document, so the warehouse keeps both and its history shows the change."""
+        meta = (self.publisher, self.trust, self.lang, self.published_on.isoformat() if self.published_on else None)
         return doc_id_for(self.source_name, self.sha256, meta)
 
 

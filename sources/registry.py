@@ -51,8 +51,10 @@ class SourceSpec:
     def declared(self) -> str:
         """Fingerprint of what the sources file says about the source besides its bytes:
         when it changes (a new trust tier, a corrected date), the source is read again."""
-        fields = (self.url, str(self.path) if self.path else None, self.kind, self.publisher, self.trust,
-                  self.lang, self.published.isoformat() if self.published else None, self.original_url)
+        # where the bytes come from is not part of it: a moved project or a new mirror with the
+        # same bytes is the same document
+        fields = (self.kind, self.publisher, self.trust, self.lang,
+                  self.published.isoformat() if self.published else None, self.original_url)
         return hashlib.sha1(repr(fields).encode()).hexdigest()[:16]
 
 
