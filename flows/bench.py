@@ -236,7 +236,7 @@ def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling:
     """Parse then extract one chunk of sources, as the flow's read tasks and extract
     batch do. The first chunk in a process pays the pipeline build (`warmup_s`)."""
     t = time.perf_counter()
-    reads = [steps.read_one(s, cache_dir, p) for s, p in zip(specs, previous)]
+    reads = steps.read_batch(specs, cache_dir, previous)
     out = ChunkResult(reads=reads, statements={}, read_s=time.perf_counter() - t)
     documents = [r.document for r in reads if r.document is not None]
     if not documents:

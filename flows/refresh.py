@@ -1,15 +1,17 @@
 """The `refresh` flow: read and extract batch by batch, then one short write to the warehouse.
 
 The flow only sequences plain functions (in `flows/steps.py`); tasks add retries,
-timeouts and logging. Sources go through in batches of `batch_docs`: fetching is mapped
-over a batch's sources (one task each), its documents are extracted by one task (never
-a task per document), and its blocks and statements are spilled to Parquet before the
-next batch is read, so memory does not grow with the corpus. A single task then writes
+timeouts and logging. Sources go through in batches of `batch_docs`: one task reads a
+batch's sources (several at a time, see `steps.read_batch`) and extracts its documents
+(never a task per document); a few batches are in flight at once (as many as the task
+runner has workers) and each batch's blocks and statements are spilled to Parquet as it
+completes, so memory does not grow with the corpus. A single task then writes
 DuckDB from the spilled files.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -18,20 +20,15 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
 
 from flows import progress, steps
-from flows.runners import ConfiguredTaskRunner
+from flows.runners import ConfiguredTaskRunner, load_runtime
 from flows.settings import Settings
 
 
 # Results are passed on in memory and never cached: hashing parsed documents to build
 # cache keys would cost more than the work, and a refresh must always look again.
-@task(name="read-source", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def read_source_task(spec, cache_dir: str, previous):  # noqa: ANN001 - prefect parameters
-    return steps.read_one(spec, Path(cache_dir), previous)
-
-
-@task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_task(documents: list):  # noqa: ANN001
-    return steps.extract_batch(documents)
+@task(name="read-and-extract", cache_policy=NO_CACHE)
+def batch_task(specs: list, cache_dir: str, previous: list):  # noqa: ANN001 - prefect parameters
+    return steps.read_and_extract(specs, Path(cache_dir), previous)
 
 
 @task(name="write-warehouse", retries=0, cache_policy=NO_CACHE)
@@ -53,20 +50,27 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
     logger = get_run_logger()
     specs = steps.load_sources(settings)
     previous = steps.previous_state(settings, specs)
+    in_flight = load_runtime().batches_in_flight
     with steps.staging(settings) as staging:
         collected = steps.Collector(staging)
-        for batch in progress.track(steps.batches(specs, settings.batch_docs), "refreshing sources",
-                                    total=len(specs), size=len):
-            futures = read_source_task.map(
-                batch, cache_dir=str(settings.cache_dir),
-                previous=[None if settings.full else previous.get(s.name) for s in batch])
-            reads = [f.result() for f in futures]
+        pending: deque = deque()
+
+        def finish_oldest() -> None:
+            batch, future = pending.popleft()
+            reads, statements = future.result()
             for r in reads:
                 if r.status == "error":
                     logger.warning("source %s failed: %s", r.source_name, r.error)
-            documents = [r.document for r in reads if r.document is not None]
-            collected.add(batch, reads, extract_task(documents) if documents else {})
-            del futures, reads, documents
+            collected.add(batch, reads, statements)  # spilled: the batch leaves memory here
+
+        for batch in progress.track(steps.batches(specs, settings.batch_docs), "refreshing sources",
+                                    total=len(specs), size=len):
+            pending.append((batch, batch_task.submit(
+                batch, str(settings.cache_dir), [None if settings.full else previous.get(s.name) for s in batch])))
+            if len(pending) >= in_flight:
+                finish_oldest()
+        while pending:
+            finish_oldest()
         result = _write(settings, collected)
     publish_artifacts(result)
     return result

@@ -33,6 +33,13 @@ class RunnerConfig:
     threads_per_worker: int = 1
     processes: bool = True
 
+    @property
+    def batches_in_flight(self) -> int:
+        """Batches submitted before the oldest is collected: one per Dask worker thread; one
+        with the thread pool, where batches would only contend for the GIL (each batch
+        already fetches its sources in parallel)."""
+        return max(1, self.n_workers * self.threads_per_worker) if self.kind == "dask" else 1
+
 
 def config_dir() -> Path:
     return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")

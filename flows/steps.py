@@ -102,6 +102,28 @@ def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> 
     return read_source(spec, cache_dir, previous)
 
 
+def read_batch(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None]) -> list[SourceRead]:
+    """The sources of one batch, `fetch.parallel` at a time: fetching waits on the network,
+    and a batch is one task, not one task per source. Never raises for a bad source."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sources.settings import load_config
+
+    workers = max(1, min(len(specs), int(load_config("ingest.yaml")["fetch"].get("parallel", 1))))
+    if workers == 1:
+        return [read_one(s, cache_dir, p) for s, p in zip(specs, previous)]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aifacts-read") as pool:
+        return list(pool.map(read_one, specs, [cache_dir] * len(specs), previous))
+
+
+def read_and_extract(specs: list[SourceSpec], cache_dir: Path,
+                     previous: list[CacheEntry | None]) -> tuple[list[SourceRead], dict[str, list[Statement]]]:
+    """One batch: its sources read, then their documents extracted together."""
+    reads = read_batch(specs, cache_dir, previous)
+    documents = [r.document for r in reads if r.document is not None]
+    return reads, (extract_batch(documents) if documents else {})
+
+
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
