@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -292,11 +293,18 @@ def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = Fal
         else:
             from concurrent.futures import ProcessPoolExecutor
             import multiprocessing
+            # at most two chunks per worker submitted ahead: `pool.map` would queue every chunk,
+            # and results the writer side has not taken yet would pile up in memory
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                results = pool.map(read_and_extract, [a for a, _ in chunks], [settings.cache_dir] * len(chunks),
-                                   [b for _, b in chunks], [with_ceiling] * len(chunks))
-                for (a, _), r in zip(chunks, results):
-                    take(a, r)
+                pending: deque = deque()
+                for a, b in chunks:
+                    pending.append((a, pool.submit(read_and_extract, a, settings.cache_dir, b, with_ceiling)))
+                    if len(pending) >= 2 * workers:
+                        done_specs, future = pending.popleft()
+                        take(done_specs, future.result())
+                while pending:
+                    done_specs, future = pending.popleft()
+                    take(done_specs, future.result())
         w = time.perf_counter()
         result = steps.write_collected(settings, collected, None)
         t.write_s = time.perf_counter() - w
@@ -313,9 +321,12 @@ def _rss_mb() -> float:
 
 def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None,
                   corpus: Path = DEV_CORPUS) -> dict:
-    """Builds the corpus, runs full then no-change refresh, returns one row of the report."""
+    """Runs full then no-change refresh on the scaled corpus (built here unless the driver
+    built it already, so its memory is not charged to the refresh), returns one report row."""
+    sources = work / "corpus" / "sources.yaml"
     b = time.perf_counter()
-    sources = build_corpus(corpus.resolve(), work / "corpus", scale)
+    if not sources.exists():
+        sources = build_corpus(corpus.resolve(), work / "corpus", scale)
     build_s = time.perf_counter() - b
     settings = Settings.resolve(sources=sources, warehouse=work / "bench.duckdb", cache_dir=work / "raw",
                                 lock_wait_s=0)
@@ -382,6 +393,9 @@ def machine() -> dict:
 
 def run_in_subprocess(scale: int, work: Path, workers: int = 1, profile_out: Path | None = None,
                       corpus: Path = DEV_CORPUS) -> dict:
+    b = time.perf_counter()
+    build_corpus(corpus.resolve(), work / "corpus", scale)  # here: building is not refreshing
+    build_s = time.perf_counter() - b
     cmd = [sys.executable, "-m", "flows.bench", "--one-scale", str(scale), "--work", str(work),
            "--workers", str(workers), "--corpus", str(corpus)]
     if profile_out is not None:
@@ -390,7 +404,7 @@ def run_in_subprocess(scale: int, work: Path, workers: int = 1, profile_out: Pat
     if proc.returncode != 0:
         raise BenchError(f"scale {scale}: benchmark subprocess failed with exit code {proc.returncode}")
     try:
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {**json.loads(proc.stdout.strip().splitlines()[-1]), "corpus_build_s": round(build_s, 2)}
     except (IndexError, json.JSONDecodeError) as exc:
         raise BenchError(f"scale {scale}: benchmark subprocess printed no result line") from exc
 

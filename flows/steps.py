@@ -163,7 +163,6 @@ class Collector:
 
     def __init__(self, staging: Staging | None = None) -> None:
         self.staging = staging
-        self.specs: list[SourceSpec] = []
         self.ok: list[DocumentRow] = []
         self.failed: list[DocumentRow] = []
         self.unchanged: list[str] = []
@@ -178,7 +177,6 @@ class Collector:
             ok = self.staging.add(ok, statements)
         else:
             self.statements.update(statements)
-        self.specs += specs
         self.ok += ok
         self.failed += [document_row(r, s) for s, r in pairs if r.status == "error"]
         self.unchanged += [r.source_name for r in reads if r.status == "unchanged"]

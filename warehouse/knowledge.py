@@ -20,9 +20,11 @@ def config_dir(explicit: str | Path | None = None) -> Path:
     return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and diacritic-folded form with punctuation turned into single spaces:
-    'Linköping' -> 'linkoping', 'L-AIF' -> 'l aif'."""
+    'Linköping' -> 'linkoping', 'L-AIF' -> 'l aif'. Cached: reconciliation folds the same
+    few names once per statement."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     chars = []
     for ch in decomposed:

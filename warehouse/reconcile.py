@@ -215,12 +215,19 @@ class Reconciler:
         stated = [(r, r.value) for r in rows]
         stated = [(r, v) for r, v in stated if isinstance(v, str)]
         verdicts: dict[tuple[str, str], object] = {}
+        settled: dict[str, object] = {}  # a city that lies in the country needs no other source
         for r, v in stated:
             key = (v, r.source_name)
             if key not in verdicts:
-                others = [(ov, o.source_name) for o, ov in stated if o.source_name != r.source_name]
-                verdicts[key] = check_city(v, country, self.gazetteer, self.policy, other_values=others,
-                                           supercomputer=system, host_org=org)
+                if not country or self.gazetteer.lies_in(v, country):
+                    if v not in settled:
+                        settled[v] = check_city(v, country, self.gazetteer, self.policy,
+                                                supercomputer=system, host_org=org)
+                    verdicts[key] = settled[v]
+                else:  # only a city to repair looks at what the other sources say
+                    others = [(ov, o.source_name) for o, ov in stated if o.source_name != r.source_name]
+                    verdicts[key] = check_city(v, country, self.gazetteer, self.policy, other_values=others,
+                                               supercomputer=system, host_org=org)
             verdict = verdicts[key]
             if verdict.status in ("ok", "unchecked"):
                 cands.add(v, r.support())
