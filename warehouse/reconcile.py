@@ -14,6 +14,8 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -87,24 +89,37 @@ class _Candidates:
         return list(self.by_value.values())
 
 
-def _read_rows(con: duckdb.DuckDBPyConnection, chunk: int = 50_000) -> list[Row]:
-    """Every current statement, read in chunks (never all as tuples and rows at once), with
-    the few distinct values of the repetitive columns shared rather than copied: at a
-    thousand-fold corpus these rows are most of a refresh's memory."""
-    cur = con.execute("""SELECT statement_id, doc_id, source_name, scope, subject_text, subject_key,
-                                attribute, value_json, value_text, wave, trust, published_on
-                         FROM v_current_statements ORDER BY statement_id""")
+_ROW_COLUMNS = """s.statement_id, s.doc_id, s.source_name, s.scope, s.subject_text, s.subject_key,
+                  s.attribute, s.value_json, s.value_text, s.wave, s.trust, s.published_on"""
+_SAME_MENTION = """s.doc_id = l.doc_id AND s.subject_text IS NOT DISTINCT FROM l.subject_text
+                   AND s.subject_key IS NOT DISTINCT FROM l.subject_key"""
+_CHUNK = 50_000
+
+
+def _stream_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Iterator[tuple]:
+    """Rows of `sql` (its first columns `_ROW_COLUMNS`, then any extra) read in chunks, with
+    the few distinct values of the repetitive columns shared rather than copied."""
+    cur = con.execute(sql, params or [])
     shared: dict = {}
     one = shared.setdefault
-    rows: list[Row] = []
-    while batch := cur.fetchmany(chunk):
-        rows.extend(Row(sid, one(doc, doc), one(src, src), one(scope, scope), one(subj, subj), one(key, key),
-                        one(attr, attr), vj, vt, wave, one(trust, trust), one(pub, pub))
-                    for sid, doc, src, scope, subj, key, attr, vj, vt, wave, trust, pub in batch)
-    return rows
+    while batch := cur.fetchmany(_CHUNK):
+        for sid, doc, src, scope, subj, key, attr, vj, vt, wave, trust, pub, *extra in batch:
+            yield Row(sid, one(doc, doc), one(src, src), one(scope, scope), one(subj, subj), one(key, key),
+                      one(attr, attr), vj, vt, wave, one(trust, trust), one(pub, pub)), extra
 
 
-def _mentions(rows: list[Row]) -> dict[tuple, Mention]:
+def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Row]]]:
+    """The linked statements one factory at a time (needs `_mention_fid` registered): at a
+    thousand-fold corpus, holding every statement at once was most of a refresh's memory."""
+    rows = _stream_rows(con, f"""SELECT {_ROW_COLUMNS}, l.factory_id
+                                 FROM v_current_statements s JOIN _mention_fid l ON {_SAME_MENTION}
+                                 WHERE s.scope = 'factory' AND l.factory_id IS NOT NULL
+                                 ORDER BY l.factory_id, s.statement_id""")
+    for fid, group in groupby(rows, key=lambda re: re[1][0]):
+        yield fid, [r for r, _ in group]
+
+
+def _mentions(rows: Iterable[Row]) -> dict[tuple, Mention]:
     out: dict[tuple, Mention] = {}
     for r in rows:
         if r.scope != "factory":
@@ -294,31 +309,41 @@ class Reconciler:
 
     # --- everything -----------------------------------------------------------------------
     def run(self, con: duckdb.DuckDBPyConnection) -> Outcome:
-        rows = _read_rows(con)
-        mentions = _mentions(rows)
+        # pass 1: the mentions (one per document and subject), not the statements themselves
+        mentions = _mentions(r for r, _ in _stream_rows(
+            con, f"SELECT {_ROW_COLUMNS} FROM v_current_statements s WHERE s.scope = 'factory' ORDER BY s.statement_id"))
         linker = Linker(self.kb, self.policy)
         links = linker.link_all(list(mentions.values()))
         self._check_overrides(linker.entries, links)
         for table in MART_TABLES:
             con.execute(f"DELETE FROM {table}")
         _write_links(con, mentions, links)
-        per_factory: dict[str, list[Row]] = defaultdict(list)
-        stmt_links = []
-        for r in rows:
-            if r.scope != "factory":
-                continue
-            link = links.get((r.doc_id, r.subject_text, r.subject_key))
-            fid = link.factory_id if link else None
-            stmt_links.append((r.statement_id, fid))
-            if fid:
-                per_factory[fid].append(r)
-        _update_statement_links(con, stmt_links)
+        keys = list(mentions)
+        con.register("_mention_fid", pa.table({
+            "doc_id": pa.array([k[0] for k in keys], pa.string()),
+            "subject_text": pa.array([k[1] for k in keys], pa.string()),
+            "subject_key": pa.array([k[2] for k in keys], pa.string()),
+            "factory_id": pa.array([links[k].factory_id if k in links else None for k in keys], pa.string())}))
+        try:
+            return self._decide_all(con, linker)
+        finally:
+            con.unregister("_mention_fid")
+
+    def _decide_all(self, con: duckdb.DuckDBPyConnection, linker: Linker) -> Outcome:
+        """Pass 2: every factory's values from its statements, read one factory at a time."""
+        con.execute(f"""UPDATE statements SET factory_id = x.factory_id
+                        FROM (SELECT s.statement_id, l.factory_id FROM v_current_statements s
+                              LEFT JOIN _mention_fid l ON {_SAME_MENTION} WHERE s.scope = 'factory') x
+                        WHERE statements.statement_id = x.statement_id
+                          AND statements.factory_id IS DISTINCT FROM x.factory_id""")
         out = Outcome()
         values, conflicts, registry = [], [], []
-        programme = self._programme([r for r in rows if r.scope == "programme"], conflicts)
-        for fid in sorted(per_factory):
+        programme = self._programme([r for r, _ in _stream_rows(
+            con, f"SELECT {_ROW_COLUMNS} FROM v_current_statements s WHERE s.scope = 'programme' "
+                 "ORDER BY s.statement_id")], conflicts)
+        for fid, rows in _rows_by_factory(con):
             entry = linker.entries[fid]
-            decided = self.factory(fid, entry, per_factory[fid])
+            decided = self.factory(fid, entry, rows)
             for attr, (cands, decision) in decided.items():
                 values.extend(_value_rows(fid, attr, cands, decision))
                 if decision.chosen is not None:
@@ -328,12 +353,12 @@ class Reconciler:
                     conflicts.append(conflict)
             rejected_names = {s.original for attr_c in decided.get("name", ([], None))[0] if attr_c.rejected
                               for s in attr_c.supports}
-            surface = sorted({t for r in per_factory[fid] for t in
+            surface = sorted({t for r in rows for t in
                               ([r.subject_text] + ([r.value] if r.attribute == "name" else []))
                               if isinstance(t, str) and canonical_json(t) not in rejected_names
                               and canonical_json(t) != out.chosen.get((fid, "name"))})
             registry.append((fid, entry.origin, entry.kb_name, entry.wave, surface,
-                             len({r.source_name for r in per_factory[fid]})))
+                             len({r.source_name for r in rows})))
         insert_rows(con, "factory_values", ["factory_id", "attribute", "value_json", "chosen", "reason",
                                             "statement_ids"], values, {"statement_ids": STR_LIST})
         insert_rows(con, "conflicts", ["conflict_id", "factory_id", "attribute", "candidates_json", "chosen_json",
@@ -434,15 +459,3 @@ def _write_links(con: duckdb.DuckDBPyConnection, mentions: dict[tuple, Mention],
                 {"subject_text": pa.string(), "subject_key": pa.string(), "factory_id": pa.string(),
                  "score": pa.float64()})
 
-
-def _update_statement_links(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str | None]]) -> None:
-    if not pairs:
-        return
-    con.register("_links_in", pa.table({"statement_id": [p[0] for p in pairs],
-                                        "factory_id": pa.array([p[1] for p in pairs], pa.string())}))
-    try:
-        con.execute("""UPDATE statements SET factory_id = l.factory_id FROM _links_in l
-                       WHERE statements.statement_id = l.statement_id
-                         AND statements.factory_id IS DISTINCT FROM l.factory_id""")
-    finally:
-        con.unregister("_links_in")
