@@ -80,8 +80,13 @@ class Budgets:
                 self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
 
     def system_cost(self, doc: Doc, sent: Span, text_f: str) -> bool:
-        """A sentence that names a machine but not the factory prices the machine."""
-        return any(sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
+        """A sentence that names a machine but not the factory prices the machine; so does
+        one that names neither after a passage about a machine (see `note_topic`), in a text
+        that speaks of factories apart from machines."""
+        award = getattr(self, "award_block", None)
+        if award is not None and 0 <= getattr(self, "block_index", -1) - award <= 1:
+            return True
+        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or any(sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
             or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
 
     def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:

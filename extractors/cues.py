@@ -50,6 +50,14 @@ class Lexicon:
     headers: dict[str, tuple[str, ...]]
     host_cues: frozenset[tuple[str, ...]]
     limits: dict[str, int]
+    negations: frozenset[str] = frozenset()
+    topic_cues: frozenset[tuple[str, ...]] = frozenset()
+    topic_firsts: frozenset[str] = frozenset()  # first words of topic_cues: a cheap test per sentence
+    kickoff_cues: tuple[str, ...] = ()
+    inauguration_cues: tuple[str, ...] = ()
+    project_nouns: tuple[str, ...] = ()
+    award_cues: tuple[str, ...] = ()
+    company_forms: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -90,6 +98,12 @@ def lexicon(lang: str) -> Lexicon:
         count_adjectives=frozenset(f("count_adjectives", rel)), count_others=frozenset(f("count_others", rel)),
         limits={str(k): int(v) for k, v in ((load_yaml("pipeline.yaml") or {}).get("relation_limits")
                                             or {}).items()},
+        negations=frozenset(f("negations", rel)),
+        topic_cues=frozenset(tuple(c.split()) for c in f("topic_cues", rel)),
+        topic_firsts=frozenset(c.split()[0] for c in f("topic_cues", rel)),
+        kickoff_cues=f("kickoff_cues", rel), inauguration_cues=f("inauguration_cues", rel),
+        project_nouns=f("project_nouns", rel), award_cues=f("award_cues", rel),
+        company_forms=frozenset(f("company_forms", rel)),
     )
 
 

@@ -6,7 +6,10 @@ A name is recognised three ways, in order of trust:
    "KI-Fabrik HammerHAI", "AI Factory Austria"), rules `name_before_head` / `name_after_head`;
 3. an appositive or bracketed acronym of such a mention ("PIAST, the Polish AI Factory",
    "Slovenian AI Factory (SLAIF)"), rules `appositive_name` / `acronym_in_parens`, which
-   carry `same_as` so the relation step keeps one subject.
+   carry `same_as` so the relation step keeps one subject;
+4. a head joined to its host or town by a preposition ("AI Factory of GRNET", "Factoría de IA
+   del BSC"), rule `name_of_host`: the factory of that host; it takes the key of the known
+   "<host> AI Factory" when there is one.
 Heads next to antenna or gigafactory words are not factories. A head with no name next
 to it becomes a `FACTORY_REF` span (an unnamed reference the relation step may resolve).
 """
@@ -20,6 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.config import word_lists
+from extractors.cues import fold
 from extractors.ext import write_spans
 from extractors.knowledge import known_names
 
@@ -62,6 +66,7 @@ class FactoryNames:
         names = word_lists("names", lang)
         rel = word_lists("relations", lang)
         self.stop = set(rel.get("name_stopwords", []))
+        self.stop |= {w.replace("'", "\u2019") for w in self.stop if "'" in w}  # "L’" as typeset
         # German capitalises every noun, so a capitalised word left of a head says little.
         self.strict_left = (lang == "de") if strict_left is None else strict_left
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -76,8 +81,13 @@ class FactoryNames:
         # aliases that are also the name of a known system or host organisation
         self.other_things = {kn.surface.casefold() for kn in known_names() if kn.kind != "factory"}
         self.heads = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.heads.add("HEAD", [nlp.make_doc(h) for h in names.get("factory_heads", [])])
+        heads = [h for h in names.get("factory_heads", [])]
+        heads += [h.replace("'", "\u2019") for h in heads if "'" in h]  # "usine d’IA" as typeset
+        self.heads.add("HEAD", [nlp.make_doc(h) for h in heads])
         self.plural_heads = {_head_key(nlp.make_doc(h)) for h in names.get("plural_heads", [])}
+        # "AI Factory of X": the links, longest first, as lower-cased token tuples
+        self.links = sorted({_head_key(nlp.make_doc(w)) for w in rel.get("name_links", [])}, key=len, reverse=True)
+        self.alias_key = {fold(kn.surface): kn.key for kn in known_names() if kn.kind == "factory"}
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
         others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
         if others:
@@ -110,8 +120,12 @@ class FactoryNames:
                                                      "plural": _head_key(head) in self.plural_heads}))
                 continue
             span, rule = named
-            found.append((span, rule, {"key": None, "name": span.text,
-                                       "head": [head.start_char, head.end_char]}))
+            value = {"key": None, "name": span.text, "head": [head.start_char, head.end_char]}
+            if rule == "name_of_host":
+                value["key"] = self._key_of_host(doc[head.end:span.end], head)
+            if _titled(head):
+                value["titled"] = True
+            found.append((span, rule, value))
             extra = self._appositive(doc, span) or self._acronym_after(doc, span)
             if extra is not None:
                 x_span, x_rule = extra
@@ -155,6 +169,40 @@ class FactoryNames:
             end += 1
         if end > j:
             return doc[j:end], "name_after_head"
+        return self._name_of_host(doc, head)
+
+    def _name_of_host(self, doc: Doc, head: Span) -> tuple[Span, str] | None:
+        """`AI Factory of GRNET`, `Factoría de IA del BSC`, `l'AI Factory de Jülich`: a head,
+        a link word and a coined name or a town; plural heads speak of several factories."""
+        if _head_key(head) in self.plural_heads:
+            return None
+        j = head.end
+        towns = {s.start: s.end for s in doc.spans.get("place", []) if s.label_ == "CITY"}
+        for link in self.links:
+            k = j + len(link)
+            if k >= len(doc) or _head_key(doc[j:k]) != link:
+                continue
+            if k in towns:
+                return doc[head.start:towns[k]], "name_of_host"
+            end = k
+            while end < len(doc) and end - k < MAX_NAME_TOKENS and is_name_like(doc[end], self.stop, strict=True):
+                end += 1
+            if end > k:
+                return doc[head.start:end], "name_of_host"
+        return None
+
+    def _key_of_host(self, tail: Span, head: Span) -> str | None:
+        """The known factory that "<host> <head>" names ("BSC AI Factory" for "AI Factory of BSC")."""
+        host = tail.text
+        for link in self.links:
+            words = host.split(None, len(link))
+            if len(words) > len(link) and tuple(w.lower() for w in words[:len(link)]) == link:
+                host = words[-1]
+                break
+        for form in (f"{host} {head.text}", f"{host} AI Factory", f"{host} AIF", f"{host}-AIF"):
+            key = self.alias_key.get(fold(form))
+            if key:
+                return key
         return None
 
     def _appositive(self, doc: Doc, span: Span) -> tuple[Span, str] | None:
@@ -194,6 +242,14 @@ def _head_key(tokens: Span | Doc) -> tuple[str, ...]:
     return tuple(t.lower_.replace("\u2019", "'").replace("\u02bc", "'") for t in tokens)
 
 
+def _titled(head: Span) -> bool:
+    """A head spelled out in title case ("Artificial Intelligence Factory", "Fábrica de
+    Inteligencia Artificial"): an official name, even after a country word."""
+    words = [t.text for t in head if t.is_alpha and len(t.text) > 3]
+    acronym = any(t.text.isupper() and len(t.text) <= 3 for t in head)  # "AI Innovation Factory" is a plain head
+    return len(head) >= 3 and bool(words) and not acronym and all(w[0].isupper() and not w.isupper() for w in words)
+
+
 def _longest_only(spans: list[Span]) -> list[Span]:
     spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
     out: list[Span] = []
@@ -207,7 +263,7 @@ def _longest_only(spans: list[Span]) -> list[Span]:
 def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, str, dict]]:
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
-    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "appositive_name": 2,
+    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "name_of_host": 1, "appositive_name": 2,
             "acronym_in_parens": 2, "name_country_parens": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))
     kept: list[tuple[Span, str, dict]] = []
@@ -219,7 +275,7 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
                 break
         if clash is None:
             kept.append((span, rule, value))
-        elif clash[1] == "known_alias" and rule in ("name_before_head", "name_after_head") \
+        elif clash[1] == "known_alias" and rule in ("name_before_head", "name_after_head", "name_of_host") \
                 and span.start <= clash[0].start and span.end >= clash[0].end:
             # widen the known alias to the whole name, keeping its key
             kept.remove(clash)

@@ -11,6 +11,7 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -56,6 +57,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.round_operation: dict[int | None, tuple] = {}  # wave -> (date, block, start, end, text)
         self.programme_total: tuple[dict, int | None] | None = None  # the last programme-wide sum, its round
         self.programme_sum = False  # the sentence gives a sum of several factories
+        self.system_topic = False  # the last sentence that named a machine or a factory named a machine
+        self.award_block: int | None = None  # the last paragraph where a machine's contract was awarded
+        self.block_index = -1
+        self._index_of: int | None = None
+        self._index: tuple[list, list] = ([], [])
+        self.text_f = ""
+        self.text_f_of: tuple[int, int] | None = None
+        self.neg_here = False
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -207,6 +216,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     # -- prose ------------------------------------------------------------------------
     def sentence(self, block: Block, doc: Doc, sent: Span) -> None:
+        self.block_index = block.index
         self.track_dates(doc, sent)
         s0, s1 = sent.start, sent.end
         inside = lambda sp: sp.start >= s0 and sp.end <= s1  # noqa: E731
@@ -215,6 +225,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         named = [(sp, subj) for sp, subj in named if subj is not None]
         refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
         text_f = fold(sent.text)
+        self.text_f, self.text_f_of = text_f, (id(doc), s0)
+        self.neg_here = bool(contains_word(text_f, self.lex.negations))  # is any place of it negated?
         for sp, subj in named:
             self.emit_name(subj, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
@@ -226,6 +238,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if plural_here:
             self.plural_block = block.index
         site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] if self.saw_factory_word else []
+        topic = self.topic_country(doc, sent) if not anchors and not plural_here and not site_words else None
+        if topic is not None:
+            subj = self.country_subject(topic)
+            self.last_subject = subj
+            self.values(block, doc, sent, [(s0, subj, "topic")], text_f, False)
+            return
         if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
             if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
                 return
@@ -248,6 +266,61 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
 
+    def topic_country(self, doc: Doc, sent: Span) -> str | None:
+        """`As for Spain, its AI Factory ...`, `In Deutschland, ...`: a sentence that opens with a
+        topic cue, one country and a comma is about that country's factory, whatever "its"
+        or "it" would otherwise point back to."""
+        cues = self.lex.topic_cues
+        s0, s1 = sent.start, sent.end
+        if s1 - s0 < 3 or fold(doc[s0].text) not in self.lex.topic_firsts:
+            return None
+        countries = {p.start: p for p in doc.spans.get("place", [])
+                     if p.label_ == "COUNTRY" and s0 < p.start < min(s1, s0 + 7)}
+        if not countries:
+            return None
+        words = tuple(fold(t.text) for t in doc[s0:min(s1, s0 + 6)])
+        for n in range(1, len(words)):
+            p = countries.get(s0 + n)
+            if p is None or words[:n] not in cues:
+                continue
+            comma = next((i for i in range(p.end, min(s1, p.end + 2)) if doc[i].text == ","), None)
+            if comma is None or comma + 1 in countries or any(
+                    q.start == comma + 1 for q in doc.spans.get("place", []) if q.label_ == "COUNTRY"):
+                return None  # "In Austria, Bulgaria and France, ...": a list, not a topic
+            return (p._.value or {}).get("country_code")
+        return None
+
+    def country_subject(self, cc: str) -> Subject:
+        """The factory the text names in country `cc`, when it names one; else that country's
+        unnamed factory."""
+        said = {st.subject_text for st in self.out if st.attribute == "country" and st.value_json.strip('"') == cc}
+        local = [s for s in self.subjects if not s.is_generic and s.forms
+                 and (self.subject_country(s) == cc or (self.subject_country(s) is None and s.text in said))]
+        if len(local) == 1:
+            return self.redirect.get(id(local[0]), local[0])
+        return self.anonymous(cc, self.doc_wave)
+
+    def negated(self, doc: Doc, p: Span, s0: int) -> bool:
+        """`not in France`, `pas en France`, `nicht in Deutschland`: a place right after a
+        negation is where the factory is not."""
+        neg = self.lex.negations
+        return self.neg_here and any(fold(t.text) in neg for t in doc[max(s0, p.start - 3):p.start])
+
+    def said_of_factory(self, doc: Doc, sent: Span, anchors: list, text_f: str) -> bool:
+        """The sentence speaks of a factory itself (names it, refers to one, or says "it"),
+        not only of something else that opened (a call, a building)."""
+        return any(a[2] in ("sentence", "topic", "unnamed") for a in anchors) \
+            or any(sp.start >= sent.start and sp.end <= sent.end and not (sp._.value or {}).get("plural")
+                   for sp in doc.spans.get("factory", [])) \
+            or bool(contains_word(text_f, self.lex.anaphors))
+
+    def kickoff(self, text_f: str) -> bool:
+        """A kick-off meeting or the launch of a project starts the work, not the factory's
+        operation."""
+        lex = self.lex
+        return bool(contains_word(text_f, lex.kickoff_cues)) or bool(
+            contains_word(text_f, lex.project_nouns) and contains_word(text_f, lex.inauguration_cues))
+
     def anonymous(self, cc: str, wave: int | None = None, *, listed: bool = False) -> Subject:
         """The factory of a country that the text does not name ("an AI factory in Slovenia").
 
@@ -269,7 +342,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         factory per country listed with a factory word. Returns True when it took the sentence."""
         countries = [p for p in doc.spans.get("place", [])
                      if p.label_ == "COUNTRY" and p.start >= sent.start and p.end <= sent.end
-                     and not any(p.start >= r.start and p.end <= r.end for r in refs)]
+                     and not any(p.start >= r.start and p.end <= r.end for r in refs)
+                     and not self.negated(doc, p, sent.start)]
         codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
         if not codes or None in codes:
             return False
@@ -306,11 +380,19 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             cc = self._generic_country(sp)
             if cc:
                 self.emit(subj, "country", cc, block, sp.start_char, sp.end_char, "country_in_name")
+            if value.get("titled") and not self.company_follows(sp):
+                # "Slovenian Artificial Intelligence Factory": an official name (but "... S.A." is a firm)
+                self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, "name.titled_head")
             return
         self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, f"name.{sp._.rule}")
         for p in sp.doc.spans.get("place", []):
             if p.label_ == "COUNTRY" and p.start >= sp.start and p.end <= sp.end:
                 self.emit(subj, "country", p._.value["country_code"], block, p.start_char, p.end_char, "country_in_name")
+
+    def company_follows(self, sp: Span) -> bool:
+        doc = sp.doc
+        nxt = doc[sp.end:sp.end + 3]
+        return any(fold("".join(t.text for t in nxt[:n])) in self.lex.company_forms for n in (1, 2, 3))
 
     def values(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]], text_f: str,
                programme: bool) -> None:
@@ -336,6 +418,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
+        n_dates = sum(1 for d in doc.spans.get("date", []) if d.start >= s0 and d.end <= s1)
+        kickoff = bool(n_dates) and self.kickoff(text_f)
+        # "officially inaugurated" says when the factory started, wherever its one date stands
+        opening = (n_dates == 1 and not kickoff and bool(contains_word(text_f, lex.inauguration_cues))
+                   and self.said_of_factory(doc, sent, anchors, text_f))
         for sp in doc.spans.get("date", []):
             if not (sp.start >= s0 and sp.end <= s1):
                 continue
@@ -347,10 +434,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(None, "proposal_deadline", value, block, sp.start_char, sp.end_char,
                           "programme.proposal_deadline", wave=self.wave_of(sent, text_f))
                 continue
+            cue = contains_word(window, lex.operation_cues)
             attr = ("selected_on" if contains_word(window, lex.selection_cues)
-                    else "operational_by" if contains_word(window, lex.operation_cues) else None)
-            if attr is None:
+                    else "operational_by" if cue or opening else None)
+            if attr is None or (attr == "operational_by" and kickoff):
                 continue
+            if attr == "operational_by" and not opening and cue in lex.inauguration_cues \
+                    and not self.said_of_factory(doc, sent, anchors, text_f):
+                continue  # "the call was opened on ...": an opening, but not the factory's
             near = nearest(sp.start)
             if attr == "operational_by" and (programme or (self.about_programme and near is not None
                                                           and near[1] == "doc_subject")):
@@ -371,7 +462,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(None, "selected_on", value, block, sp.start_char, sp.end_char, "programme.selected_on",
                           wave=wave)
                 subj = self.single_subject
-                n_dates = sum(1 for d in doc.spans.get("date", []) if d.start >= s0 and d.end <= s1)
                 if programme and subj is not None and n_dates == 1 and known_waves().get(subj.key or "", wave) == wave:
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
@@ -455,18 +545,25 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         countries = {sp.start for sp in doc.spans.get("place", []) if sp.label_ == "COUNTRY"}
         return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
 
+    @staticmethod
+    def all_in(cities: list[Span], cc: str | None) -> bool:
+        """Every city lies in country `cc` (the sites of one factory: "data centres in A and B")."""
+        return cc is not None and all(cc in ((p._.value or {}).get("country_codes")
+                                             or [(p._.value or {}).get("country_code")]) for p in cities)
+
     def places(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]],
                name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
         s0, s1 = sent.start, sent.end
         inside = [p for p in doc.spans.get("place", [])
-                  if p.start >= s0 and p.end <= s1 and p.start not in name_tokens]
+                  if p.start >= s0 and p.end <= s1 and p.start not in name_tokens and not self.negated(doc, p, s0)]
         cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
         countries = [p for p in inside if p.label_ == "COUNTRY"]
         codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
         subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
         fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject", "section")
-        if not anchors or (fallback and (len(cities) > 1 or len(codes) > 1)):
-            return  # a list of places is not about the one factory a fallback guesses
+        own_cities = bool(anchors) and not codes and self.all_in(cities, self.subject_country(anchors[0][1]))
+        if not anchors or (fallback and ((len(cities) > 1 and not own_cities) or len(codes) > 1)):
+            return  # a list of places is not about the one factory a fallback guesses (unless all its country's)
         for p in cities:
             subj, how = nearest(p.start)
             v = p._.value or {}
@@ -544,11 +641,47 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.table_row(block, doc)
             elif block.kind == "list_item":
                 self.sentence(block, doc, doc[:])
+                self.note_topic(block, doc, doc[:])
             else:
                 for sent in doc.sents:
                     self.sentence(block, doc, sent)
+                    self.note_topic(block, doc, sent)
         self.round_dates()
         return dedupe(self.drop_superseded_systems(self.drop_listed_only(self.out)))
+
+    def note_topic(self, block: Block, doc: Doc, sent: Span) -> None:
+        """Whether the text last spoke of a machine (a sentence naming a system and no single
+        factory) or of a factory: a sum that follows about "the project" then prices the machine.
+        A contract awarded for a machine makes the sums of its paragraph and the next the
+        machine's price, whatever factory is named in between."""
+        factories, systems = self.span_index(doc)
+        s0, s1 = sent.start, sent.end
+        mine = [own for start, end, own in systems if start >= s0 and end <= s1] if systems else []
+        text_f = self.text_f if self.text_f_of == (id(doc), s0) else fold(sent.text)
+        if self.lex.award_cues and contains_word(text_f, self.lex.award_cues) \
+                and (mine or contains_word(text_f, self.lex.sc_cues)):
+            self.award_block = block.index
+        if not mine and not self.system_topic:
+            return
+        if any(start >= s0 and end <= s1 for start, end in factories):
+            self.system_topic = False
+        elif any(not own for own in mine):
+            self.system_topic = True  # ("MeluXina-AI", a machine that also names its factory, does not count)
+
+    def span_index(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, bool]]]:
+        """Singular factory mentions and systems of a block (whether each system is also a
+        factory's name), read once per block."""
+        if self._index_of != id(doc):
+            aliases = self.factory_aliases()
+            self._index = ([(sp.start, sp.end) for sp in doc.spans.get("factory", [])
+                            if not (sp._.value or {}).get("plural")],
+                           [(sp.start, sp.end, fold(sp.text) in aliases) for sp in doc.spans.get("supercomputer", [])])
+            self._index_of = id(doc)
+        return self._index
+
+    @staticmethod
+    def factory_aliases() -> frozenset[str]:
+        return _factory_aliases()
 
     def drop_listed_only(self, statements: list[Statement]) -> list[Statement]:
         """A factory the text only counts among several host countries ("set up in Finland,
@@ -575,6 +708,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                        for o in systems.get(st.subject_text, ()))
         return [st for st in statements if not superseded(st)]
 
+
+
+@lru_cache(maxsize=1)
+def _factory_aliases() -> frozenset[str]:
+    return frozenset(fold(k.surface) for k in known_names() if k.kind == "factory")
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:
