@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-FLOOR = 0.80  # issue 4: >= 80 % of the dev gold's named factories found without the knowledge base
+FLOOR = 0.85  # issue 4 asks >= 80 % of the dev gold's named factories without the knowledge base; 85.2 % reached
 
 
 def fold(text: str) -> str:
