@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 import logging
 from dataclasses import dataclass, field
 from itertools import islice
@@ -16,6 +17,7 @@ from sources.document import Document, doc_id_for
 from sources.fetch import CacheEntry
 from sources.read import SourceRead, read_source
 from sources.registry import SourceSpec, load_registry
+from sources.settings import load_config
 from warehouse.load import DocumentRow
 from warehouse.queries import source_cache
 from warehouse.errors import WarehouseError
@@ -105,10 +107,6 @@ def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> 
 def read_batch(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None]) -> list[SourceRead]:
     """The sources of one batch, `fetch.parallel` at a time: fetching waits on the network,
     and a batch is one task, not one task per source. Never raises for a bad source."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sources.settings import load_config
-
     workers = max(1, min(len(specs), int(load_config("ingest.yaml")["fetch"].get("parallel", 1))))
     if workers == 1:
         return [read_one(s, cache_dir, p) for s, p in zip(specs, previous)]

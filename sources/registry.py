@@ -148,11 +148,8 @@ def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
         label = entry["name"].strip()
 
     def fail(problem: str, key: str | None = None) -> None:
-        at = line
-        if key is not None and isinstance(entry, CommentedMap) and key in entry:
-            pos = entry.lc.key(key)
-            at = pos[0] + 1 if pos else line
-        raise RegistryError(file, problem, entry=label, line=at)
+        at = _key_line(entry, key) if key is not None and key in entry else None
+        raise RegistryError(file, problem, entry=label, line=at or line)
 
     for key in entry:
         if key not in KEYS:

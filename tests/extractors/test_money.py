@@ -113,7 +113,6 @@ def test_currency_pre_check_never_skips_a_text_with_a_currency() -> None:
     """`find_money` skips a text whose word pieces hold no currency head; that is only
     safe if every text the full currency pattern matches has such a piece."""
     import json
-    import re
     from pathlib import Path
 
     from extractors.money import _PIECE, _grammar
