@@ -76,7 +76,6 @@ _ONE_CHAR = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "
              "æ": "æ", "ß": "ß", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "–": "-"}
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _ONE_CHAR:
         return _ONE_CHAR[ch]
