@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from sources.detect import kind_from_name
 from sources.document import SOURCE_KINDS, TRUST_TIERS
 from sources.errors import RegistryError
+from sources.yaml_events import load_plain
 
 # YAML 1.1 (PyYAML) and 1.2 (ruamel) differ only on words such as `no` and `on`, which the
 # fast parser reads as booleans: those fail validation there and are read again by ruamel.
@@ -87,7 +88,9 @@ def _read_fast(path: Path) -> Any:
     sources file of thousands of entries takes the round-trip parser seconds. None when
     the file does not parse; the round-trip parser then reports where."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
+        text = path.read_text(encoding="utf-8")
+        plain = load_plain(text)
+        return plain if plain is not None else yaml.load(text, Loader=_FastLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
 

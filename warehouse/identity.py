@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import AbstractSet, Sequence
 
 from warehouse.knowledge import KnowledgeBase, fold
 from warehouse.policy import Policy
@@ -24,11 +25,11 @@ class Mention:
     source_name: str
     subject_text: str | None
     subject_key: str | None
-    countries: set[str] = field(default_factory=set)
-    names: list[str] = field(default_factory=list)
-    host_orgs: list[str] = field(default_factory=list)
-    attributes: set[str] = field(default_factory=set)
-    waves: set[int] = field(default_factory=set)
+    countries: AbstractSet[str] = frozenset()
+    names: Sequence[str] = ()
+    host_orgs: Sequence[str] = ()
+    attributes: AbstractSet[str] = frozenset()
+    waves: AbstractSet[int] = frozenset()
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:

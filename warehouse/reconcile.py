@@ -28,7 +28,7 @@ from warehouse.knowledge import KBSystem, KnowledgeBase, fold
 from warehouse.places import GazetteerLike, check_city
 from warehouse.policy import Override, Policy
 from warehouse.similarity import best_match
-from warehouse.tables import STR_LIST, insert_rows
+from warehouse.tables import STR_LIST, arrow_rows, insert_rows, insert_table
 
 ATTRIBUTE_ORDER = ("name", "country", "host_org", "supercomputer", "city")
 MART_TABLES = ("mention_links", "factory_registry", "factory_values", "conflicts", "programme_facts")
@@ -93,7 +93,11 @@ _ROW_COLUMNS = """s.statement_id, s.doc_id, s.source_name, s.scope, s.subject_te
                   s.attribute, s.value_json, s.value_text, s.wave, s.trust, s.published_on"""
 _SAME_MENTION = """s.doc_id = l.doc_id AND s.subject_text IS NOT DISTINCT FROM l.subject_text
                    AND s.subject_key IS NOT DISTINCT FROM l.subject_key"""
-_CHUNK = 50_000
+_CHUNK = 10_000
+_VALUE_COLUMNS = ("factory_id", "attribute", "value_json", "chosen", "reason", "statement_ids")
+_CONFLICT_COLUMNS = ("conflict_id", "factory_id", "attribute", "candidates_json", "chosen_json", "reason",
+                     "status", "wave")
+_CONFLICT_TYPES = {"factory_id": pa.string(), "chosen_json": pa.string(), "wave": pa.int32()}
 
 
 def _stream_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Iterator[tuple]:
@@ -119,23 +123,52 @@ def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list
         yield fid, [r for r, _ in group]
 
 
-def _mentions(rows: Iterable[Row]) -> dict[tuple, Mention]:
+_MENTION_SQL = """
+    SELECT doc_id, source_name, subject_text, subject_key, attribute, wave,
+           CASE WHEN attribute IN ('country', 'name', 'host_org') THEN value_json END
+    FROM v_current_statements WHERE scope = 'factory'
+    ORDER BY doc_id, subject_text NULLS FIRST, subject_key NULLS FIRST, statement_id"""
+
+
+def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
+    """One mention per document and subject, read in that order (only the columns a link
+    needs). Each mention's sets and lists are frozen and shared with every equal one: at
+    scale most mentions repeat a few shapes, and containers of their own were most of
+    the linker's memory."""
     out: dict[tuple, Mention] = {}
-    for r in rows:
-        if r.scope != "factory":
-            continue
-        key = (r.doc_id, r.subject_text, r.subject_key)
-        m = out.setdefault(key, Mention(r.doc_id, r.source_name, r.subject_text, r.subject_key))
-        m.attributes.add(r.attribute)
-        if r.wave is not None:
-            m.waves.add(int(r.wave))
-        v = r.value
-        if r.attribute == "country" and isinstance(v, str):
-            m.countries.add(v.upper())
-        elif r.attribute == "name" and isinstance(v, str) and v not in m.names:
-            m.names.append(v)
-        elif r.attribute == "host_org" and isinstance(v, str):
-            m.host_orgs.append(v)
+    shared: dict = {}
+
+    def frozen(m: Mention) -> None:
+        for name in ("countries", "attributes", "waves"):
+            value = frozenset(getattr(m, name))
+            setattr(m, name, shared.setdefault(value, value))
+        for name in ("names", "host_orgs"):
+            value = tuple(getattr(m, name))
+            setattr(m, name, shared.setdefault(value, value))
+
+    cur = con.execute(_MENTION_SQL)
+    m: Mention | None = None
+    one = shared.setdefault
+    while batch := cur.fetchmany(_CHUNK):
+        for doc_id, source, subject_text, subject_key, attribute, wave, value_json in batch:
+            key = (doc_id, subject_text, subject_key)
+            if m is None or m.key != key:
+                if m is not None:
+                    frozen(m)
+                m = out[key] = Mention(one(doc_id, doc_id), one(source, source), one(subject_text, subject_text),
+                                       one(subject_key, subject_key), set(), [], [], set(), set())
+            m.attributes.add(one(attribute, attribute))
+            if wave is not None:
+                m.waves.add(int(wave))
+            v = json.loads(value_json) if value_json is not None else None
+            if attribute == "country" and isinstance(v, str):
+                m.countries.add(v.upper())
+            elif attribute == "name" and isinstance(v, str) and v not in m.names:
+                m.names.append(v)
+            elif attribute == "host_org" and isinstance(v, str):
+                m.host_orgs.append(v)
+    if m is not None:
+        frozen(m)
     return out
 
 
@@ -310,8 +343,7 @@ class Reconciler:
     # --- everything -----------------------------------------------------------------------
     def run(self, con: duckdb.DuckDBPyConnection) -> Outcome:
         # pass 1: the mentions (one per document and subject), not the statements themselves
-        mentions = _mentions(r for r, _ in _stream_rows(
-            con, f"SELECT {_ROW_COLUMNS} FROM v_current_statements s WHERE s.scope = 'factory' ORDER BY s.statement_id"))
+        mentions = _mentions(con)
         linker = Linker(self.kb, self.policy)
         links = linker.link_all(list(mentions.values()))
         self._check_overrides(linker.entries, links)
@@ -337,13 +369,16 @@ class Reconciler:
                         WHERE statements.statement_id = x.statement_id
                           AND statements.factory_id IS DISTINCT FROM x.factory_id""")
         out = Outcome()
-        values, conflicts, registry = [], [], []
+        conflicts, registry = [], []
+        value_tables: list[pa.Table] = []
+        conflict_tables: list[pa.Table] = []
         programme = self._programme([r for r, _ in _stream_rows(
             con, f"SELECT {_ROW_COLUMNS} FROM v_current_statements s WHERE s.scope = 'programme' "
                  "ORDER BY s.statement_id")], conflicts)
         for fid, rows in _rows_by_factory(con):
             entry = linker.entries[fid]
             decided = self.factory(fid, entry, rows)
+            values = []
             for attr, (cands, decision) in decided.items():
                 values.extend(_value_rows(fid, attr, cands, decision))
                 if decision.chosen is not None:
@@ -359,16 +394,21 @@ class Reconciler:
                               and canonical_json(t) != out.chosen.get((fid, "name"))})
             registry.append((fid, entry.origin, entry.kb_name, entry.wave, surface,
                              len({r.source_name for r in rows})))
-        insert_rows(con, "factory_values", ["factory_id", "attribute", "value_json", "chosen", "reason",
-                                            "statement_ids"], values, {"statement_ids": STR_LIST})
-        insert_rows(con, "conflicts", ["conflict_id", "factory_id", "attribute", "candidates_json", "chosen_json",
-                                       "reason", "status", "wave"], conflicts,
-                    {"factory_id": pa.string(), "chosen_json": pa.string(), "wave": pa.int32()})
+            # kept as Arrow factory by factory (the rows are still streaming): at scale a factory's
+            # values and conflicts carry one statement id and one evidence entry per statement
+            value_tables.append(arrow_rows(_VALUE_COLUMNS, values, {"statement_ids": STR_LIST}))
+            conflict_tables.append(arrow_rows(_CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES))
+            conflicts.clear()
         insert_rows(con, "factory_registry", ["factory_id", "origin", "kb_name", "wave", "aliases", "n_sources"],
                     registry, {"kb_name": pa.string(), "wave": pa.int32(), "aliases": STR_LIST})
         insert_rows(con, "programme_facts", ["attribute", "wave", "value_json", "statement_ids", "chosen", "reason"],
                     programme, {"wave": pa.int32(), "statement_ids": STR_LIST})
-        out.factories, out.conflicts = len(registry), len(conflicts)
+        conflict_tables.append(arrow_rows(_CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES))
+        for data in value_tables:
+            insert_table(con, "factory_values", data)
+        for data in conflict_tables:
+            out.conflicts += insert_table(con, "conflicts", data)
+        out.factories = len(registry)
         return out
 
     def _check_overrides(self, entries: dict[str, FactoryEntry], links: dict[tuple, Link]) -> None:
