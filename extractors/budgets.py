@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import contains_word, fold
 from extractors.numbers import find_numbers
+from extractors.spans import text_of
 from extractors.subjects import Subject
 from sources.document import Block
 
@@ -26,14 +27,14 @@ class Budgets:
         lex = self.lex
         s0, s1 = sent.start, sent.end
         halves = contains_word(text_f, lex.half_words)
-        sums = [sp for sp in doc.spans.get("money", []) if sp.start >= s0 and sp.end <= s1]
+        sums = [sp for sp in self.spans(doc, "money") if sp.start >= s0 and sp.end <= s1]
         if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
             sums = self.implied_euros(doc, sent)
         if self.programme_sum and sums:
             programme = True
         n_out = len(self.out)
         for sp in sums:
-            before = fold(doc[max(s0, sp.start - 8):sp.start].text)
+            before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
             tail = []
             for t in doc[sp.end:min(s1, sp.end + 5)]:
                 if t.is_punct:
@@ -86,14 +87,14 @@ class Budgets:
         award = getattr(self, "award_block", None)
         if award is not None and 0 <= getattr(self, "block_index", -1) - award <= 1:
             return True
-        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or any(sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
+        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or any(sp.start >= sent.start and sp.end <= sent.end for sp in self.spans(doc, "supercomputer")) \
             or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
 
     def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:
         """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency
         written, is in euros in these texts; the span is marked so the rule shows it."""
         out = []
-        for n in find_numbers(sent.text, self.lex.lang):
+        for n in find_numbers(text_of(sent), self.lex.lang):
             if n.scale and n.scale >= 1e6 and not n.percent:
                 span = doc.char_span(sent.start_char + n.start, sent.start_char + n.end, label="MONEY",
                                      alignment_mode="expand")

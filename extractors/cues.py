@@ -3,6 +3,7 @@ once per language, and the small text tests they are used with."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -112,8 +113,25 @@ def waves() -> tuple[dict, ...]:
     return tuple((load_yaml("knowledge/waves.yaml") or {}).get("waves", []))
 
 
+def any_substring(folded: str, words: Iterable[str]) -> bool:
+    """Whether any of `words` occurs in `folded` at all: a cheap test before a pass over
+    tokens (a token's folded form is a piece of its folded sentence)."""
+    return any(w in folded for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _any_needle(needles: tuple[str, ...] | frozenset[str]) -> re.Pattern[str] | None:
+    words = sorted({n for n in needles if n}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
-    """First needle present in `haystack` as whole words (both folded)."""
+    """First needle present in `haystack` as whole words (both folded). Most texts hold
+    none of the needles: one compiled search says so before the word-by-word pass."""
+    if isinstance(needles, (tuple, frozenset)):
+        pattern = _any_needle(needles)
+        if pattern is None or pattern.search(haystack) is None:
+            return None
     for n in needles:
         if not n:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from extractors.cues import contains_word, fold, waves
+from extractors.cues import any_substring, contains_word, fold, waves
 from extractors.knowledge import known_waves
 from extractors.statement import make_statement
 from sources.document import Block
@@ -16,10 +16,10 @@ class ProgrammeFacts:
 
     def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        heads = [(sp.start, sp.end_char) for sp in doc.spans.get("factory", [])
+        heads = [(sp.start, sp.end_char) for sp in self.spans(doc, "factory")
                  if sp.label_ == "FACTORY_REF" and (sp._.value or {}).get("plural")
                  and sp.start >= sent.start and sp.end <= sent.end]
-        if self.saw_factory_word:
+        if self.saw_factory_word and any_substring(text_f, self.lex.count_nouns):
             # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
             heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
         used: set[int] = set()
@@ -71,7 +71,7 @@ class ProgrammeFacts:
         for word, n in self.lex.wave_ordinals.items():
             if contains_word(text_f, [word]):
                 return n
-        dates = [value] if value else [sp._.value for sp in sent.doc.spans.get("date", [])
+        dates = [value] if value else [sp._.value for sp in self.spans(sent.doc, "date")
                                         if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
         for d in dates:
             v = (d or {}).get("value", "")

@@ -17,10 +17,11 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractors.budgets import Budgets
-from extractors.cues import contains_word, fold, lexicon, waves
+from extractors.cues import any_substring, contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.programme import ProgrammeFacts
+from extractors.spans import doc_text, sentences, text_of
 from extractors.statement import Statement, make_statement
 from extractors.subjects import Subject
 from extractors.tables import TableRows
@@ -65,6 +66,16 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.text_f = ""
         self.text_f_of: tuple[int, int] | None = None
         self.neg_here = False
+        self._span_lists: dict[tuple[int, str], list[Span]] = {}  # by id of a block's Doc, alive for the run
+
+    def spans(self, doc: Doc, kind: str) -> list[Span]:
+        """The spans of one kind in a block, made once: each pass over a spaCy span group
+        builds its Span objects anew, and the rules pass over them sentence by sentence."""
+        key = (id(doc), kind)
+        found = self._span_lists.get(key)
+        if found is None:
+            found = self._span_lists[key] = list(doc.spans[kind]) if kind in doc.spans else []
+        return found
 
     # -- subjects -----------------------------------------------------------------
     def subject_for(self, span: Span) -> Subject | None:
@@ -93,8 +104,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.subjects.append(s)
         return s
 
-    @staticmethod
-    def _generic_country(span: Span) -> str | None:
+    def _generic_country(self, span: Span) -> str | None:
         """The country of a name made only of a country word and a head ("Polish AI Factory",
         "FINNISH AI FACTORY"): such a phrase says where a factory is, not what it is called."""
         value = span._.value or {}
@@ -102,7 +112,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if not head or value.get("key"):
             return None
         doc = span.doc
-        for p in doc.spans.get("place", []):
+        for p in self.spans(doc, "place"):
             if p.label_ == "COUNTRY" and p.start >= span.start and p.end <= span.end:
                 rest = [t for t in span if (t.i < p.start or t.i >= p.end)
                         and not (head[0] <= t.idx < head[1]) and not t.is_punct]
@@ -113,12 +123,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def heading_subject(self, doc: Doc) -> Subject | None:
         """The factory a section is about, from its heading: a factory named there, or the
         one factory of the country that the heading names, or where its machine or host is."""
-        for sp in doc.spans.get("factory", []):
+        for sp in self.spans(doc, "factory"):
             if sp.label_ == "FACTORY":
                 return self.subject_for(sp)
-        codes = [(p._.value or {}).get("country_code") for p in doc.spans.get("place", []) if p.label_ == "COUNTRY"]
+        codes = [(p._.value or {}).get("country_code") for p in self.spans(doc, "place") if p.label_ == "COUNTRY"]
         for kind in ("supercomputer", "org"):
-            for sp in doc.spans.get(kind, []):
+            for sp in self.spans(doc, kind):
                 key = (sp._.value or {}).get("key")
                 if key and kb_countries().get((kind, key)):
                     codes.append(kb_countries()[(kind, key)])
@@ -133,7 +143,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         is about that factory."""
         aliases = {fold(k.surface): k.key for k in known_names() if k.kind == "factory"}
         for _, doc in annotated:
-            for sp in doc.spans.get("supercomputer", []):
+            for sp in self.spans(doc, "supercomputer"):
                 key = aliases.get(fold(sp.text))
                 if key:
                     self.subjects.append(Subject(text=sp.text, key=key, forms=[sp.text]))
@@ -142,7 +152,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
         """First pass: who does the document talk about? Decides the single-subject fallback."""
         for _, doc in annotated:
-            for span in doc.spans.get("factory", []):
+            for span in self.spans(doc, "factory"):
                 self.saw_factory_word = True
                 if span.label_ == "FACTORY":
                     self.subject_for(span)
@@ -166,7 +176,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         elif not named and len(self.subjects) == 1:
             self.single_subject = self.subjects[0]
         for _, doc in annotated:
-            years = [int(m.group(0)) for m in YEAR_RE.finditer(doc.text)]
+            years = [int(m.group(0)) for m in YEAR_RE.finditer(doc_text(doc))]
             if years and self.context_year is None:
                 self.context_year = max(set(years), key=years.count)
 
@@ -192,7 +202,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         """Give a year to dates written without one, as a reader does: the document's date
         when it has one, else the narrative's: the year of the last date read, moved on by
         one when the month goes back ("December 10 ... February 1" crosses a new year)."""
-        for sp in doc.spans.get("date", []):
+        for sp in self.spans(doc, "date"):
             if not (sp.start >= sent.start and sp.end <= sent.end) or not sp._.value:
                 continue
             v = sp._.value.get("value", "")
@@ -220,11 +230,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.track_dates(doc, sent)
         s0, s1 = sent.start, sent.end
         inside = lambda sp: sp.start >= s0 and sp.end <= s1  # noqa: E731
-        fspans = [sp for sp in doc.spans.get("factory", []) if inside(sp)]
+        fspans = [sp for sp in self.spans(doc, "factory") if inside(sp)]
         named = [(sp, self.subject_for(sp)) for sp in fspans if sp.label_ == "FACTORY"]
         named = [(sp, subj) for sp, subj in named if subj is not None]
         refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
-        text_f = fold(sent.text)
+        text_f = fold(text_of(sent))
         self.text_f, self.text_f_of = text_f, (id(doc), s0)
         self.neg_here = bool(contains_word(text_f, self.lex.negations))  # is any place of it negated?
         for sp, subj in named:
@@ -237,7 +247,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
         if plural_here:
             self.plural_block = block.index
-        site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] if self.saw_factory_word else []
+        site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] \
+            if self.saw_factory_word and any_substring(text_f, self.lex.site_nouns) else []
         topic = self.topic_country(doc, sent) if not anchors and not plural_here and not site_words else None
         if topic is not None:
             subj = self.country_subject(topic)
@@ -274,7 +285,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         s0, s1 = sent.start, sent.end
         if s1 - s0 < 3 or fold(doc[s0].text) not in self.lex.topic_firsts:
             return None
-        countries = {p.start: p for p in doc.spans.get("place", [])
+        countries = {p.start: p for p in self.spans(doc, "place")
                      if p.label_ == "COUNTRY" and s0 < p.start < min(s1, s0 + 7)}
         if not countries:
             return None
@@ -285,7 +296,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 continue
             comma = next((i for i in range(p.end, min(s1, p.end + 2)) if doc[i].text == ","), None)
             if comma is None or comma + 1 in countries or any(
-                    q.start == comma + 1 for q in doc.spans.get("place", []) if q.label_ == "COUNTRY"):
+                    q.start == comma + 1 for q in self.spans(doc, "place") if q.label_ == "COUNTRY"):
                 return None  # "In Austria, Bulgaria and France, ...": a list, not a topic
             return (p._.value or {}).get("country_code")
         return None
@@ -311,7 +322,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         not only of something else that opened (a call, a building)."""
         return any(a[2] in ("sentence", "topic", "unnamed") for a in anchors) \
             or any(sp.start >= sent.start and sp.end <= sent.end and not (sp._.value or {}).get("plural")
-                   for sp in doc.spans.get("factory", [])) \
+                   for sp in self.spans(doc, "factory")) \
             or bool(contains_word(text_f, self.lex.anaphors))
 
     def kickoff(self, text_f: str) -> bool:
@@ -340,7 +351,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                            plural_nouns: bool = False) -> bool:
         """`new AI factories will be set up in Austria, Bulgaria and France`: one unnamed
         factory per country listed with a factory word. Returns True when it took the sentence."""
-        countries = [p for p in doc.spans.get("place", [])
+        countries = [p for p in self.spans(doc, "place")
                      if p.label_ == "COUNTRY" and p.start >= sent.start and p.end <= sent.end
                      and not any(p.start >= r.start and p.end <= r.end for r in refs)
                      and not self.negated(doc, p, sent.start)]
@@ -385,7 +396,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, "name.titled_head")
             return
         self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, f"name.{sp._.rule}")
-        for p in sp.doc.spans.get("place", []):
+        for p in self.spans(sp.doc, "place"):
             if p.label_ == "COUNTRY" and p.start >= sp.start and p.end <= sp.end:
                 self.emit(subj, "country", p._.value["country_code"], block, p.start_char, p.end_char, "country_in_name")
 
@@ -406,10 +417,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             a = before[-1] if before else anchors[0]
             return a[1], a[2]
 
-        name_tokens = {t.i for sp in doc.spans.get("factory", []) if sp.label_ == "FACTORY" for t in sp}
+        name_tokens = {t.i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for t in sp}
         self.places(block, doc, sent, anchors, name_tokens, bool(contains_word(text_f, lex.partner_cues)), nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
-            for sp in doc.spans.get(kind, []):
+            for sp in self.spans(doc, kind):
                 if sp.start >= s0 and sp.end <= s1 and sp.start not in name_tokens:
                     near = nearest(sp.start)
                     if kind == "org" and near is not None and near[1] != "sentence" \
@@ -418,18 +429,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
-        n_dates = sum(1 for d in doc.spans.get("date", []) if d.start >= s0 and d.end <= s1)
+        n_dates = sum(1 for d in self.spans(doc, "date") if d.start >= s0 and d.end <= s1)
         kickoff = bool(n_dates) and self.kickoff(text_f)
         # "officially inaugurated" says when the factory started, wherever its one date stands
         opening = (n_dates == 1 and not kickoff and bool(contains_word(text_f, lex.inauguration_cues))
                    and self.said_of_factory(doc, sent, anchors, text_f))
-        for sp in doc.spans.get("date", []):
+        for sp in self.spans(doc, "date"):
             if not (sp.start >= s0 and sp.end <= s1):
                 continue
             value = self.resolve_date(sp._.value or {})
             if value is None:
                 continue
-            window = fold(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)].text)
+            window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
             if contains_word(window, lex.deadline_cues):
                 self.emit(None, "proposal_deadline", value, block, sp.start_char, sp.end_char,
                           "programme.proposal_deadline", wave=self.wave_of(sent, text_f))
@@ -498,7 +509,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def deployment_word(self, doc: Doc, sent: Span, text_f: str) -> str | None:
         """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
         has_system = contains_word(text_f, self.lex.sc_cues) or any(
-            sp.start >= sent.start and sp.end <= sent.end for sp in doc.spans.get("supercomputer", [])) \
+            sp.start >= sent.start and sp.end <= sent.end for sp in self.spans(doc, "supercomputer")) \
             or contains_word(text_f, self.lex.headers.get("supercomputer", ()))  # "new infrastructure"
         if not has_system:
             return None
@@ -533,7 +544,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def plausible_city(self, p: Span, doc: Doc) -> bool:
         """A gazetteer hit is a city when the knowledge base sites it, when a locative word
         stands before it, or when its country follows; not when it is part of a date."""
-        if any(d.start <= p.start < d.end for d in doc.spans.get("date", [])):
+        if any(d.start <= p.start < d.end for d in self.spans(doc, "date")):
             return False
         v = p._.value or {}
         if fold(v.get("name") or p.text) in known_sites() or fold(p.text) in known_sites():
@@ -542,7 +553,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if before & self.lex.city_cues:
             return True
         after = doc[p.end:p.end + 3]
-        countries = {sp.start for sp in doc.spans.get("place", []) if sp.label_ == "COUNTRY"}
+        countries = {sp.start for sp in self.spans(doc, "place") if sp.label_ == "COUNTRY"}
         return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
 
     @staticmethod
@@ -554,7 +565,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def places(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]],
                name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
         s0, s1 = sent.start, sent.end
-        inside = [p for p in doc.spans.get("place", [])
+        inside = [p for p in self.spans(doc, "place")
                   if p.start >= s0 and p.end <= s1 and p.start not in name_tokens and not self.negated(doc, p, s0)]
         cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
         countries = [p for p in inside if p.label_ == "COUNTRY"]
@@ -606,7 +617,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         previous one has ended (a comma after it), else to the previous one."""
         marks = sorted({a[0]: a for a in anchors}.values(), key=lambda a: a[0])
         ends = {}
-        for sp in doc.spans.get("factory", []):
+        for sp in self.spans(doc, "factory"):
             ends[sp.start] = sp.end
         groups: dict[int, list[Span]] = {}
         for p in countries:
@@ -643,7 +654,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.sentence(block, doc, doc[:])
                 self.note_topic(block, doc, doc[:])
             else:
-                for sent in doc.sents:
+                for sent in sentences(doc):
                     self.sentence(block, doc, sent)
                     self.note_topic(block, doc, sent)
         self.round_dates()
@@ -657,7 +668,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         factories, systems = self.span_index(doc)
         s0, s1 = sent.start, sent.end
         mine = [own for start, end, own in systems if start >= s0 and end <= s1] if systems else []
-        text_f = self.text_f if self.text_f_of == (id(doc), s0) else fold(sent.text)
+        text_f = self.text_f if self.text_f_of == (id(doc), s0) else fold(text_of(sent))
         if self.lex.award_cues and contains_word(text_f, self.lex.award_cues) \
                 and (mine or contains_word(text_f, self.lex.sc_cues)):
             self.award_block = block.index
@@ -673,9 +684,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         factory's name), read once per block."""
         if self._index_of != id(doc):
             aliases = self.factory_aliases()
-            self._index = ([(sp.start, sp.end) for sp in doc.spans.get("factory", [])
+            self._index = ([(sp.start, sp.end) for sp in self.spans(doc, "factory")
                             if not (sp._.value or {}).get("plural")],
-                           [(sp.start, sp.end, fold(sp.text) in aliases) for sp in doc.spans.get("supercomputer", [])])
+                           [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")])
             self._index_of = id(doc)
         return self._index
 

@@ -26,7 +26,7 @@ class TableRows:
         for i, (start, end) in enumerate(offsets):
             if columns.get(i) != "name":
                 continue
-            for sp in doc.spans.get("factory", []):
+            for sp in self.spans(doc, "factory"):
                 if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
                     subject = self.subject_for(sp)
                     if subject:
@@ -54,7 +54,7 @@ class TableRows:
         of its country, when the document is about AI Factories at all."""
         if not self.saw_factory_word:
             return None
-        places = [p for p in doc.spans.get("place", [])
+        places = [p for p in self.spans(doc, "place")
                   if any(columns.get(i) in ("location", "city", "country") and a <= p.start_char and p.end_char <= b
                          for i, (a, b) in enumerate(offsets))]
         codes = [(p._.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
@@ -74,14 +74,14 @@ class TableRows:
         inside = lambda sp: sp.start_char >= start and sp.end_char <= end  # noqa: E731
         cell = block.text[start:end]
         if attr in ("location", "city", "country"):
-            for p in doc.spans.get("place", []):
+            for p in self.spans(doc, "place"):
                 if inside(p):
                     v = p._.value or {}
                     if p.label_ == "CITY" and attr != "country":
                         self.emit(subject, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.table")
                     elif p.label_ == "COUNTRY" and attr != "city":
                         self.emit(subject, "country", v.get("country_code"), block, p.start_char, p.end_char, "country.table")
-            if attr in ("location", "city") and not any(inside(p) and p.label_ == "CITY" for p in doc.spans.get("place", [])):
+            if attr in ("location", "city") and not any(inside(p) and p.label_ == "CITY" for p in self.spans(doc, "place")):
                 first = cell.split(",")[0].strip()
                 if first and first[0].isupper():
                     self.emit(subject, "city", first, block, start, start + len(first), "city.table_unknown")
@@ -96,7 +96,7 @@ class TableRows:
                 self.emit(subject, "deployment", kind, block, start, end, "deployment.table")
             return
         if attr.startswith("budget"):
-            found = [sp for sp in doc.spans.get("money", []) if inside(sp)]
+            found = [sp for sp in self.spans(doc, "money") if inside(sp)]
             value = found[0]._.value if found else normalise_money_text(cell, self.lex.lang)
             if value:
                 s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
@@ -106,14 +106,14 @@ class TableRows:
         """A cell may hold a system, a host or both ("Daedalus, GRNET"): known names say which."""
         covered: list[tuple[int, int]] = []
         for kind, a in (("supercomputer", "supercomputer"), ("org", "host_org")):
-            for sp in doc.spans.get(kind, []):
+            for sp in self.spans(doc, kind):
                 if sp.start_char >= start and sp.end_char <= end:
                     covered.append((sp.start_char, sp.end_char))
                     before = block.text[start:sp.start_char]
                     if before.count("(") > before.count(")") and before.strip(" (").strip():
                         continue  # "Linköping University (NAISS responsible)": an aside, not the host
                     self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
-        places = {block.text[p.start_char:p.end_char] for p in doc.spans.get("place", [])
+        places = {block.text[p.start_char:p.end_char] for p in self.spans(doc, "place")
                   if p.start_char >= start and p.end_char <= end}
         pos = start
         for part in re.split(r"[,;/]| and ", block.text[start:end]):

@@ -1,0 +1,42 @@
+"""Cheap reads of spaCy spans for the relation rules, which read every sentence.
+
+`Span.text` and `Doc.sents` build one Python Token per word before answering; a rule
+pass over thousands of sentences spent more time there than in its own logic.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+
+_TEXT = "aifacts.text"
+
+
+def keep_text(doc: Doc, text: str) -> Doc:
+    """Record the text a Doc was made from (the tokenizer keeps it verbatim), so that
+    `doc_text` never has to join the tokens again."""
+    doc.user_data[_TEXT] = text
+    return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """`Doc.text`, joined once per Doc (spaCy joins its tokens again on every call)."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def text_of(span: Span) -> str:
+    """A span's text cut from its Doc's: `Span.text` builds a Token per word to join them."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentencizer's sentences. `Doc.sents` first checks every token for a sentence
+    start one Python object at a time; the array of starts is read here in one call."""
+    if len(doc) == 0:
+        return []
+    starts = doc.to_array("SENT_START")
+    bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
+    return [doc[a:b] for a, b in zip(bounds, bounds[1:])]

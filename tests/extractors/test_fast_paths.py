@@ -1,0 +1,117 @@
+"""The shortcuts taken for speed must not change a single statement.
+
+Each fast path (annotated blocks reused by content, sentence bounds read as an array,
+span texts cut from the block, a compiled search before the word-by-word cue test) is
+compared here with the plain way on the dev corpus or on generated text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.cues import contains_word
+from extractors.extract import BlockCache, extract_many
+from extractors.pipeline import build_pipeline
+from extractors.spans import keep_text, sentences, text_of
+from flows import steps
+from flows.settings import Settings
+from sources.document import Block, Document
+
+
+@pytest.fixture(scope="module")
+def dev_documents(corpus_dir: Path, tmp_path_factory) -> list[Document]:
+    tmp = tmp_path_factory.mktemp("fast")
+    s = Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp / "w.duckdb",
+                         cache_dir=tmp / "raw")
+    docs = [r.document for r in (steps.read_one(spec, s.cache_dir, None) for spec in steps.load_sources(s))
+            if r.document is not None]
+    assert len(docs) > 30
+    return docs
+
+
+def _facts(statements) -> list[tuple]:
+    return sorted((s.subject_text or "", s.attribute, s.value_json, s.block, s.span_start, s.span_end, s.rule)
+                  for s in statements)
+
+
+def test_reused_blocks_give_the_same_statements(dev_documents: list[Document]) -> None:
+    plain = {d.doc_id: _facts(st_) for d, st_ in extract_many(dev_documents, cache=BlockCache(0))}
+    cache = BlockCache(4096)
+    # every document twice, the copy under another id: its blocks all come from the cache
+    copies = {d.doc_id: replace(d, source_name=d.source_name + "-copy") for d in dev_documents}
+    warm = {d.doc_id: _facts(st_) for d, st_ in extract_many(dev_documents + list(copies.values()), cache=cache)}
+    again = {d.doc_id: _facts(st_) for d, st_ in extract_many(list(copies.values()), cache=cache)}
+    assert cache.hits > 0
+    for d in dev_documents:
+        copy = copies[d.doc_id].doc_id
+        assert warm[d.doc_id] == plain[d.doc_id], d.source_name
+        assert warm[copy] == plain[d.doc_id], d.source_name
+        assert again[copy] == plain[d.doc_id], d.source_name
+    assert sum(map(len, plain.values())) > 500
+
+
+def test_a_date_without_year_is_not_served_from_another_year() -> None:
+    block = Block(index=0, kind="paragraph", text="The GAIA AI Factory will be operational on 12 March.")
+    cache = BlockCache(16)
+
+    def dates(published: date) -> set[str]:
+        doc = Document(source_name=f"s{published.year}", url=None, publisher="p", trust="press", lang="en",
+                       published_on=published, title=None, sha256="0" * 64, kind="text", blocks=(block,))
+        return {s.value_json for _, sts in extract_many([doc], cache=cache) for s in sts
+                if s.attribute == "operational_by"}
+
+    assert dates(date(2024, 1, 5)) != dates(date(2025, 1, 5))
+
+
+def test_a_full_cache_drops_the_least_recently_used() -> None:
+    cache = BlockCache(2)
+    cache.put(("en", "a", None), "A")
+    cache.put(("en", "b", None), "B")
+    assert cache.get(("en", "a", None)) == "A"
+    cache.put(("en", "c", None), "C")
+    assert cache.get(("en", "b", None)) is None and cache.get(("en", "a", None)) == "A"
+
+
+def test_sentence_bounds_and_span_texts_match_spacy(dev_documents: list[Document]) -> None:
+    checked = 0
+    for d in dev_documents[:25]:
+        nlp = build_pipeline(d.lang or "en")
+        for b in d.blocks:
+            if not b.text.strip():
+                continue
+            doc = nlp(b.text)
+            assert [(s.start, s.end) for s in sentences(doc)] == [(s.start, s.end) for s in doc.sents]
+            kept = keep_text(nlp(b.text), b.text)
+            for s in sentences(kept):
+                assert text_of(s) == s.text
+                checked += 1
+    assert checked > 200
+
+
+def _contains_word_plain(haystack: str, needles) -> str | None:
+    for n in needles:
+        if not n:
+            continue
+        i = haystack.find(n)
+        while i >= 0:
+            before = haystack[i - 1] if i > 0 else " "
+            after = haystack[i + len(n)] if i + len(n) < len(haystack) else " "
+            if not before.isalnum() and not after.isalnum():
+                return n
+            i = haystack.find(n, i + 1)
+    return None
+
+
+_words = st.sampled_from(["ai", "factory", "opened", "open", "new", "é", "über", "s.a.", "co-funded", "it"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_words, st.text(max_size=6)), max_size=12).map(" ".join),
+       st.lists(st.one_of(_words, st.text(max_size=4)), max_size=6))
+def test_cue_search_finds_what_the_word_loop_finds(haystack: str, needles: list[str]) -> None:
+    assert contains_word(haystack, tuple(needles)) == _contains_word_plain(haystack, tuple(needles))
