@@ -136,7 +136,7 @@ class ProgrammeFacts:
                 continue
             value, block, start, end, text = found
             self.out.append(make_statement(
-                doc_id=self.document.doc_id, source_name=self.document.source_name, scope="factory",
+                doc_id=self.doc_id, source_name=self.document.source_name, scope="factory",
                 subject_text=subj.text, subject_key=subj.key, attribute="operational_by", value=value,
                 value_text=text[start:end], block=block, span_start=start, span_end=end,
                 rule="operational_by.round_date", wave=wave))

@@ -35,6 +35,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def __init__(self, document: Document, lang: str) -> None:
         self.document = document
+        self.doc_id = document.doc_id  # a hash: made once, not per statement
         self.lex = lexicon(lang)
         self.subjects: list[Subject] = []
         self.out: list[Statement] = []
@@ -66,7 +67,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.text_f = ""
         self.text_f_of: tuple[int, int] | None = None
         self.neg_here = False
-        self._span_lists: dict[tuple[int, str], list[Span]] = {}  # by id of a block's Doc, alive for the run
+        self._span_lists: dict[tuple[int, str], Any] = {}  # by id of a block's Doc, alive for the run
 
     def spans(self, doc: Doc, kind: str) -> list[Span]:
         """The spans of one kind in a block, made once: each pass over a spaCy span group
@@ -189,7 +190,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if subject is None and wave is not None:
             self.last_wave = wave  # the round the text was last speaking of
         self.out.append(make_statement(
-            doc_id=self.document.doc_id, source_name=self.document.source_name, scope=scope,
+            doc_id=self.doc_id, source_name=self.document.source_name, scope=scope,
             subject_text=subject.text if subject else None, subject_key=subject.key if subject else None,
             attribute=attribute, value=value, value_text=block.text[start:end], block=block.index,
             span_start=start, span_end=end, rule=rule,
@@ -417,7 +418,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             a = before[-1] if before else anchors[0]
             return a[1], a[2]
 
-        name_tokens = {t.i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for t in sp}
+        name_tokens = self.name_tokens(doc)
         self.places(block, doc, sent, anchors, name_tokens, bool(contains_word(text_f, lex.partner_cues)), nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             for sp in self.spans(doc, kind):
@@ -482,6 +483,15 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 subj, how = anchors[0][1], anchors[0][2]
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
+
+    def name_tokens(self, doc: Doc) -> frozenset[int]:
+        """Tokens inside factory names (a place in a name is not the factory's place), per block."""
+        key = (id(doc), "name_tokens")
+        found = self._span_lists.get(key)
+        if found is None:
+            found = self._span_lists[key] = frozenset(
+                i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for i in range(sp.start, sp.end))
+        return found
 
     def host_cue_near(self, doc: Doc, sp: Span, s0: int, s1: int) -> bool:
         """An organisation named in a sentence that does not name the factory is its host

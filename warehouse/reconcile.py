@@ -14,7 +14,6 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Iterable, Iterator
 
 import duckdb
@@ -28,7 +27,7 @@ from warehouse.knowledge import KBSystem, KnowledgeBase, fold
 from warehouse.places import GazetteerLike, check_city
 from warehouse.policy import Override, Policy
 from warehouse.similarity import best_match
-from warehouse.tables import STR_LIST, arrow_rows, insert_rows, insert_table
+from warehouse.tables import STR_LIST, insert_rows
 
 ATTRIBUTE_ORDER = ("name", "country", "host_org", "supercomputer", "city")
 MART_TABLES = ("mention_links", "factory_registry", "factory_values", "conflicts", "programme_facts")
@@ -113,14 +112,22 @@ def _stream_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None =
 
 
 def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Row]]]:
-    """The linked statements one factory at a time (needs `_mention_fid` registered): at a
-    thousand-fold corpus, holding every statement at once was most of a refresh's memory."""
-    rows = _stream_rows(con, f"""SELECT {_ROW_COLUMNS}, l.factory_id
-                                 FROM v_current_statements s JOIN _mention_fid l ON {_SAME_MENTION}
-                                 WHERE s.scope = 'factory' AND l.factory_id IS NOT NULL
-                                 ORDER BY l.factory_id, s.statement_id""")
-    for fid, group in groupby(rows, key=lambda re: re[1][0]):
-        yield fid, [r for r, _ in group]
+    """The linked statements (after `statements.factory_id` is set) one factory at a time:
+    at a thousand-fold corpus, holding every statement at once was most of a refresh's
+    memory. Each factory's rows are read whole before the next factory's, so between two
+    factories the connection is free to write what was decided."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _factory_rows AS
+                    SELECT {_ROW_COLUMNS}, s.factory_id FROM v_current_statements s
+                    WHERE s.scope = 'factory' AND s.factory_id IS NOT NULL
+                    ORDER BY s.factory_id, s.statement_id""")
+    try:
+        fids = [f for (f,) in con.execute("SELECT DISTINCT factory_id FROM _factory_rows ORDER BY 1").fetchall()]
+        for fid in fids:
+            yield fid, [r for r, _ in _stream_rows(
+                con, f"SELECT {_ROW_COLUMNS} FROM _factory_rows s WHERE s.factory_id = ? ORDER BY s.statement_id",
+                [fid])]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _factory_rows")
 
 
 _MENTION_SQL = """
@@ -370,8 +377,6 @@ class Reconciler:
                           AND statements.factory_id IS DISTINCT FROM x.factory_id""")
         out = Outcome()
         conflicts, registry = [], []
-        value_tables: list[pa.Table] = []
-        conflict_tables: list[pa.Table] = []
         programme = self._programme([r for r, _ in _stream_rows(
             con, f"SELECT {_ROW_COLUMNS} FROM v_current_statements s WHERE s.scope = 'programme' "
                  "ORDER BY s.statement_id")], conflicts)
@@ -394,20 +399,16 @@ class Reconciler:
                               and canonical_json(t) != out.chosen.get((fid, "name"))})
             registry.append((fid, entry.origin, entry.kb_name, entry.wave, surface,
                              len({r.source_name for r in rows})))
-            # kept as Arrow factory by factory (the rows are still streaming): at scale a factory's
-            # values and conflicts carry one statement id and one evidence entry per statement
-            value_tables.append(arrow_rows(_VALUE_COLUMNS, values, {"statement_ids": STR_LIST}))
-            conflict_tables.append(arrow_rows(_CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES))
+            # written factory by factory: at scale a factory's values and conflicts carry one
+            # statement id and one evidence entry per supporting statement
+            insert_rows(con, "factory_values", _VALUE_COLUMNS, values, {"statement_ids": STR_LIST})
+            out.conflicts += insert_rows(con, "conflicts", _CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES)
             conflicts.clear()
         insert_rows(con, "factory_registry", ["factory_id", "origin", "kb_name", "wave", "aliases", "n_sources"],
                     registry, {"kb_name": pa.string(), "wave": pa.int32(), "aliases": STR_LIST})
         insert_rows(con, "programme_facts", ["attribute", "wave", "value_json", "statement_ids", "chosen", "reason"],
                     programme, {"wave": pa.int32(), "statement_ids": STR_LIST})
-        conflict_tables.append(arrow_rows(_CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES))
-        for data in value_tables:
-            insert_table(con, "factory_values", data)
-        for data in conflict_tables:
-            out.conflicts += insert_table(con, "conflicts", data)
+        out.conflicts += insert_rows(con, "conflicts", _CONFLICT_COLUMNS, conflicts, _CONFLICT_TYPES)
         out.factories = len(registry)
         return out
 
