@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from functools import lru_cache
 from itertools import groupby
@@ -9,6 +10,7 @@ from typing import Iterable, Iterator
 
 from spacy.tokens import Doc as SpacyDoc
 
+from extractors.config import ConfigError
 from extractors.pipeline import build_pipeline, pipeline_config
 from extractors.relations import DocumentRelations
 from extractors.spans import keep_text
@@ -57,7 +59,12 @@ class BlockCache:
 
 @lru_cache(maxsize=1)
 def block_cache() -> BlockCache:
-    return BlockCache(int(pipeline_config().get("block_cache", 0)))
+    """The process's cache: `block_cache` in pipeline.yaml, or AIFACTS_BLOCK_CACHE (0 turns it off)."""
+    value = os.environ.get("AIFACTS_BLOCK_CACHE", "").strip() or pipeline_config().get("block_cache", 0)
+    try:
+        return BlockCache(int(value))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"block_cache / AIFACTS_BLOCK_CACHE: expected a number of blocks, got {value!r}") from exc
 
 
 def extract_many(documents: Iterable[Document], batch_size: int | None = None,

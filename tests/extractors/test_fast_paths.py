@@ -115,3 +115,16 @@ _words = st.sampled_from(["ai", "factory", "opened", "open", "new", "é", "über
        st.lists(st.one_of(_words, st.text(max_size=4)), max_size=6))
 def test_cue_search_finds_what_the_word_loop_finds(haystack: str, needles: list[str]) -> None:
     assert contains_word(haystack, tuple(needles)) == _contains_word_plain(haystack, tuple(needles))
+
+
+def test_cache_size_from_the_environment_and_a_bad_one_named(monkeypatch) -> None:
+    from extractors.config import ConfigError
+    from extractors.extract import block_cache
+    block_cache.cache_clear()
+    monkeypatch.setenv("AIFACTS_BLOCK_CACHE", "0")
+    assert block_cache().capacity == 0
+    block_cache.cache_clear()
+    monkeypatch.setenv("AIFACTS_BLOCK_CACHE", "lots")
+    with pytest.raises(ConfigError, match="AIFACTS_BLOCK_CACHE"):
+        block_cache()
+    block_cache.cache_clear()
