@@ -122,8 +122,12 @@ def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[Documen
                 exc.add_note(f"recording the failed run also failed: {record_exc}")
             if isinstance(exc, WarehouseError):
                 raise
+            detail = str(exc)
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                detail = (f"{detail.splitlines()[0]} (DuckDB may use {db.writer_memory_limit()} for a refresh: "
+                          "set AIFACTS_DUCKDB_MEMORY higher, e.g. AIFACTS_DUCKDB_MEMORY=1GB)")
             raise WarehouseError(f"refresh of warehouse {db_path} failed and was rolled back: "
-                                 f"{type(exc).__name__}: {exc}") from exc
+                                 f"{type(exc).__name__}: {detail}") from exc
     finally:
         con.close()
 

@@ -84,3 +84,24 @@ def test_a_killed_runs_spill_directory_is_removed_by_the_next_run(tmp_path: Path
     mine.mkdir()
     assert remove_stale(warehouse) == [stale]
     assert not stale.exists() and mine.exists()
+
+
+def test_a_write_beyond_duckdbs_memory_is_rolled_back_and_says_which_setting(
+        tmp_path: Path, config_dir: Path, gazetteer, monkeypatch) -> None:
+    from warehouse.errors import WarehouseError
+
+    first = doc("alpha", blocks=["AURORA AI Factory in Kuusamo."])
+    path = tmp_path / "w.duckdb"
+    commit_refresh(path, run=RunInfo(), documents=[first], statements={first.doc_id: [fact(first, "AURORA", "city", "Kuusamo")]},
+                   unchanged_sources=[], failed=[], active_sources=["alpha"], full=False,
+                   config_dir=config_dir, gazetteer=gazetteer)
+    before = _dump(path)
+    big = doc("beta", blocks=[f"Sentence {i} of a long text about the Kestrel AI Factory." for i in range(3000)])
+    facts = [fact(big, "Kestrel", "city", f"Town {i}", block=i) for i in range(3000)]
+    monkeypatch.setenv("AIFACTS_DUCKDB_MEMORY", "1MB")
+    with pytest.raises(WarehouseError, match="AIFACTS_DUCKDB_MEMORY"):
+        commit_refresh(path, run=RunInfo(), documents=[big], statements={big.doc_id: facts},
+                       unchanged_sources=["alpha"], failed=[], active_sources=["alpha", "beta"], full=False,
+                       config_dir=config_dir, gazetteer=gazetteer)
+    monkeypatch.delenv("AIFACTS_DUCKDB_MEMORY")
+    assert _dump(path) == before
