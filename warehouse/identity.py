@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import AbstractSet, Sequence
 
 from warehouse.knowledge import KnowledgeBase, fold
