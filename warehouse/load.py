@@ -17,6 +17,8 @@ import pyarrow as pa
 
 from extractors.statement import Statement
 
+FILES_PER_INSERT = 25  # spilled batch files per INSERT (a batch file holds about 200 documents)
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
@@ -118,9 +120,10 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, table: pa.Table | None = None,
             con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
         finally:
             con.unregister("_blocks_in")
-    if files:
+    names = [str(f) for f in files or []]
+    for i in range(0, len(names), FILES_PER_INSERT):  # in groups, as statements are (see upsert_statements)
         con.execute("INSERT INTO blocks SELECT * FROM read_parquet(?) ON CONFLICT DO NOTHING",
-                    [[str(f) for f in files]])
+                    [names[i:i + FILES_PER_INSERT]])
 
 
 def statements_table(statements: Iterable[Statement]) -> pa.Table:
@@ -151,24 +154,31 @@ def statements_table(statements: Iterable[Statement]) -> pa.Table:
 def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: Iterable[Statement] = (),
                       files: list[Path] | None = None) -> int:
     """Insert statements never seen, bump `last_seen_run` of those seen before; returns
-    the number of new ones. Statements come from memory, spilled Parquet files, or both,
-    in one bulk insert."""
+    the number of new ones. Statements come from memory, spilled Parquet files, or both.
+
+    Spilled files go in groups of `FILES_PER_INSERT`: one insert over a thousand-fold
+    corpus's files made DuckDB hold every row at once to drop duplicate ids, and ran out
+    of its memory limit. A statement in two groups is inserted by the first and only
+    seen again by the second (`last_seen_run` set to this run either way)."""
     table = statements_table(statements)
-    parts = []
+    files = [str(f) for f in files or []]
+    groups: list[list[str]] = [files[i:i + FILES_PER_INSERT] for i in range(0, len(files), FILES_PER_INSERT)]
+    if not table.num_rows and not groups:
+        return 0
     if table.num_rows:
         con.register("_stmts_in", table)
-        parts.append("SELECT * FROM _stmts_in")
-    if files:
-        parts.append(f"SELECT * FROM read_parquet({[str(f) for f in files]!r})")
-    if not parts:
-        return 0
     try:
         before = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
-        con.execute(f"""INSERT INTO statements
-                        SELECT DISTINCT ON (statement_id) *, ?::INTEGER AS first_seen_run, ?::INTEGER AS last_seen_run
-                        FROM ({' UNION ALL '.join(parts)})
-                        ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
-                    [run_id, run_id])
+        for i, group in enumerate(groups or [[]]):
+            parts = ["SELECT * FROM _stmts_in"] if table.num_rows and i == 0 else []
+            if group:
+                parts.append(f"SELECT * FROM read_parquet({group!r})")
+            con.execute(f"""INSERT INTO statements
+                            SELECT DISTINCT ON (statement_id) *, ?::INTEGER AS first_seen_run,
+                                   ?::INTEGER AS last_seen_run
+                            FROM ({' UNION ALL '.join(parts)})
+                            ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
+                        [run_id, run_id])
         after = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
     finally:
         if table.num_rows:

@@ -40,7 +40,11 @@ def _dump(path: Path) -> list[list[tuple]]:
         con.close()
 
 
-def test_spilled_batches_load_the_same_warehouse_as_memory(tmp_path: Path, config_dir: Path, gazetteer) -> None:
+@pytest.mark.parametrize("files_per_insert", [1, 25])
+def test_spilled_batches_load_the_same_warehouse_as_memory(tmp_path: Path, config_dir: Path, gazetteer,
+                                                           monkeypatch, files_per_insert: int) -> None:
+    import warehouse.load
+    monkeypatch.setattr(warehouse.load, "FILES_PER_INSERT", files_per_insert)
     batches = _batches()
     names = sorted(d.source_name for batch in batches for d, _ in batch)
     memory = tmp_path / "memory.duckdb"
@@ -118,3 +122,24 @@ def test_metadata_held_as_arrow_reads_back_equal() -> None:
             replace(doc("beta", blocks=["y"]), blocks=[], block_kinds={}, published_on=None, title=None,
                     fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))]
     assert metadata_rows(metadata_table(rows)) == rows
+
+
+def test_a_statement_spilled_in_two_groups_is_inserted_once(tmp_path: Path, monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    import warehouse.load
+    from warehouse import db
+    from warehouse.load import statements_table, upsert_statements
+
+    a = doc("alpha", blocks=["AURORA AI Factory in Kuusamo."])
+    table = statements_table([fact(a, "AURORA", "city", "Kuusamo"), fact(a, "AURORA", "country", "FI")])
+    files = []
+    for i in range(2):
+        files.append(tmp_path / f"statements-{i}.parquet")
+        pq.write_table(table, files[-1])
+    monkeypatch.setattr(warehouse.load, "FILES_PER_INSERT", 1)
+    con = db.connect(tmp_path / "w.duckdb")
+    db.migrate(con)
+    assert upsert_statements(con, 1, files=files) == 2
+    assert upsert_statements(con, 2, files=files) == 0
+    assert con.execute("SELECT min(first_seen_run), min(last_seen_run) FROM statements").fetchall() == [(1, 2)]
