@@ -132,6 +132,11 @@ def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
         pattern = _any_needle(needles)
         if pattern is None or pattern.search(haystack) is None:
             return None
+    return first_word(haystack, needles)
+
+
+def first_word(haystack: str, needles: Iterable[str]) -> str | None:
+    """`contains_word` without the pre-search: the word-by-word pass itself."""
     for n in needles:
         if not n:
             continue
