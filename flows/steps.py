@@ -21,7 +21,7 @@ from sources.settings import load_config
 from warehouse.load import DocumentRow
 from warehouse.queries import source_cache
 from warehouse.errors import WarehouseError
-from warehouse.staging import Staging, metadata_rows, metadata_table
+from warehouse.staging import Staging
 from warehouse.writer import RunInfo, RunSummary, commit_refresh
 
 log = logging.getLogger(__name__)
@@ -161,32 +161,21 @@ class Collector:
 
     def __init__(self, staging: Staging | None = None) -> None:
         self.staging = staging
-        self._ok: list[DocumentRow] = []
-        self._ok_tables: list = []  # with a Staging: each batch's metadata as Arrow
+        self.ok: list[DocumentRow] = []
         self.failed: list[DocumentRow] = []
         self.unchanged: list[str] = []
         self.active: list[str] = []
         self.statements: dict[str, list[Statement]] = {}
-
-    @property
-    def ok(self) -> list[DocumentRow]:
-        """The documents read, without their blocks when spilled (made for the writer)."""
-        for table in self._ok_tables:
-            self._ok += metadata_rows(table)
-        self._ok_tables = []
-        return self._ok
 
     def add(self, specs: list[SourceSpec], reads: list[SourceRead],
             statements: dict[str, list[Statement]]) -> None:
         pairs = list(zip(specs, reads))
         ok = [document_row(r, s) for s, r in pairs if r.status == "ok"]
         if self.staging is not None:
-            light = self.staging.add(ok, statements)
-            if light:
-                self._ok_tables.append(metadata_table(light))
+            ok = self.staging.add(ok, statements)
         else:
             self.statements.update(statements)
-            self._ok += ok
+        self.ok += ok
         self.failed += [document_row(r, s) for s, r in pairs if r.status == "error"]
         # the names of the run's own specs: the reads' copies would outlive their batch
         self.unchanged += [s.name for s, r in pairs if r.status == "unchanged"]

@@ -44,21 +44,18 @@ def load_plain(text: str) -> Any:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise _NeedsFullLoader
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop()  # the container was placed when it opened
+                continue
+            opened = isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+            if opened:
                 if event.anchor is not None or (event.tag is not None and not event.implicit):
                     raise _NeedsFullLoader
                 value: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                opened = True
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                value = stack.pop()[0]
-                opened = False
             else:
                 value = _scalar(loader, event)
-                opened = False
             if not stack:
                 root = value
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                pass  # already placed when it opened
             else:
                 top = stack[-1]
                 if isinstance(top[0], list):

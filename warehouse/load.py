@@ -20,6 +20,11 @@ from extractors.statement import Statement
 FILES_PER_INSERT = 25  # spilled batch files per INSERT (a batch file holds about 200 documents)
 
 
+def _file_groups(files: list[Path] | None) -> list[list[str]]:
+    names = [str(f) for f in files or []]
+    return [names[i:i + FILES_PER_INSERT] for i in range(0, len(names), FILES_PER_INSERT)]
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     """A document's metadata as the warehouse stores it (one per source and content)."""
@@ -120,10 +125,8 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, table: pa.Table | None = None,
             con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
         finally:
             con.unregister("_blocks_in")
-    names = [str(f) for f in files or []]
-    for i in range(0, len(names), FILES_PER_INSERT):  # in groups, as statements are (see upsert_statements)
-        con.execute("INSERT INTO blocks SELECT * FROM read_parquet(?) ON CONFLICT DO NOTHING",
-                    [names[i:i + FILES_PER_INSERT]])
+    for group in _file_groups(files):  # in groups, as statements are (see upsert_statements)
+        con.execute("INSERT INTO blocks SELECT * FROM read_parquet(?) ON CONFLICT DO NOTHING", [group])
 
 
 def statements_table(statements: Iterable[Statement]) -> pa.Table:
@@ -161,8 +164,7 @@ def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: I
     of its memory limit. A statement in two groups is inserted by the first and only
     seen again by the second (`last_seen_run` set to this run either way)."""
     table = statements_table(statements)
-    files = [str(f) for f in files or []]
-    groups: list[list[str]] = [files[i:i + FILES_PER_INSERT] for i in range(0, len(files), FILES_PER_INSERT)]
+    groups = _file_groups(files)
     if not table.num_rows and not groups:
         return 0
     if table.num_rows:

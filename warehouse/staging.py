@@ -15,7 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -111,18 +111,3 @@ def _statements_of(doc: DocumentRow, statements: dict[str, list[Statement]]) -> 
         return list(statements.get(doc.doc_id, []))
     return [*statements.get(doc.doc_id, []), *statements.get(doc.source_name, [])]
 
-
-_METADATA = tuple(f.name for f in fields(DocumentRow) if f.name not in ("blocks", "block_kinds"))
-
-
-def metadata_table(rows: list[DocumentRow]) -> pa.Table:
-    """Documents' metadata (no blocks) as one Arrow table. Held like this between batches,
-    a run's metadata lives outside Python's small-object heap: tens of thousands of small
-    strings made batch after batch among the batch's transient objects kept most of that
-    heap's memory from being returned."""
-    return pa.table({name: pa.array([getattr(r, name) for r in rows]) for name in _METADATA})
-
-
-def metadata_rows(table: pa.Table) -> list[DocumentRow]:
-    columns = table.to_pydict()
-    return [DocumentRow(**{name: columns[name][i] for name in _METADATA}) for i in range(table.num_rows)]

@@ -111,19 +111,6 @@ def test_a_write_beyond_duckdbs_memory_is_rolled_back_and_says_which_setting(
     assert _dump(path) == before
 
 
-def test_metadata_held_as_arrow_reads_back_equal() -> None:
-    from dataclasses import replace
-    from datetime import date, datetime, timezone
-
-    from warehouse.staging import metadata_rows, metadata_table
-
-    rows = [replace(doc("alpha", blocks=["x"]), blocks=[], block_kinds={}, published_on=date(2025, 3, 12),
-                    etag='"abc"', declared="f00d"),
-            replace(doc("beta", blocks=["y"]), blocks=[], block_kinds={}, published_on=None, title=None,
-                    fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))]
-    assert metadata_rows(metadata_table(rows)) == rows
-
-
 def test_a_statement_spilled_in_two_groups_is_inserted_once(tmp_path: Path, monkeypatch) -> None:
     import pyarrow.parquet as pq
 
