@@ -125,14 +125,30 @@ def _any_needle(needles: tuple[str, ...] | frozenset[str]) -> re.Pattern[str] | 
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
+_ANSWERS: dict[tuple[str, int], tuple[object, str | None]] = {}
+_ANSWERS_MAX = 65_536
+
+
 def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
     """First needle present in `haystack` as whole words (both folded). Most texts hold
-    none of the needles: one compiled search says so before the word-by-word pass."""
-    if isinstance(needles, (tuple, frozenset)):
-        pattern = _any_needle(needles)
-        if pattern is None or pattern.search(haystack) is None:
-            return None
-    return first_word(haystack, needles)
+    none of the needles: one compiled search says so before the word-by-word pass.
+
+    Answers for the fixed word lists (tuples, frozensets) are remembered by text: the
+    rules ask the same sentence several questions, and a paragraph seen before is asked
+    them again. The list is kept alive with its answer, so while the answer stands no
+    other list can take its address (the key's `id`)."""
+    if not isinstance(needles, (tuple, frozenset)):
+        return first_word(haystack, needles)
+    key = (haystack, id(needles))
+    known = _ANSWERS.get(key)
+    if known is not None:
+        return known[1]
+    pattern = _any_needle(needles)
+    found = None if pattern is None or pattern.search(haystack) is None else first_word(haystack, needles)
+    if len(_ANSWERS) >= _ANSWERS_MAX:
+        _ANSWERS.clear()  # bounded: a worker's long run does not grow it
+    _ANSWERS[key] = (needles, found)
+    return found
 
 
 def first_word(haystack: str, needles: Iterable[str]) -> str | None:

@@ -21,7 +21,7 @@ from extractors.cues import any_substring, contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.programme import ProgrammeFacts
-from extractors.spans import doc_text, sentences, text_of
+from extractors.spans import block_memo, doc_text, folded_text, sentences, text_of
 from extractors.statement import Statement, make_statement
 from extractors.subjects import Subject
 from extractors.tables import TableRows
@@ -62,20 +62,16 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.system_topic = False  # the last sentence that named a machine or a factory named a machine
         self.award_block: int | None = None  # the last paragraph where a machine's contract was awarded
         self.block_index = -1
-        self._index_of: int | None = None
-        self._index: tuple[list, list] = ([], [])
-        self.text_f = ""
-        self.text_f_of: tuple[int, int] | None = None
         self.neg_here = False
-        self._span_lists: dict[tuple[int, str], Any] = {}  # by id of a block's Doc, alive for the run
 
     def spans(self, doc: Doc, kind: str) -> list[Span]:
         """The spans of one kind in a block, made once: each pass over a spaCy span group
-        builds its Span objects anew, and the rules pass over them sentence by sentence."""
-        key = (id(doc), kind)
-        found = self._span_lists.get(key)
+        builds its Span objects anew, and the rules pass over them sentence by sentence.
+        Kept with the block (`block_memo`), so a block met again brings them along."""
+        memo = block_memo(doc)
+        found = memo.get(kind)
         if found is None:
-            found = self._span_lists[key] = list(doc.spans[kind]) if kind in doc.spans else []
+            found = memo[kind] = list(doc.spans[kind]) if kind in doc.spans else []
         return found
 
     # -- subjects -----------------------------------------------------------------
@@ -235,8 +231,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         named = [(sp, self.subject_for(sp)) for sp in fspans if sp.label_ == "FACTORY"]
         named = [(sp, subj) for sp, subj in named if subj is not None]
         refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
-        text_f = fold(text_of(sent))
-        self.text_f, self.text_f_of = text_f, (id(doc), s0)
+        text_f = folded_text(sent)
         self.neg_here = bool(contains_word(text_f, self.lex.negations))  # is any place of it negated?
         for sp, subj in named:
             self.emit_name(subj, sp, block)
@@ -486,10 +481,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def name_tokens(self, doc: Doc) -> frozenset[int]:
         """Tokens inside factory names (a place in a name is not the factory's place), per block."""
-        key = (id(doc), "name_tokens")
-        found = self._span_lists.get(key)
+        memo = block_memo(doc)
+        found = memo.get("name_tokens")
         if found is None:
-            found = self._span_lists[key] = frozenset(
+            found = memo["name_tokens"] = frozenset(
                 i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for i in range(sp.start, sp.end))
         return found
 
@@ -678,7 +673,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         factories, systems = self.span_index(doc)
         s0, s1 = sent.start, sent.end
         mine = [own for start, end, own in systems if start >= s0 and end <= s1] if systems else []
-        text_f = self.text_f if self.text_f_of == (id(doc), s0) else fold(text_of(sent))
+        text_f = folded_text(sent)
         if self.lex.award_cues and contains_word(text_f, self.lex.award_cues) \
                 and (mine or contains_word(text_f, self.lex.sc_cues)):
             self.award_block = block.index
@@ -692,13 +687,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def span_index(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, bool]]]:
         """Singular factory mentions and systems of a block (whether each system is also a
         factory's name), read once per block."""
-        if self._index_of != id(doc):
+        memo = block_memo(doc)
+        found = memo.get("span_index")
+        if found is None:
             aliases = self.factory_aliases()
-            self._index = ([(sp.start, sp.end) for sp in self.spans(doc, "factory")
-                            if not (sp._.value or {}).get("plural")],
-                           [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")])
-            self._index_of = id(doc)
-        return self._index
+            found = memo["span_index"] = (
+                [(sp.start, sp.end) for sp in self.spans(doc, "factory") if not (sp._.value or {}).get("plural")],
+                [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")])
+        return found
 
     @staticmethod
     def factory_aliases() -> frozenset[str]:

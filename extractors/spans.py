@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from extractors.cues import fold
+
 
 _TEXT = "aifacts.text"
+_MEMO = "aifacts.memo"
 
 
 def keep_text(doc: Doc, text: str) -> Doc:
@@ -32,11 +35,40 @@ def text_of(span: Span) -> str:
     return doc_text(span.doc)[span.start_char:span.end_char]
 
 
+def block_memo(doc: Doc) -> dict:
+    """What the relation rules read from a block and nothing else: its span lists, its
+    sentences, their folded texts. Kept on the Doc, so a block served again by the block
+    cache (a header, a quoted paragraph) brings these along instead of having them made
+    again for every document it appears in. Relations only read annotated blocks, so
+    whatever is derived from one block alone can be shared."""
+    memo = doc.user_data.get(_MEMO)
+    if memo is None:
+        memo = doc.user_data[_MEMO] = {}
+    return memo
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The sentencizer's sentences. `Doc.sents` first checks every token for a sentence
     start one Python object at a time; the array of starts is read here in one call."""
+    memo = block_memo(doc)
+    found = memo.get("sentences")
+    if found is not None:
+        return found
     if len(doc) == 0:
-        return []
-    starts = doc.to_array("SENT_START")
-    bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
-    return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
+        found = []
+    else:
+        starts = doc.to_array("SENT_START")
+        bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
+        found = [doc[a:b] for a, b in zip(bounds, bounds[1:])]
+    memo["sentences"] = found
+    return found
+
+
+def folded_text(span: Span) -> str:
+    """A span's text, case- and accent-folded, made once per span position of its block."""
+    memo = block_memo(span.doc)
+    key = ("fold", span.start, span.end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = fold(text_of(span))
+    return found

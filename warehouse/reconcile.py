@@ -363,6 +363,9 @@ class Reconciler:
             "subject_text": pa.array([k[1] for k in keys], pa.string()),
             "subject_key": pa.array([k[2] for k in keys], pa.string()),
             "factory_id": pa.array([links[k].factory_id if k in links else None for k in keys], pa.string())}))
+        # the Arrow table is all pass 2 needs of them: the objects' memory goes back to the
+        # allocator for the factories' statements instead of adding to them
+        del mentions, links, keys
         try:
             return self._decide_all(con, linker)
         finally:

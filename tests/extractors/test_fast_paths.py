@@ -103,6 +103,17 @@ def test_cue_search_finds_what_the_word_loop_finds(haystack: str, needles: list[
     assert contains_word(haystack, tuple(needles)) == first_word(haystack, tuple(needles))
 
 
+def test_remembered_cue_answers_stay_bounded_and_per_list() -> None:
+    from extractors import cues
+    text = "the new system opens in 2026"
+    assert contains_word(text, ("opens",)) == "opens"
+    assert contains_word(text, ("closes",)) is None  # same text, another list: asked, not remembered
+    for i in range(cues._ANSWERS_MAX + 10):
+        contains_word(f"text {i}", ("text",))
+    assert len(cues._ANSWERS) <= cues._ANSWERS_MAX
+    assert contains_word(text, ("opens",)) == "opens"
+
+
 def test_cache_size_from_the_environment_and_a_bad_one_named(monkeypatch) -> None:
     from extractors.config import ConfigError
     from extractors.extract import block_cache
