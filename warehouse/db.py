@@ -50,16 +50,6 @@ def writer_memory_limit() -> str:
     return value
 
 
-def reconcile_memory_limit() -> str:
-    """DuckDB memory while reconciling: half the refresh's. The bulk inserts need the
-    whole limit (dropping duplicate ids over a batch of files); reconciliation's reads go
-    one factory at a time, spill to disk when they must, and leave the memory to the
-    Python side, which holds that factory's statements meanwhile. At a thousand-fold
-    corpus the full limit there cost 140 MB of the refresh's peak and no time."""
-    number, unit = _SIZE.fullmatch(writer_memory_limit()).groups()  # type: ignore[union-attr]
-    return f"{float(number) / 2:g}{unit}"
-
-
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
     out = []
     for path in sorted(directory.glob("*.sql")):

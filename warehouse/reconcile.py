@@ -116,18 +116,12 @@ def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list
     at a thousand-fold corpus, holding every statement at once was most of a refresh's
     memory. Each factory's rows are read whole before the next factory's, so between two
     factories the connection is free to write what was decided."""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _factory_rows AS
-                    SELECT {_ROW_COLUMNS}, s.factory_id FROM v_current_statements s
-                    WHERE s.scope = 'factory' AND s.factory_id IS NOT NULL
-                    ORDER BY s.factory_id, s.statement_id""")
-    try:
-        fids = [f for (f,) in con.execute("SELECT DISTINCT factory_id FROM _factory_rows ORDER BY 1").fetchall()]
-        for fid in fids:
-            yield fid, [r for r, _ in _stream_rows(
-                con, f"SELECT {_ROW_COLUMNS} FROM _factory_rows s WHERE s.factory_id = ? ORDER BY s.statement_id",
-                [fid])]
-    finally:
-        con.execute("DROP TABLE IF EXISTS _factory_rows")
+    fids = [f for (f,) in con.execute("""SELECT DISTINCT factory_id FROM v_current_statements
+                                         WHERE scope = 'factory' AND factory_id IS NOT NULL ORDER BY 1""").fetchall()]
+    for fid in fids:
+        yield fid, [r for r, _ in _stream_rows(
+            con, f"""SELECT {_ROW_COLUMNS} FROM v_current_statements s
+                     WHERE s.scope = 'factory' AND s.factory_id = ? ORDER BY s.statement_id""", [fid])]
 
 
 _MENTION_SQL = """
@@ -367,17 +361,22 @@ class Reconciler:
         # allocator for the factories' statements instead of adding to them
         del mentions, links, keys
         try:
-            return self._decide_all(con, linker)
+            self._link_statements(con)
         finally:
-            con.unregister("_mention_fid")
+            con.unregister("_mention_fid")  # its Arrow buffers are not needed past this point
+        return self._decide_all(con, linker)
 
-    def _decide_all(self, con: duckdb.DuckDBPyConnection, linker: Linker) -> Outcome:
-        """Pass 2: every factory's values from its statements, read one factory at a time."""
+    @staticmethod
+    def _link_statements(con: duckdb.DuckDBPyConnection) -> None:
+        """Each current factory statement gets the factory its mention was linked to."""
         con.execute(f"""UPDATE statements SET factory_id = x.factory_id
                         FROM (SELECT s.statement_id, l.factory_id FROM v_current_statements s
                               LEFT JOIN _mention_fid l ON {_SAME_MENTION} WHERE s.scope = 'factory') x
                         WHERE statements.statement_id = x.statement_id
                           AND statements.factory_id IS DISTINCT FROM x.factory_id""")
+
+    def _decide_all(self, con: duckdb.DuckDBPyConnection, linker: Linker) -> Outcome:
+        """Pass 2: every factory's values from its statements, read one factory at a time."""
         out = Outcome()
         conflicts, registry = [], []
         programme = self._programme([r for r, _ in _stream_rows(

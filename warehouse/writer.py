@@ -124,8 +124,7 @@ def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[Documen
                 raise
             detail = str(exc)
             if isinstance(exc, duckdb.OutOfMemoryException):
-                detail = (f"{detail.splitlines()[0]} (DuckDB may use {db.writer_memory_limit()} for a refresh, "
-                          f"{db.reconcile_memory_limit()} while reconciling: "
+                detail = (f"{detail.splitlines()[0]} (DuckDB may use {db.writer_memory_limit()} for a refresh: "
                           "set AIFACTS_DUCKDB_MEMORY higher, e.g. AIFACTS_DUCKDB_MEMORY=1GB)")
             raise WarehouseError(f"refresh of warehouse {db_path} failed and was rolled back: "
                                  f"{type(exc).__name__}: {detail}") from exc
@@ -181,9 +180,7 @@ def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: d
     changes: list[ValueChange] = []
     if rebuild:
         gaz = gazetteer if gazetteer is not None else _default_gazetteer()
-        con.execute(f"SET memory_limit = '{db.reconcile_memory_limit()}'")
         outcome = Reconciler(load_knowledge(cfg), policy, load_overrides(cfg), gaz).run(con)
-        con.execute(f"SET memory_limit = '{db.writer_memory_limit()}'")
         changes = update_history(con, run_id, outcome.chosen)
         db.run_model(con, "factories")
         db.run_model(con, "events")

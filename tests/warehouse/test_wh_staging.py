@@ -131,9 +131,3 @@ def test_a_statement_spilled_in_two_groups_is_inserted_once(tmp_path: Path, monk
     assert upsert_statements(con, 2, files=files) == 0
     assert con.execute("SELECT min(first_seen_run), min(last_seen_run) FROM statements").fetchall() == [(1, 2)]
 
-
-@pytest.mark.parametrize(("limit", "half"), [("256MB", "128MB"), ("2GB", "1GB"), ("1.5GiB", "0.75GiB"), ("1MB", "0.5MB")])
-def test_reconciling_gets_half_the_refresh_memory(monkeypatch, limit: str, half: str) -> None:
-    from warehouse import db
-    monkeypatch.setenv("AIFACTS_DUCKDB_MEMORY", limit)
-    assert db.reconcile_memory_limit() == half
