@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
+import psutil
 import yaml
 
 from flows import steps
@@ -167,6 +168,7 @@ class RefreshTiming:
     statements: int = 0
     block_hits: int = 0
     block_misses: int = 0
+    worker_rss_mb: float = 0.0
     fetched: int = 0
     unchanged: int = 0
 
@@ -232,6 +234,7 @@ class ChunkResult:
     chars: int = 0
     block_hits: int = 0
     block_misses: int = 0
+    rss_mb: float = 0.0
 
 
 _WORKER: dict[str, Any] = {}
@@ -262,6 +265,9 @@ def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling:
     if ceiling is not None:
         out.ceiling_s = ceiling.time_batch(documents)
     out.docs = len(documents)
+    # the process's size now, not its ru_maxrss: a spawned worker's ru_maxrss starts at
+    # its parent's size at the fork, which for the no-change run is the writer's peak
+    out.rss_mb = psutil.Process().memory_info().rss / 2**20
     out.chars = sum(len(text) for _, text in _block_texts(documents))
     return out
 
@@ -296,6 +302,7 @@ def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = Fal
             t.statements += sum(len(v) for v in r.statements.values())
             t.block_hits += r.block_hits
             t.block_misses += r.block_misses
+            t.worker_rss_mb = max(t.worker_rss_mb, r.rss_mb)
 
         if workers <= 1:
             for a, b in chunks:
@@ -380,7 +387,8 @@ def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | 
         "nochange_share_of_full": round(nochange.wall_s / full.wall_s, 4),
         "peak_rss_full_mb": round(rss_full, 1),
         "peak_rss_mb": round(_rss_mb(), 1),
-        "workers_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        # largest size a reading-and-extracting process had after one of its chunks
+        "workers_rss_mb": round(max(full.worker_rss_mb, nochange.worker_rss_mb), 1),
         "corpus_build_s": round(build_s, 2),
     }
 
@@ -388,7 +396,6 @@ def measure_scale(scale: int, work: Path, workers: int = 1, profile_out: Path | 
 def machine() -> dict:
     import duckdb
     import prefect
-    import psutil
     import spacy
     cpu = platform.processor()
     try:

@@ -62,6 +62,7 @@ def test_scale_two_report_has_the_required_shape(corpus_dir: Path, tmp_path: Pat
     assert set(REQUIRED) <= set(row)
     assert row["docs"] == 2 * len(load_registry(small / "sources.yaml")) and row["statements"] > 0
     assert all(isinstance(row[k], (int, float)) and row[k] > 0 for k in REQUIRED)
+    assert 0 < row["workers_rss_mb"] <= row["peak_rss_mb"]  # in-process: the same process, sampled
     assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
     printed = capsys.readouterr().out
     assert table(report["scales"]).splitlines()[1] in printed
