@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.statement import Statement
+from warehouse.tables import scanned_once
 
 FILES_PER_INSERT = 25  # spilled batch files per INSERT (a batch file holds about 200 documents)
 
@@ -98,7 +99,7 @@ def insert_documents(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable
         "last_modified": [d.last_modified for d in docs],
         "first_run": pa.array([run_id] * len(docs), type=pa.int32()),
     })
-    con.register("_docs_in", table)
+    con.register("_docs_in", scanned_once(table))
     try:
         con.execute("INSERT INTO documents SELECT * FROM _docs_in ON CONFLICT DO NOTHING")
     finally:
@@ -120,7 +121,7 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, table: pa.Table | None = None,
                   files: list[Path] | None = None) -> None:
     """Blocks from an Arrow table or spilled Parquet files (see warehouse/staging.py)."""
     if table is not None and table.num_rows:
-        con.register("_blocks_in", table)
+        con.register("_blocks_in", scanned_once(table))
         try:
             con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
         finally:
@@ -168,7 +169,7 @@ def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: I
     if not table.num_rows and not groups:
         return 0
     if table.num_rows:
-        con.register("_stmts_in", table)
+        con.register("_stmts_in", scanned_once(table))
     try:
         before = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
         for i, group in enumerate(groups or [[]]):
@@ -202,7 +203,7 @@ def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterab
                       "active": pa.array([True] * len(docs), pa.bool_()),
                       "last_run": pa.array([run_id] * len(docs), pa.int32()),
                       "declared": pa.array([d.declared for d in docs], pa.string())})
-    con.register("_state_in", table)
+    con.register("_state_in", scanned_once(table))
     try:
         con.execute("""INSERT INTO source_state BY NAME SELECT * FROM _state_in
                        ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
@@ -248,7 +249,7 @@ def record_run_sources(con: duckdb.DuckDBPyConnection, run_id: int,
                       "outcome": pa.array([r[1] for r in rows], pa.string()),
                       "doc_id": pa.array([r[2] for r in rows], pa.string()),
                       "error": pa.array([r[3] for r in rows], pa.string())})
-    con.register("_run_sources_in", table)
+    con.register("_run_sources_in", scanned_once(table))
     try:
         con.execute("INSERT INTO run_sources SELECT * FROM _run_sources_in")
     finally:
