@@ -39,13 +39,10 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
-
-
 def writer_memory_limit() -> str:
     """DuckDB memory for a refresh (AIFACTS_DUCKDB_MEMORY, e.g. 2GB; default 256MB)."""
     value = os.environ.get("AIFACTS_DUCKDB_MEMORY", "256MB").strip()
-    if not _SIZE.fullmatch(value):
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.I):
         raise WarehouseError(f"AIFACTS_DUCKDB_MEMORY={value!r}: expected a size such as 512MB or 2GB")
     return value
 

@@ -7,6 +7,7 @@ Nothing here deletes or overwrites a fact. A statement seen again gets its
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.statement import Statement
-from warehouse.tables import scanned_once
+from warehouse.tables import registered
 
 FILES_PER_INSERT = 25  # spilled batch files per INSERT (a batch file holds about 200 documents)
 
@@ -99,11 +100,8 @@ def insert_documents(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterable
         "last_modified": [d.last_modified for d in docs],
         "first_run": pa.array([run_id] * len(docs), type=pa.int32()),
     })
-    con.register("_docs_in", scanned_once(table))
-    try:
+    with registered(con, "_docs_in", table):
         con.execute("INSERT INTO documents SELECT * FROM _docs_in ON CONFLICT DO NOTHING")
-    finally:
-        con.unregister("_docs_in")
     insert_blocks(con, blocks_table(docs))
 
 
@@ -121,11 +119,8 @@ def insert_blocks(con: duckdb.DuckDBPyConnection, table: pa.Table | None = None,
                   files: list[Path] | None = None) -> None:
     """Blocks from an Arrow table or spilled Parquet files (see warehouse/staging.py)."""
     if table is not None and table.num_rows:
-        con.register("_blocks_in", scanned_once(table))
-        try:
+        with registered(con, "_blocks_in", table):
             con.execute("INSERT INTO blocks SELECT * FROM _blocks_in ON CONFLICT DO NOTHING")
-        finally:
-            con.unregister("_blocks_in")
     for group in _file_groups(files):  # in groups, as statements are (see upsert_statements)
         con.execute("INSERT INTO blocks SELECT * FROM read_parquet(?) ON CONFLICT DO NOTHING", [group])
 
@@ -168,9 +163,9 @@ def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: I
     groups = _file_groups(files)
     if not table.num_rows and not groups:
         return 0
-    if table.num_rows:
-        con.register("_stmts_in", scanned_once(table))
-    try:
+    with ExitStack() as stack:
+        if table.num_rows:
+            stack.enter_context(registered(con, "_stmts_in", table))
         before = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
         for i, group in enumerate(groups or [[]]):
             parts = ["SELECT * FROM _stmts_in"] if table.num_rows and i == 0 else []
@@ -183,9 +178,6 @@ def upsert_statements(con: duckdb.DuckDBPyConnection, run_id: int, statements: I
                             ON CONFLICT (statement_id) DO UPDATE SET last_seen_run = excluded.last_seen_run""",
                         [run_id, run_id])
         after = con.execute("SELECT count(*) FROM statements").fetchall()[0][0]
-    finally:
-        if table.num_rows:
-            con.unregister("_stmts_in")
     return after - before
 
 
@@ -203,15 +195,12 @@ def set_source_current(con: duckdb.DuckDBPyConnection, run_id: int, docs: Iterab
                       "active": pa.array([True] * len(docs), pa.bool_()),
                       "last_run": pa.array([run_id] * len(docs), pa.int32()),
                       "declared": pa.array([d.declared for d in docs], pa.string())})
-    con.register("_state_in", scanned_once(table))
-    try:
+    with registered(con, "_state_in", table):
         con.execute("""INSERT INTO source_state BY NAME SELECT * FROM _state_in
                        ON CONFLICT (source_name) DO UPDATE SET doc_id = excluded.doc_id,
                          sha256 = excluded.sha256, etag = excluded.etag,
                          last_modified = excluded.last_modified, active = true,
                          last_run = excluded.last_run, declared = excluded.declared""")
-    finally:
-        con.unregister("_state_in")
 
 
 def mark_unchanged(con: duckdb.DuckDBPyConnection, run_id: int, sources: list[str]) -> list[str]:
@@ -249,8 +238,5 @@ def record_run_sources(con: duckdb.DuckDBPyConnection, run_id: int,
                       "outcome": pa.array([r[1] for r in rows], pa.string()),
                       "doc_id": pa.array([r[2] for r in rows], pa.string()),
                       "error": pa.array([r[3] for r in rows], pa.string())})
-    con.register("_run_sources_in", scanned_once(table))
-    try:
+    with registered(con, "_run_sources_in", table):
         con.execute("INSERT INTO run_sources SELECT * FROM _run_sources_in")
-    finally:
-        con.unregister("_run_sources_in")

@@ -27,7 +27,7 @@ from warehouse.knowledge import KBSystem, KnowledgeBase, fold
 from warehouse.places import GazetteerLike, check_city
 from warehouse.policy import Override, Policy
 from warehouse.similarity import best_match
-from warehouse.tables import STR_LIST, insert_rows, scanned_once
+from warehouse.tables import STR_LIST, insert_rows, registered
 
 ATTRIBUTE_ORDER = ("name", "country", "host_org", "supercomputer", "city")
 MART_TABLES = ("mention_links", "factory_registry", "factory_values", "conflicts", "programme_facts")
@@ -352,18 +352,17 @@ class Reconciler:
             con.execute(f"DELETE FROM {table}")
         _write_links(con, mentions, links)
         keys = list(mentions)
-        con.register("_mention_fid_in", scanned_once(pa.table({
+        fids = pa.table({
             "doc_id": pa.array([k[0] for k in keys], pa.string()),
             "subject_text": pa.array([k[1] for k in keys], pa.string()),
             "subject_key": pa.array([k[2] for k in keys], pa.string()),
-            "factory_id": pa.array([links[k].factory_id if k in links else None for k in keys], pa.string())})))
-        try:  # a table of DuckDB's own (it can spill): the stream is read once, the join may read twice
+            "factory_id": pa.array([links[k].factory_id if k in links else None for k in keys], pa.string())})
+        # into a table of DuckDB's own (it can spill): a registered stream is read once, a join may read twice
+        with registered(con, "_mention_fid_in", fids):
             con.execute("CREATE OR REPLACE TEMP TABLE _mention_fid AS SELECT * FROM _mention_fid_in")
-        finally:
-            con.unregister("_mention_fid_in")
         # that table is all pass 2 needs of them: the objects' memory goes back to the
         # allocator for the factories' statements instead of adding to them
-        del mentions, links, keys
+        del mentions, links, keys, fids
         try:
             self._link_statements(con)
         finally:

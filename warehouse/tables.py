@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +27,17 @@ def scanned_once(table: pa.Table) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(table.schema, drain())
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    """`table` visible to the statements of the block as view `name`, read once (see
+    `scanned_once`): for one INSERT or CREATE ... AS that names it once."""
+    con.register(name, scanned_once(table))
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
                 rows: Sequence[Sequence[Any]], types: dict[str, pa.DataType] | None = None) -> int:
     """Insert `rows` (tuples in `columns` order) into `table` with one statement."""
@@ -36,12 +48,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
     for i, col in enumerate(columns):
         values = [r[i] for r in rows]
         data[col] = pa.array(values, type=types.get(col)) if col in types else pa.array(values)
-    view = f"_in_{table}"
-    con.register(view, scanned_once(pa.table(data)))
-    try:
+    with registered(con, f"_in_{table}", pa.table(data)) as view:
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {view}")
-    finally:
-        con.unregister(view)
     return len(rows)
 
 
