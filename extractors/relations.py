@@ -21,7 +21,7 @@ from extractors.cues import any_substring, contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.programme import ProgrammeFacts
-from extractors.spans import block_memo, doc_text, folded_text, sentences, text_of
+from extractors.spans import block_memo, doc_text, folded_text, of_block, sentences, text_of
 from extractors.statement import Statement, make_statement
 from extractors.subjects import Subject
 from extractors.tables import TableRows
@@ -481,12 +481,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def name_tokens(self, doc: Doc) -> frozenset[int]:
         """Tokens inside factory names (a place in a name is not the factory's place), per block."""
-        memo = block_memo(doc)
-        found = memo.get("name_tokens")
-        if found is None:
-            found = memo["name_tokens"] = frozenset(
-                i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for i in range(sp.start, sp.end))
-        return found
+        return of_block(doc, ("name_tokens",), lambda: frozenset(
+            i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for i in range(sp.start, sp.end)))
 
     def host_cue_near(self, doc: Doc, sp: Span, s0: int, s1: int) -> bool:
         """An organisation named in a sentence that does not name the factory is its host
@@ -687,14 +683,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def span_index(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, bool]]]:
         """Singular factory mentions and systems of a block (whether each system is also a
         factory's name), read once per block."""
-        memo = block_memo(doc)
-        found = memo.get("span_index")
-        if found is None:
-            aliases = self.factory_aliases()
-            found = memo["span_index"] = (
-                [(sp.start, sp.end) for sp in self.spans(doc, "factory") if not (sp._.value or {}).get("plural")],
-                [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")])
-        return found
+        aliases = self.factory_aliases()
+        return of_block(doc, ("span_index",), lambda: (
+            [(sp.start, sp.end) for sp in self.spans(doc, "factory") if not (sp._.value or {}).get("plural")],
+            [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")]))
 
     @staticmethod
     def factory_aliases() -> frozenset[str]:

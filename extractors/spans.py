@@ -6,6 +6,8 @@ pass over thousands of sentences spent more time there than in its own logic.
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from spacy.tokens import Doc, Span
 
 from extractors.cues import fold
@@ -13,6 +15,7 @@ from extractors.cues import fold
 
 _TEXT = "aifacts.text"
 _MEMO = "aifacts.memo"
+T = TypeVar("T")
 
 
 def keep_text(doc: Doc, text: str) -> Doc:
@@ -35,40 +38,43 @@ def text_of(span: Span) -> str:
     return doc_text(span.doc)[span.start_char:span.end_char]
 
 
+def of_block(doc: Doc, key: tuple, make: Callable[[], T]) -> T:
+    """What the relation rules derive from one block alone (its span lists, sentences,
+    folded sentence texts), made once and kept on the Doc under `key`: a block served
+    again by the block cache (a header, a quoted paragraph) brings these along instead
+    of having them made again for every document it appears in. Relations only read
+    annotated blocks, so whatever depends on the block alone can be shared."""
+    memo = block_memo(doc)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
+
+
 def block_memo(doc: Doc) -> dict:
-    """What the relation rules read from a block and nothing else: its span lists, its
-    sentences, their folded texts. Kept on the Doc, so a block served again by the block
-    cache (a header, a quoted paragraph) brings these along instead of having them made
-    again for every document it appears in. Relations only read annotated blocks, so
-    whatever is derived from one block alone can be shared."""
+    """The dict `of_block` keeps on a Doc. Its keys are tuples; the span lists, read on
+    every sentence, are kept under their bare kind (a str, so never one of those) by a
+    caller that cannot afford a closure per call."""
     memo = doc.user_data.get(_MEMO)
     if memo is None:
         memo = doc.user_data[_MEMO] = {}
     return memo
 
 
+def _sentences(doc: Doc) -> list[Span]:
+    if len(doc) == 0:
+        return []
+    starts = doc.to_array("SENT_START")
+    bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
+    return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The sentencizer's sentences. `Doc.sents` first checks every token for a sentence
     start one Python object at a time; the array of starts is read here in one call."""
-    memo = block_memo(doc)
-    found = memo.get("sentences")
-    if found is not None:
-        return found
-    if len(doc) == 0:
-        found = []
-    else:
-        starts = doc.to_array("SENT_START")
-        bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
-        found = [doc[a:b] for a, b in zip(bounds, bounds[1:])]
-    memo["sentences"] = found
-    return found
+    return of_block(doc, ("sentences",), lambda: _sentences(doc))
 
 
 def folded_text(span: Span) -> str:
     """A span's text, case- and accent-folded, made once per span position of its block."""
-    memo = block_memo(span.doc)
-    key = ("fold", span.start, span.end)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = fold(text_of(span))
-    return found
+    return of_block(span.doc, ("fold", span.start, span.end), lambda: fold(text_of(span)))
