@@ -3,9 +3,10 @@ total otherwise; "in equal parts" splits a total into the two shares."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractors.cues import contains_word, fold
+from extractors.mentions import Mention, Sentence
 from extractors.numbers import find_numbers
 from extractors.spans import text_of
 from extractors.subjects import Subject
@@ -18,7 +19,7 @@ FALLBACKS = ("coref", "section", "doc_subject")  # anchors guessed, not named in
 class Budgets:
     """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
 
-    def money(self, block: Block, doc: Doc, sent: Span, anchors: list, text_f: str, programme: bool,
+    def money(self, block: Block, doc: Doc, sent: Sentence, anchors: list, text_f: str, programme: bool,
               nearest, wave: int | None = None) -> None:  # noqa: ANN001
         """Budgets: a sum is the EU's or the national share when a cue stands next to it,
         the total otherwise; "shared in equal parts" / "half each" splits the total. A sum
@@ -27,7 +28,7 @@ class Budgets:
         lex = self.lex
         s0, s1 = sent.start, sent.end
         halves = contains_word(text_f, lex.half_words)
-        sums = [sp for sp in self.spans(doc, "money") if sp.start >= s0 and sp.end <= s1]
+        sums = sent.of("money")
         if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
             sums = self.implied_euros(doc, sent)
         if self.programme_sum and sums:
@@ -43,7 +44,7 @@ class Budgets:
             after = fold(" ".join(tail))
             eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
             nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
-            value = sp._.value or {}
+            value = sp.value or {}
             near = nearest(sp.start) if not programme else None
             if near is not None and near[1] in FALLBACKS and self.system_cost(doc, sent, text_f):
                 continue  # "Daedalus, a machine with a budget of €41 million": the system's price
@@ -80,28 +81,28 @@ class Budgets:
             if total and "amount" in total:
                 self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
 
-    def system_cost(self, doc: Doc, sent: Span, text_f: str) -> bool:
+    def system_cost(self, doc: Doc, sent: Sentence, text_f: str) -> bool:
         """A sentence that names a machine but not the factory prices the machine; so does
         one that names neither after a passage about a machine (see `note_topic`), in a text
         that speaks of factories apart from machines."""
         award = getattr(self, "award_block", None)
         if award is not None and 0 <= getattr(self, "block_index", -1) - award <= 1:
             return True
-        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or any(sp.start >= sent.start and sp.end <= sent.end for sp in self.spans(doc, "supercomputer")) \
+        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or bool(sent.of("supercomputer")) \
             or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
 
-    def implied_euros(self, doc: Doc, sent: Span) -> list[Span]:
+    def implied_euros(self, doc: Doc, sent: Sentence) -> list[Mention]:
         """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency
         written, is in euros in these texts; the span is marked so the rule shows it."""
         out = []
-        for n in find_numbers(text_of(sent), self.lex.lang):
+        for n in find_numbers(sent.text, self.lex.lang):
             if n.scale and n.scale >= 1e6 and not n.percent:
                 span = doc.char_span(sent.start_char + n.start, sent.start_char + n.end, label="MONEY",
                                      alignment_mode="expand")
                 if span is not None:
-                    span._.value = {"amount": n.value, "qualifier": "exact"}
-                    span._.rule = "money.implied_euro"
-                    out.append(span)
+                    out.append(Mention(span.start, span.end, span.start_char, span.end_char, "MONEY",
+                                       {"amount": n.value, "qualifier": "exact"}, "money.implied_euro",
+                                       text_of(span)))
         return out
 
     def split_halves(self, subj: Subject, total: dict, block: Block, start: int, end: int, how: str) -> None:

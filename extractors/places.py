@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from extractors.ext import write_spans
+from extractors.spans import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -473,7 +474,7 @@ class PlacesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         patterns = place_patterns(self.lang, self.min_population)
-        found = patterns.find(doc.text)
+        found = patterns.find(doc_text(doc))
         return write_spans(doc, SPAN_KIND, ((m.start, m.end, m.label, m.value, m.rule) for m in found))
 
 

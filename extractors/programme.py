@@ -3,10 +3,11 @@ and the round dates that apply to each factory of the round."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractors.cues import any_substring, contains_word, fold, waves
 from extractors.knowledge import known_waves
+from extractors.mentions import Sentence
 from extractors.statement import make_statement
 from sources.document import Block
 
@@ -14,14 +15,13 @@ from sources.document import Block
 class ProgrammeFacts:
     """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
 
-    def counts(self, block: Block, doc: Doc, sent: Span, text_f: str) -> None:
+    def counts(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        heads = [(sp.start, sp.end_char) for sp in self.spans(doc, "factory")
-                 if sp.label_ == "FACTORY_REF" and (sp._.value or {}).get("plural")
-                 and sp.start >= sent.start and sp.end <= sent.end]
+        heads = [(sp.start, sp.end_char) for sp in sent.of("factory")
+                 if sp.label_ == "FACTORY_REF" and (sp.value or {}).get("plural")]
         if self.saw_factory_word and any_substring(text_f, self.lex.count_nouns):
             # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
-            heads += [(t.i, t.idx + len(t.text)) for t in sent if fold(t.text) in self.lex.count_nouns]
+            heads += [(t.i, t.idx + len(t.text)) for t in doc[sent.start:sent.end] if fold(t.text) in self.lex.count_nouns]
         used: set[int] = set()
         lex = self.lex
         own = any(s.forms and not s.is_generic for s in self.subjects)
@@ -51,7 +51,7 @@ class ProgrammeFacts:
                 if not tok.is_alpha or not tok.is_lower or word in lex.count_breaks:
                     break
 
-    def wave_of(self, sent: Span, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
+    def wave_of(self, sent: Sentence, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
         """Which selection round a programme fact is about: an ordinal, a date, or the count.
 
         A count equal to the running total of several rounds (13, 19) is about the whole
@@ -71,8 +71,7 @@ class ProgrammeFacts:
         for word, n in self.lex.wave_ordinals.items():
             if contains_word(text_f, [word]):
                 return n
-        dates = [value] if value else [sp._.value for sp in self.spans(sent.doc, "date")
-                                        if sp.start >= sent.start and sp.end <= sent.end and sp._.value]
+        dates = [value] if value else [sp.value for sp in sent.of("date") if sp.value]
         for d in dates:
             v = (d or {}).get("value", "")
             for w in known:

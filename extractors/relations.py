@@ -20,6 +20,7 @@ from extractors.budgets import Budgets
 from extractors.cues import any_substring, contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
+from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
 from extractors.spans import block_memo, doc_text, folded_text, of_block, sentences, text_of
 from extractors.statement import Statement, make_statement
@@ -64,23 +65,19 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.block_index = -1
         self.neg_here = False
 
-    def spans(self, doc: Doc, kind: str) -> list[Span]:
+    def spans(self, doc: Doc, kind: str) -> list[Mention]:
         """The spans of one kind in a block, made once: each pass over a spaCy span group
         builds its Span objects anew, and the rules pass over them sentence by sentence.
         Kept with the block (`block_memo`), so a block met again brings them along."""
-        memo = block_memo(doc)
-        found = memo.get(kind)
-        if found is None:
-            found = memo[kind] = list(doc.spans[kind]) if kind in doc.spans else []
-        return found
+        return mentions(doc, kind)
 
     # -- subjects -----------------------------------------------------------------
-    def subject_for(self, span: Span) -> Subject | None:
-        s = self._subject_for(span)
+    def subject_for(self, doc: Doc, span: Mention) -> Subject | None:
+        s = self._subject_for(doc, span)
         return self.redirect.get(id(s), s) if s is not None else None
 
-    def _subject_for(self, span: Span) -> Subject | None:
-        value = span._.value or {}
+    def _subject_for(self, doc: Doc, span: Mention) -> Subject | None:
+        value = span.value or {}
         name = value.get("name")
         if not name:
             return None
@@ -94,27 +91,26 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     s.forms.append(name)
                 if key and not s.key:
                     s.key = key
-                if s.generic_country and s.text == s.forms[0] and self._generic_country(span) is None:
+                if s.generic_country and s.text == s.forms[0] and self._generic_country(doc, span) is None:
                     s.text = name  # a proper name beats "the Polish AI Factory" as the subject's label
                 return s
-        s = Subject(text=name, key=key, forms=[name], generic_country=None if key else self._generic_country(span))
+        s = Subject(text=name, key=key, forms=[name], generic_country=None if key else self._generic_country(doc, span))
         self.subjects.append(s)
         return s
 
-    def _generic_country(self, span: Span) -> str | None:
+    def _generic_country(self, doc: Doc, span: Mention) -> str | None:
         """The country of a name made only of a country word and a head ("Polish AI Factory",
         "FINNISH AI FACTORY"): such a phrase says where a factory is, not what it is called."""
-        value = span._.value or {}
+        value = span.value or {}
         head = value.get("head")
         if not head or value.get("key"):
             return None
-        doc = span.doc
         for p in self.spans(doc, "place"):
             if p.label_ == "COUNTRY" and p.start >= span.start and p.end <= span.end:
-                rest = [t for t in span if (t.i < p.start or t.i >= p.end)
+                rest = [t for t in doc[span.start:span.end] if (t.i < p.start or t.i >= p.end)
                         and not (head[0] <= t.idx < head[1]) and not t.is_punct]
                 if not rest:
-                    return (p._.value or {}).get("country_code")
+                    return (p.value or {}).get("country_code")
         return None
 
     def heading_subject(self, doc: Doc) -> Subject | None:
@@ -122,11 +118,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         one factory of the country that the heading names, or where its machine or host is."""
         for sp in self.spans(doc, "factory"):
             if sp.label_ == "FACTORY":
-                return self.subject_for(sp)
-        codes = [(p._.value or {}).get("country_code") for p in self.spans(doc, "place") if p.label_ == "COUNTRY"]
+                return self.subject_for(doc, sp)
+        codes = [(p.value or {}).get("country_code") for p in self.spans(doc, "place") if p.label_ == "COUNTRY"]
         for kind in ("supercomputer", "org"):
             for sp in self.spans(doc, kind):
-                key = (sp._.value or {}).get("key")
+                key = (sp.value or {}).get("key")
                 if key and kb_countries().get((kind, key)):
                     codes.append(kb_countries()[(kind, key)])
         codes = list(dict.fromkeys(c for c in codes if c))
@@ -152,7 +148,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             for span in self.spans(doc, "factory"):
                 self.saw_factory_word = True
                 if span.label_ == "FACTORY":
-                    self.subject_for(span)
+                    self.subject_for(doc, span)
         if not self.subjects:
             self.subject_from_system(annotated)
         named = [s for s in self.subjects if not s.is_generic]
@@ -173,8 +169,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         elif not named and len(self.subjects) == 1:
             self.single_subject = self.subjects[0]
         for _, doc in annotated:
+            if self.context_year is not None:
+                break
             years = [int(m.group(0)) for m in YEAR_RE.finditer(doc_text(doc))]
-            if years and self.context_year is None:
+            if years:
                 self.context_year = max(set(years), key=years.count)
 
     # -- emit -----------------------------------------------------------------------
@@ -195,14 +193,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def resolve_date(self, value: dict) -> dict | None:
         return self.resolved.get(id(value), value if not value.get("value", "").startswith("--") else None)
 
-    def track_dates(self, doc: Doc, sent: Span) -> None:
+    def track_dates(self, sent: Sentence) -> None:
         """Give a year to dates written without one, as a reader does: the document's date
         when it has one, else the narrative's: the year of the last date read, moved on by
         one when the month goes back ("December 10 ... February 1" crosses a new year)."""
-        for sp in self.spans(doc, "date"):
-            if not (sp.start >= sent.start and sp.end <= sent.end) or not sp._.value:
+        for sp in sent.of("date"):
+            if not sp.value:
                 continue
-            v = sp._.value.get("value", "")
+            v = sp.value.get("value", "")
             if v.startswith("--"):
                 month = int(v[2:4]) if v[2:4].isdigit() else None
                 if self.document.published_on is not None:
@@ -215,35 +213,42 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     year = self.context_year
                 if year is None:
                     continue
-                self.resolved[id(sp._.value)] = {**sp._.value, "value": f"{year}{v[1:]}"}
+                self.resolved[id(sp.value)] = {**sp.value, "value": f"{year}{v[1:]}"}
                 self.running_year, self.running_month = year, month or self.running_month
             elif v[:4].isdigit():
                 self.running_year = int(v[:4])
                 self.running_month = int(v[5:7]) if v[5:7].isdigit() else None
 
     # -- prose ------------------------------------------------------------------------
-    def sentence(self, block: Block, doc: Doc, sent: Span) -> None:
+    def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         self.block_index = block.index
-        self.track_dates(doc, sent)
+        if self.bare(sent):
+            # what the full pass below does with such a sentence: it only moves the discourse on
+            self.neg_here = sent.flags["negation"]
+            self.plural_here = False
+            self.about_programme = self.prev_plural or self.plural_block == block.index
+            self.prev_plural = False
+            self.programme_sum = self.about_programme and sent.flags["programme_cue"]
+            return
+        self.track_dates(sent)
         s0, s1 = sent.start, sent.end
-        inside = lambda sp: sp.start >= s0 and sp.end <= s1  # noqa: E731
-        fspans = [sp for sp in self.spans(doc, "factory") if inside(sp)]
-        named = [(sp, self.subject_for(sp)) for sp in fspans if sp.label_ == "FACTORY"]
+        fspans = sent.of("factory")
+        named = [(sp, self.subject_for(doc, sp)) for sp in fspans if sp.label_ == "FACTORY"]
         named = [(sp, subj) for sp, subj in named if subj is not None]
         refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
-        text_f = folded_text(sent)
+        text_f = sent.folded
         self.neg_here = bool(contains_word(text_f, self.lex.negations))  # is any place of it negated?
         for sp, subj in named:
-            self.emit_name(subj, sp, block)
+            self.emit_name(subj, doc, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
-        programme_like = any((sp._.value or {}).get("plural") for sp in refs) and not named
-        plural_here = any((sp._.value or {}).get("plural") for sp in refs)
+        programme_like = any((sp.value or {}).get("plural") for sp in refs) and not named
+        plural_here = any((sp.value or {}).get("plural") for sp in refs)
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
         self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
         if plural_here:
             self.plural_block = block.index
-        site_words = [t for t in sent if fold(t.text) in self.lex.site_nouns] \
+        site_words = [t for t in doc[s0:s1] if fold(t.text) in self.lex.site_nouns] \
             if self.saw_factory_word and any_substring(text_f, self.lex.site_nouns) else []
         topic = self.topic_country(doc, sent) if not anchors and not plural_here and not site_words else None
         if topic is not None:
@@ -254,7 +259,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
             if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
                 return
-        singular_ref = any(not (sp._.value or {}).get("plural") for sp in refs)
+        singular_ref = any(not (sp.value or {}).get("plural") for sp in refs)
         # "together the sites represent €1.5 billion": a sum of several factories, not of the one
         # a fallback would guess
         self.programme_sum = (not anchors and self.about_programme and not singular_ref
@@ -273,7 +278,26 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
 
-    def topic_country(self, doc: Doc, sent: Span) -> str | None:
+    def bare(self, sent: Sentence) -> bool:
+        """A sentence with no mention of any kind and none of the words that let a sentence
+        state something on its own (a cost word before a sum without a currency, "half", a
+        machine word, a counted noun) gives no statement and leaves the subjects as they
+        were: the rules have nothing to read in it. Most sentences of a text are such, and
+        they are told apart once per block (kept on the sentence)."""
+        flags = sent.flags
+        if flags is None:
+            lex, f = self.lex, sent.folded
+            flags = sent.flags = {
+                "negation": bool(contains_word(f, lex.negations)),
+                "programme_cue": bool(contains_word(f, lex.programme_cues)),
+                "bare": not any(sent.inside.values()) and not (
+                    contains_word(f, lex.half_words) or contains_word(f, lex.budget_cues)
+                    or contains_word(f, lex.sc_cues) or contains_word(f, lex.headers.get("supercomputer", ()))
+                    or any_substring(f, lex.count_nouns)),
+            }
+        return flags["bare"]
+
+    def topic_country(self, doc: Doc, sent: Sentence) -> str | None:
         """`As for Spain, its AI Factory ...`, `In Deutschland, ...`: a sentence that opens with a
         topic cue, one country and a comma is about that country's factory, whatever "its"
         or "it" would otherwise point back to."""
@@ -294,7 +318,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if comma is None or comma + 1 in countries or any(
                     q.start == comma + 1 for q in self.spans(doc, "place") if q.label_ == "COUNTRY"):
                 return None  # "In Austria, Bulgaria and France, ...": a list, not a topic
-            return (p._.value or {}).get("country_code")
+            return (p.value or {}).get("country_code")
         return None
 
     def country_subject(self, cc: str) -> Subject:
@@ -313,12 +337,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         neg = self.lex.negations
         return self.neg_here and any(fold(t.text) in neg for t in doc[max(s0, p.start - 3):p.start])
 
-    def said_of_factory(self, doc: Doc, sent: Span, anchors: list, text_f: str) -> bool:
+    def said_of_factory(self, sent: Sentence, anchors: list, text_f: str) -> bool:
         """The sentence speaks of a factory itself (names it, refers to one, or says "it"),
         not only of something else that opened (a call, a building)."""
         return any(a[2] in ("sentence", "topic", "unnamed") for a in anchors) \
-            or any(sp.start >= sent.start and sp.end <= sent.end and not (sp._.value or {}).get("plural")
-                   for sp in self.spans(doc, "factory")) \
+            or any(not (sp.value or {}).get("plural") for sp in sent.of("factory")) \
             or bool(contains_word(text_f, self.lex.anaphors))
 
     def kickoff(self, text_f: str) -> bool:
@@ -343,29 +366,29 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.subjects.append(s)
         return s
 
-    def unnamed_by_country(self, block: Block, doc: Doc, sent: Span, refs: list[Span], text_f: str,
+    def unnamed_by_country(self, block: Block, doc: Doc, sent: Sentence, refs: list[Mention], text_f: str,
                            plural_nouns: bool = False) -> bool:
         """`new AI factories will be set up in Austria, Bulgaria and France`: one unnamed
         factory per country listed with a factory word. Returns True when it took the sentence."""
-        countries = [p for p in self.spans(doc, "place")
-                     if p.label_ == "COUNTRY" and p.start >= sent.start and p.end <= sent.end
+        countries = [p for p in sent.of("place")
+                     if p.label_ == "COUNTRY"
                      and not any(p.start >= r.start and p.end <= r.end for r in refs)
                      and not self.negated(doc, p, sent.start)]
-        codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
+        codes = list(dict.fromkeys((p.value or {}).get("country_code") for p in countries))
         if not codes or None in codes:
             return False
-        plural = plural_nouns or any((r._.value or {}).get("plural") for r in refs)
+        plural = plural_nouns or any((r.value or {}).get("plural") for r in refs)
         if not plural and len(codes) != 1:
             return False
-        if len(codes) > 1 and any(p._.rule == "country.demonym" for p in countries):
+        if len(codes) > 1 and any(p.rule == "country.demonym" for p in countries):
             return False  # "the Spanish and Finnish sites": adjectives of a comparison, not a list of sites
         wave = self.wave_of(sent, text_f)
         if wave is None and len(codes) > 1:
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
-        deployment = self.deployment_word(doc, sent, text_f) if len(codes) > 1 else None
+        deployment = self.deployment_word(sent, text_f) if len(codes) > 1 else None
         listed = len(codes) > 1 and not deployment
         for p in countries:
-            cc = p._.value["country_code"]
+            cc = p.value["country_code"]
             self.emit(self.anonymous(cc, wave, listed=listed), "country", cc, block, p.start_char, p.end_char,
                       "country.unnamed_factory")
             if deployment:
@@ -381,27 +404,26 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.money(block, doc, sent, [], text_f, True, lambda i: None, wave=wave)
         return True
 
-    def emit_name(self, subj: Subject, sp: Span, block: Block) -> None:
-        value = sp._.value or {}
-        if subj.is_generic or (value.get("key") is None and self._generic_country(sp)):
-            cc = self._generic_country(sp)
+    def emit_name(self, subj: Subject, doc: Doc, sp: Mention, block: Block) -> None:
+        value = sp.value or {}
+        if subj.is_generic or (value.get("key") is None and self._generic_country(doc, sp)):
+            cc = self._generic_country(doc, sp)
             if cc:
                 self.emit(subj, "country", cc, block, sp.start_char, sp.end_char, "country_in_name")
-            if value.get("titled") and not self.company_follows(sp):
+            if value.get("titled") and not self.company_follows(doc, sp):
                 # "Slovenian Artificial Intelligence Factory": an official name (but "... S.A." is a firm)
                 self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, "name.titled_head")
             return
-        self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, f"name.{sp._.rule}")
-        for p in self.spans(sp.doc, "place"):
+        self.emit(subj, "name", sp.text, block, sp.start_char, sp.end_char, f"name.{sp.rule}")
+        for p in self.spans(doc, "place"):
             if p.label_ == "COUNTRY" and p.start >= sp.start and p.end <= sp.end:
-                self.emit(subj, "country", p._.value["country_code"], block, p.start_char, p.end_char, "country_in_name")
+                self.emit(subj, "country", p.value["country_code"], block, p.start_char, p.end_char, "country_in_name")
 
-    def company_follows(self, sp: Span) -> bool:
-        doc = sp.doc
+    def company_follows(self, doc: Doc, sp: Mention) -> bool:
         nxt = doc[sp.end:sp.end + 3]
         return any(fold("".join(t.text for t in nxt[:n])) in self.lex.company_forms for n in (1, 2, 3))
 
-    def values(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]], text_f: str,
+    def values(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]], text_f: str,
                programme: bool) -> None:
         s0, s1 = sent.start, sent.end
         lex = self.lex
@@ -416,24 +438,22 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         name_tokens = self.name_tokens(doc)
         self.places(block, doc, sent, anchors, name_tokens, bool(contains_word(text_f, lex.partner_cues)), nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
-            for sp in self.spans(doc, kind):
-                if sp.start >= s0 and sp.end <= s1 and sp.start not in name_tokens:
+            for sp in sent.of(kind):
+                if sp.start not in name_tokens:
                     near = nearest(sp.start)
                     if kind == "org" and near is not None and near[1] != "sentence" \
                             and not self.host_cue_near(doc, sp, s0, s1):
                         continue  # an organisation in a sentence that does not name the factory
                     if near is not None and self.fits(near[0], kind, sp):
-                        self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp._.rule}")
+                        self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
-        n_dates = sum(1 for d in self.spans(doc, "date") if d.start >= s0 and d.end <= s1)
+        n_dates = len(sent.of("date"))
         kickoff = bool(n_dates) and self.kickoff(text_f)
         # "officially inaugurated" says when the factory started, wherever its one date stands
         opening = (n_dates == 1 and not kickoff and bool(contains_word(text_f, lex.inauguration_cues))
-                   and self.said_of_factory(doc, sent, anchors, text_f))
-        for sp in self.spans(doc, "date"):
-            if not (sp.start >= s0 and sp.end <= s1):
-                continue
-            value = self.resolve_date(sp._.value or {})
+                   and self.said_of_factory(sent, anchors, text_f))
+        for sp in sent.of("date"):
+            value = self.resolve_date(sp.value or {})
             if value is None:
                 continue
             window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
@@ -447,7 +467,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if attr is None or (attr == "operational_by" and kickoff):
                 continue
             if attr == "operational_by" and not opening and cue in lex.inauguration_cues \
-                    and not self.said_of_factory(doc, sent, anchors, text_f):
+                    and not self.said_of_factory(sent, anchors, text_f):
                 continue  # "the call was opened on ...": an opening, but not the factory's
             near = nearest(sp.start)
             if attr == "operational_by" and (programme or (self.about_programme and near is not None
@@ -473,7 +493,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
         if anchors and not programme:
-            kind = self.deployment_word(doc, sent, text_f)
+            kind = self.deployment_word(sent, text_f)
             if kind:
                 subj, how = anchors[0][1], anchors[0][2]
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
@@ -507,10 +527,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     return True  # after the name only a verb cues ("X runs it"), not a preposition ("X ... at")
         return False
 
-    def deployment_word(self, doc: Doc, sent: Span, text_f: str) -> str | None:
+    def deployment_word(self, sent: Sentence, text_f: str) -> str | None:
         """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
-        has_system = contains_word(text_f, self.lex.sc_cues) or any(
-            sp.start >= sent.start and sp.end <= sent.end for sp in self.spans(doc, "supercomputer")) \
+        has_system = contains_word(text_f, self.lex.sc_cues) or bool(sent.of("supercomputer")) \
             or contains_word(text_f, self.lex.headers.get("supercomputer", ()))  # "new infrastructure"
         if not has_system:
             return None
@@ -525,11 +544,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return kb_countries().get(("factory", subj.key))
         return subj.generic_country
 
-    def fits(self, subj: Subject, kind: str, sp: Span) -> bool:
+    def fits(self, subj: Subject, kind: str, sp: Mention) -> bool:
         """A known system or host in another country than the known factory's is about
         some other factory; and one form of a known name per factory and document is
         enough (the others are the same fact spelled again)."""
-        key = (sp._.value or {}).get("key")
+        key = (sp.value or {}).get("key")
         if key is None:
             return True
         cc = self.subject_country(subj)
@@ -547,7 +566,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         stands before it, or when its country follows; not when it is part of a date."""
         if any(d.start <= p.start < d.end for d in self.spans(doc, "date")):
             return False
-        v = p._.value or {}
+        v = p.value or {}
         if fold(v.get("name") or p.text) in known_sites() or fold(p.text) in known_sites():
             return True
         before = {fold(t.text) for t in doc[max(0, p.start - 2):p.start]}
@@ -560,17 +579,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     @staticmethod
     def all_in(cities: list[Span], cc: str | None) -> bool:
         """Every city lies in country `cc` (the sites of one factory: "data centres in A and B")."""
-        return cc is not None and all(cc in ((p._.value or {}).get("country_codes")
-                                             or [(p._.value or {}).get("country_code")]) for p in cities)
+        return cc is not None and all(cc in ((p.value or {}).get("country_codes")
+                                             or [(p.value or {}).get("country_code")]) for p in cities)
 
-    def places(self, block: Block, doc: Doc, sent: Span, anchors: list[tuple[int, Subject, str]],
+    def places(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]],
                name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
-        s0, s1 = sent.start, sent.end
-        inside = [p for p in self.spans(doc, "place")
-                  if p.start >= s0 and p.end <= s1 and p.start not in name_tokens and not self.negated(doc, p, s0)]
+        if not anchors:
+            return  # no factory to give them to
+        s0 = sent.start
+        inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, s0)]
         cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
         countries = [p for p in inside if p.label_ == "COUNTRY"]
-        codes = list(dict.fromkeys((p._.value or {}).get("country_code") for p in countries))
+        codes = list(dict.fromkeys((p.value or {}).get("country_code") for p in countries))
         subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
         fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject", "section")
         own_cities = bool(anchors) and not codes and self.all_in(cities, self.subject_country(anchors[0][1]))
@@ -578,7 +598,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return  # a list of places is not about the one factory a fallback guesses (unless all its country's)
         for p in cities:
             subj, how = nearest(p.start)
-            v = p._.value or {}
+            v = p.value or {}
             cc = self.subject_country(subj)
             if cc and cc not in (v.get("country_codes") or [v.get("country_code")]):
                 continue
@@ -591,7 +611,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 return
             for p in countries:
                 subj, how = nearest(p.start)
-                code = p._.value["country_code"]
+                code = p.value["country_code"]
                 if self.subject_country(subj) in (None, code):
                     self.emit(subj, "country", code, block, p.start_char, p.end_char, f"country.{how}")
             return
@@ -603,8 +623,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             host = own
         else:
             anchor_at = anchors[0][0]
-            host = min(countries, key=lambda p: abs(p.start - anchor_at))._.value["country_code"]
-        hp = next(p for p in countries if p._.value["country_code"] == host)
+            host = min(countries, key=lambda p: abs(p.start - anchor_at)).value["country_code"]
+        hp = next(p for p in countries if p.value["country_code"] == host)
         if own in codes or not partner_cue:
             self.emit(subj, "country", host, block, hp.start_char, hp.end_char, f"country.{how}")
         partners = sorted(set(codes) - {host})
@@ -639,7 +659,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             owner = groups[-key][0]
             subj, how = owner[1], owner[2]
             own = self.subject_country(subj)
-            codes = sorted({p._.value["country_code"] for p in ps} - {own})
+            codes = sorted({p.value["country_code"] for p in ps} - {own})
             if codes:
                 self.emit(subj, "partner_countries", codes, block, ps[0].start_char, ps[-1].end_char,
                           f"partners.{how}")
@@ -652,41 +672,34 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if block.kind == "table_row":
                 self.table_row(block, doc)
             elif block.kind == "list_item":
-                self.sentence(block, doc, doc[:])
-                self.note_topic(block, doc, doc[:])
+                self.sentence(block, doc, whole_block(doc))
+                self.note_topic(block, doc, whole_block(doc))
             else:
-                for sent in sentences(doc):
+                for sent in block_sentences(doc):
                     self.sentence(block, doc, sent)
                     self.note_topic(block, doc, sent)
         self.round_dates()
         return dedupe(self.drop_superseded_systems(self.drop_listed_only(self.out)))
 
-    def note_topic(self, block: Block, doc: Doc, sent: Span) -> None:
+    def note_topic(self, block: Block, doc: Doc, sent: Sentence) -> None:
         """Whether the text last spoke of a machine (a sentence naming a system and no single
         factory) or of a factory: a sum that follows about "the project" then prices the machine.
         A contract awarded for a machine makes the sums of its paragraph and the next the
         machine's price, whatever factory is named in between."""
-        factories, systems = self.span_index(doc)
-        s0, s1 = sent.start, sent.end
-        mine = [own for start, end, own in systems if start >= s0 and end <= s1] if systems else []
-        text_f = folded_text(sent)
+        if self.bare(sent):
+            return  # no machine, no machine word
+        systems = sent.of("supercomputer")
+        mine = [fold(sp.text) in self.factory_aliases() for sp in systems] if systems else []
+        text_f = sent.folded
         if self.lex.award_cues and contains_word(text_f, self.lex.award_cues) \
                 and (mine or contains_word(text_f, self.lex.sc_cues)):
             self.award_block = block.index
         if not mine and not self.system_topic:
             return
-        if any(start >= s0 and end <= s1 for start, end in factories):
+        if any(not (sp.value or {}).get("plural") for sp in sent.of("factory")):
             self.system_topic = False
         elif any(not own for own in mine):
             self.system_topic = True  # ("MeluXina-AI", a machine that also names its factory, does not count)
-
-    def span_index(self, doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int, bool]]]:
-        """Singular factory mentions and systems of a block (whether each system is also a
-        factory's name), read once per block."""
-        aliases = self.factory_aliases()
-        return of_block(doc, ("span_index",), lambda: (
-            [(sp.start, sp.end) for sp in self.spans(doc, "factory") if not (sp._.value or {}).get("plural")],
-            [(sp.start, sp.end, fold(sp.text) in aliases) for sp in self.spans(doc, "supercomputer")]))
 
     @staticmethod
     def factory_aliases() -> frozenset[str]:
@@ -728,7 +741,8 @@ def dedupe(statements: list[Statement]) -> list[Statement]:
     seen: set[str] = set()
     out = []
     for s in statements:
-        if s.statement_id not in seen:
-            seen.add(s.statement_id)
+        sid = s.statement_id
+        if sid not in seen:
+            seen.add(sid)
             out.append(s)
     return out

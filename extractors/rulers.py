@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from extractors.dates import find_dates
 from extractors.ext import write_spans
 from extractors.money import find_money
+from extractors.spans import doc_text
 
 if not Doc.has_extension("ref_date"):
     Doc.set_extension("ref_date", default=None)
@@ -20,11 +21,11 @@ if not Doc.has_extension("ref_date"):
 @Language.component("aifacts_money")
 def money_ruler(doc: Doc) -> Doc:
     lang = doc.lang_
-    return write_spans(doc, "money", ((m.start, m.end, "MONEY", m.value, "money") for m in find_money(doc.text, lang)))
+    return write_spans(doc, "money", ((m.start, m.end, "MONEY", m.value, "money") for m in find_money(doc_text(doc), lang)))
 
 
 @Language.component("aifacts_dates")
 def date_ruler(doc: Doc) -> Doc:
     lang = doc.lang_
     return write_spans(doc, "date", ((m.start, m.end, "DATE", m.value, "date")
-                                     for m in find_dates(doc.text, lang, doc._.ref_date)))
+                                     for m in find_dates(doc_text(doc), lang, doc._.ref_date)))

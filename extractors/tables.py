@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from extractors.cues import contains_word, fold
+from extractors.mentions import whole_block
 from extractors.money import normalise_money_text
 from extractors.subjects import Subject
 from sources.document import Block
@@ -20,7 +21,7 @@ class TableRows:
         columns = self.classify_header(block.header) if block.header else {}
         offsets = block.cell_offsets()
         if not columns or len(block.cells) < 2:
-            self.sentence(block, doc, doc[:])
+            self.sentence(block, doc, whole_block(doc))
             return
         subject = None
         for i, (start, end) in enumerate(offsets):
@@ -28,9 +29,9 @@ class TableRows:
                 continue
             for sp in self.spans(doc, "factory"):
                 if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
-                    subject = self.subject_for(sp)
+                    subject = self.subject_for(doc, sp)
                     if subject:
-                        self.emit_name(subject, sp, block)
+                        self.emit_name(subject, doc, sp, block)
                     break
             if subject is None and any(c.isalnum() for c in block.cells[i]):
                 cell = block.cells[i].strip()
@@ -57,8 +58,8 @@ class TableRows:
         places = [p for p in self.spans(doc, "place")
                   if any(columns.get(i) in ("location", "city", "country") and a <= p.start_char and p.end_char <= b
                          for i, (a, b) in enumerate(offsets))]
-        codes = [(p._.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
-        codes = codes or [(p._.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
+        codes = [(p.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
+        codes = codes or [(p.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
         codes = [c for c in codes if c]
         return self.anonymous(codes[0]) if codes else None
 
@@ -76,7 +77,7 @@ class TableRows:
         if attr in ("location", "city", "country"):
             for p in self.spans(doc, "place"):
                 if inside(p):
-                    v = p._.value or {}
+                    v = p.value or {}
                     if p.label_ == "CITY" and attr != "country":
                         self.emit(subject, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.table")
                     elif p.label_ == "COUNTRY" and attr != "city":
@@ -97,7 +98,7 @@ class TableRows:
             return
         if attr.startswith("budget"):
             found = [sp for sp in self.spans(doc, "money") if inside(sp)]
-            value = found[0]._.value if found else normalise_money_text(cell, self.lex.lang)
+            value = found[0].value if found else normalise_money_text(cell, self.lex.lang)
             if value:
                 s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
                 self.emit(subject, attr, value, block, s, e, f"{attr}.table")
@@ -112,7 +113,7 @@ class TableRows:
                     before = block.text[start:sp.start_char]
                     if before.count("(") > before.count(")") and before.strip(" (").strip():
                         continue  # "Linköping University (NAISS responsible)": an aside, not the host
-                    self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp._.rule}")
+                    self.emit(subject, a, sp.text, block, sp.start_char, sp.end_char, f"{a}.table.{sp.rule}")
         places = {block.text[p.start_char:p.end_char] for p in self.spans(doc, "place")
                   if p.start_char >= start and p.end_char <= end}
         pos = start
