@@ -27,9 +27,10 @@ class Budgets:
         half of it" then gives the programme's EU share."""
         lex = self.lex
         s0, s1 = sent.start, sent.end
-        halves = contains_word(text_f, lex.half_words)
+        r = sent.reading
+        halves = r.halves
         sums = sent.of("money")
-        if not sums and anchors and not programme and contains_word(text_f, lex.budget_cues):
+        if not sums and anchors and not programme and r.budget_cue:
             sums = self.implied_euros(doc, sent)
         if self.programme_sum and sums:
             programme = True
@@ -52,7 +53,7 @@ class Budgets:
                 continue  # no factory costs this much: a sum about something else
             if near is not None:
                 subj, how = near
-                if halves and contains_word(text_f, lex.eu_cues) and "amount" in value:
+                if halves and r.eu_cue and "amount" in value:
                     self.emit(subj, "budget_total_eur", value, block, sp.start_char, sp.end_char, f"budget_total_eur.{how}")
                     self.split_halves(subj, value, block, sp.start_char, sp.end_char, how)
                     continue
@@ -68,14 +69,14 @@ class Budgets:
                 self.emit(None, attr, value, block, sp.start_char, sp.end_char, f"programme.{attr}", wave=w)
                 if attr == "investment_total_eur" and "amount" in value:
                     self.programme_total = (value, w)
-        if halves and programme and self.about_programme and contains_word(text_f, lex.eu_cues) \
+        if halves and programme and self.about_programme and r.eu_cue \
                 and self.programme_total is not None and \
                 not any(st.attribute == "investment_eu_eur" for st in self.out[n_out:]):
             # "the EU pays half of this amount": the EU's share of the programme total just given
             total, w = self.programme_total
             self.emit(None, "investment_eu_eur", {**total, "amount": round(total["amount"] / 2)}, block,
                       sent.start_char, sent.end_char, "programme.investment_eu_eur.half_of_total", wave=w)
-        if not sums and halves and anchors and contains_word(text_f, lex.eu_cues):
+        if not sums and halves and anchors and r.eu_cue:
             subj, how = anchors[0][1], anchors[0][2]
             total = self.last_total.get(subj.text)
             if total and "amount" in total:

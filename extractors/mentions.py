@@ -60,7 +60,7 @@ class Sentence:
     lie inside it, sorted out once per block: the rules ask for a sentence's places,
     dates and sums many times over, and then only read these lists."""
 
-    __slots__ = ("start", "end", "start_char", "end_char", "text", "folded", "inside", "flags")
+    __slots__ = ("start", "end", "start_char", "end_char", "text", "folded", "inside", "reading")
 
     def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, folded: str,
                  inside: dict[str, list[Mention]]) -> None:
@@ -71,7 +71,7 @@ class Sentence:
         self.text = text
         self.folded = folded  # case- and accent-folded, as the cue words are
         self.inside = inside
-        self.flags: dict[str, bool] | None = None  # what the rules' word lists say of it, once asked
+        self.reading: Any = None  # what the relation rules read in it alone (extractors/reading.py), once asked
 
     def of(self, kind: str) -> list[Mention]:
         """The mentions of one kind (`factory`, `place`, ...) inside the sentence."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.cues import any_substring, contains_word, fold, waves
+from extractors.cues import contains_word, fold, waves
 from extractors.knowledge import known_waves
 from extractors.mentions import Sentence
 from extractors.statement import make_statement
@@ -17,11 +17,13 @@ class ProgrammeFacts:
 
     def counts(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        heads = [(sp.start, sp.end_char) for sp in sent.of("factory")
-                 if sp.label_ == "FACTORY_REF" and (sp.value or {}).get("plural")]
-        if self.saw_factory_word and any_substring(text_f, self.lex.count_nouns):
+        r = sent.reading
+        heads = r.ref_heads
+        if self.saw_factory_word and r.noun_heads:
             # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
-            heads += [(t.i, t.idx + len(t.text)) for t in doc[sent.start:sent.end] if fold(t.text) in self.lex.count_nouns]
+            heads = heads + r.noun_heads
+        if not heads:
+            return
         used: set[int] = set()
         lex = self.lex
         own = any(s.forms and not s.is_generic for s in self.subjects)

@@ -17,12 +17,13 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractors.budgets import Budgets
-from extractors.cues import any_substring, contains_word, fold, lexicon, waves
+from extractors.cues import contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
-from extractors.spans import block_memo, doc_text, folded_text, of_block, sentences, text_of
+from extractors.reading import reading
+from extractors.spans import doc_text, of_block, text_of
 from extractors.statement import Statement, make_statement
 from extractors.subjects import Subject
 from extractors.tables import TableRows
@@ -222,51 +223,49 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     # -- prose ------------------------------------------------------------------------
     def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         self.block_index = block.index
-        if self.bare(sent):
+        r = reading(doc, sent, self.lex)
+        self.neg_here = r.negation  # is any place of it negated?
+        if r.bare:
             # what the full pass below does with such a sentence: it only moves the discourse on
-            self.neg_here = sent.flags["negation"]
             self.plural_here = False
             self.about_programme = self.prev_plural or self.plural_block == block.index
             self.prev_plural = False
-            self.programme_sum = self.about_programme and sent.flags["programme_cue"]
+            self.programme_sum = self.about_programme and r.programme_cue
             return
         self.track_dates(sent)
-        s0, s1 = sent.start, sent.end
-        fspans = sent.of("factory")
-        named = [(sp, self.subject_for(doc, sp)) for sp in fspans if sp.label_ == "FACTORY"]
+        s0 = sent.start
+        named = [(sp, self.subject_for(doc, sp)) for sp in r.names]
         named = [(sp, subj) for sp, subj in named if subj is not None]
-        refs = [sp for sp in fspans if sp.label_ == "FACTORY_REF"]
+        refs = r.refs
         text_f = sent.folded
-        self.neg_here = bool(contains_word(text_f, self.lex.negations))  # is any place of it negated?
         for sp, subj in named:
             self.emit_name(subj, doc, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
-        programme_like = any((sp.value or {}).get("plural") for sp in refs) and not named
-        plural_here = any((sp.value or {}).get("plural") for sp in refs)
+        plural_here = r.plural_ref
+        programme_like = plural_here and not named
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
         self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
         if plural_here:
             self.plural_block = block.index
-        site_words = [t for t in doc[s0:s1] if fold(t.text) in self.lex.site_nouns] \
-            if self.saw_factory_word and any_substring(text_f, self.lex.site_nouns) else []
+        site_words = self.saw_factory_word and r.site_word
         topic = self.topic_country(doc, sent) if not anchors and not plural_here and not site_words else None
         if topic is not None:
             subj = self.country_subject(topic)
             self.last_subject = subj
             self.values(block, doc, sent, [(s0, subj, "topic")], text_f, False)
             return
-        if not anchors and (refs or site_words) and not contains_word(text_f, self.lex.partner_cues):
-            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=bool(site_words)):
+        if not anchors and (refs or site_words) and not r.partner_cue:
+            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=site_words):
                 return
-        singular_ref = any(not (sp.value or {}).get("plural") for sp in refs)
+        singular_ref = r.singular_ref
         # "together the sites represent €1.5 billion": a sum of several factories, not of the one
         # a fallback would guess
         self.programme_sum = (not anchors and self.about_programme and not singular_ref
-                              and bool(contains_word(text_f, self.lex.programme_cues)))
+                              and r.programme_cue)
         if not anchors:
             fallback = None
-            if (singular_ref or contains_word(text_f, self.lex.anaphors)) and self.last_subject is not None:
+            if (singular_ref or r.anaphor) and self.last_subject is not None:
                 fallback = (self.last_subject, "coref")
             elif self.section_subject is not None and not programme_like:
                 fallback = (self.section_subject, "section")
@@ -277,25 +276,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
-
-    def bare(self, sent: Sentence) -> bool:
-        """A sentence with no mention of any kind and none of the words that let a sentence
-        state something on its own (a cost word before a sum without a currency, "half", a
-        machine word, a counted noun) gives no statement and leaves the subjects as they
-        were: the rules have nothing to read in it. Most sentences of a text are such, and
-        they are told apart once per block (kept on the sentence)."""
-        flags = sent.flags
-        if flags is None:
-            lex, f = self.lex, sent.folded
-            flags = sent.flags = {
-                "negation": bool(contains_word(f, lex.negations)),
-                "programme_cue": bool(contains_word(f, lex.programme_cues)),
-                "bare": not any(sent.inside.values()) and not (
-                    contains_word(f, lex.half_words) or contains_word(f, lex.budget_cues)
-                    or contains_word(f, lex.sc_cues) or contains_word(f, lex.headers.get("supercomputer", ()))
-                    or any_substring(f, lex.count_nouns)),
-            }
-        return flags["bare"]
 
     def topic_country(self, doc: Doc, sent: Sentence) -> str | None:
         """`As for Spain, its AI Factory ...`, `In Deutschland, ...`: a sentence that opens with a
@@ -337,19 +317,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         neg = self.lex.negations
         return self.neg_here and any(fold(t.text) in neg for t in doc[max(s0, p.start - 3):p.start])
 
-    def said_of_factory(self, sent: Sentence, anchors: list, text_f: str) -> bool:
+    @staticmethod
+    def said_of_factory(sent: Sentence, anchors: list) -> bool:
         """The sentence speaks of a factory itself (names it, refers to one, or says "it"),
         not only of something else that opened (a call, a building)."""
         return any(a[2] in ("sentence", "topic", "unnamed") for a in anchors) \
             or any(not (sp.value or {}).get("plural") for sp in sent.of("factory")) \
-            or bool(contains_word(text_f, self.lex.anaphors))
-
-    def kickoff(self, text_f: str) -> bool:
-        """A kick-off meeting or the launch of a project starts the work, not the factory's
-        operation."""
-        lex = self.lex
-        return bool(contains_word(text_f, lex.kickoff_cues)) or bool(
-            contains_word(text_f, lex.project_nouns) and contains_word(text_f, lex.inauguration_cues))
+            or sent.reading.anaphor
 
     def anonymous(self, cc: str, wave: int | None = None, *, listed: bool = False) -> Subject:
         """The factory of a country that the text does not name ("an AI factory in Slovenia").
@@ -385,7 +359,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         wave = self.wave_of(sent, text_f)
         if wave is None and len(codes) > 1:
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
-        deployment = self.deployment_word(sent, text_f) if len(codes) > 1 else None
+        deployment = reading(doc, sent, self.lex).deployment if len(codes) > 1 else None
         listed = len(codes) > 1 and not deployment
         for p in countries:
             cc = p.value["country_code"]
@@ -435,8 +409,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             a = before[-1] if before else anchors[0]
             return a[1], a[2]
 
+        r = sent.reading
         name_tokens = self.name_tokens(doc)
-        self.places(block, doc, sent, anchors, name_tokens, bool(contains_word(text_f, lex.partner_cues)), nearest)
+        self.places(block, doc, sent, anchors, name_tokens, r.partner_cue, nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             for sp in sent.of(kind):
                 if sp.start not in name_tokens:
@@ -448,10 +423,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                         self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
         n_dates = len(sent.of("date"))
-        kickoff = bool(n_dates) and self.kickoff(text_f)
+        kickoff = bool(n_dates) and r.kickoff  # a kick-off or a project launch starts the work, not the factory
         # "officially inaugurated" says when the factory started, wherever its one date stands
-        opening = (n_dates == 1 and not kickoff and bool(contains_word(text_f, lex.inauguration_cues))
-                   and self.said_of_factory(sent, anchors, text_f))
+        opening = (n_dates == 1 and not kickoff and r.inauguration
+                   and self.said_of_factory(sent, anchors))
         for sp in sent.of("date"):
             value = self.resolve_date(sp.value or {})
             if value is None:
@@ -467,7 +442,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if attr is None or (attr == "operational_by" and kickoff):
                 continue
             if attr == "operational_by" and not opening and cue in lex.inauguration_cues \
-                    and not self.said_of_factory(sent, anchors, text_f):
+                    and not self.said_of_factory(sent, anchors):
                 continue  # "the call was opened on ...": an opening, but not the factory's
             near = nearest(sp.start)
             if attr == "operational_by" and (programme or (self.about_programme and near is not None
@@ -493,7 +468,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
         if anchors and not programme:
-            kind = self.deployment_word(sent, text_f)
+            kind = r.deployment
             if kind:
                 subj, how = anchors[0][1], anchors[0][2]
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
@@ -526,18 +501,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if 0 <= i - after_start <= gap_after and not (n == 1 and words[i] in self.lex.city_cues):
                     return True  # after the name only a verb cues ("X runs it"), not a preposition ("X ... at")
         return False
-
-    def deployment_word(self, sent: Sentence, text_f: str) -> str | None:
-        """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
-        has_system = contains_word(text_f, self.lex.sc_cues) or bool(sent.of("supercomputer")) \
-            or contains_word(text_f, self.lex.headers.get("supercomputer", ()))  # "new infrastructure"
-        if not has_system:
-            return None
-        if contains_word(text_f, self.lex.upgrade_words):
-            return "upgrade"
-        if contains_word(text_f, self.lex.new_words):
-            return "new"
-        return None
 
     def subject_country(self, subj: Subject) -> str | None:
         if subj.key:
@@ -584,8 +547,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def places(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]],
                name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
-        if not anchors:
-            return  # no factory to give them to
+        if not anchors or not sent.of("place"):
+            return  # no factory to give them to, or nothing to give
         s0 = sent.start
         inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, s0)]
         cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
@@ -686,7 +649,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         factory) or of a factory: a sum that follows about "the project" then prices the machine.
         A contract awarded for a machine makes the sums of its paragraph and the next the
         machine's price, whatever factory is named in between."""
-        if self.bare(sent):
+        if reading(doc, sent, self.lex).bare:
             return  # no machine, no machine word
         systems = sent.of("supercomputer")
         mine = [fold(sp.text) in self.factory_aliases() for sp in systems] if systems else []

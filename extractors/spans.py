@@ -10,8 +10,6 @@ from typing import Callable, TypeVar
 
 from spacy.tokens import Doc, Span
 
-from extractors.cues import fold
-
 
 _TEXT = "aifacts.text"
 _MEMO = "aifacts.memo"
@@ -39,8 +37,8 @@ def text_of(span: Span) -> str:
 
 
 def of_block(doc: Doc, key: tuple, make: Callable[[], T]) -> T:
-    """What the relation rules derive from one block alone (its span lists, sentences,
-    folded sentence texts), made once and kept on the Doc under `key`: a block served
+    """What the relation rules derive from one block alone (its mentions, sentences and
+    what each sentence says on its own), made once and kept on the Doc under `key`: a block served
     again by the block cache (a header, a quoted paragraph) brings these along instead
     of having them made again for every document it appears in. Relations only read
     annotated blocks, so whatever depends on the block alone can be shared."""
@@ -73,8 +71,3 @@ def sentences(doc: Doc) -> list[Span]:
     """The sentencizer's sentences. `Doc.sents` first checks every token for a sentence
     start one Python object at a time; the array of starts is read here in one call."""
     return of_block(doc, ("sentences",), lambda: _sentences(doc))
-
-
-def folded_text(span: Span) -> str:
-    """A span's text, case- and accent-folded, made once per span position of its block."""
-    return of_block(span.doc, ("fold", span.start, span.end), lambda: fold(text_of(span)))

@@ -1,0 +1,82 @@
+"""What one sentence says on its own, whatever the document around it.
+
+The relation rules ask every sentence the same questions (does it name a factory, refer
+to several, hold a cost word, a machine word, "half"?) before they decide whom its
+values belong to; only that decision depends on the rest of the document. The answers
+are read once per sentence of a block and kept on it (`Sentence.reading`), so a block
+met again (a header, a quoted paragraph) is not read again.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from extractors.cues import Lexicon, any_substring, contains_word, fold
+from extractors.mentions import Mention, Sentence
+
+
+class Reading:
+    """The answers about one sentence: its factory mentions and the cue words in it."""
+
+    __slots__ = ("names", "refs", "plural_ref", "singular_ref", "negation", "programme_cue", "partner_cue",
+                 "anaphor", "site_word", "ref_heads", "noun_heads", "halves", "budget_cue", "eu_cue",
+                 "deployment", "kickoff", "inauguration", "bare")
+
+    def __init__(self, doc: Doc, sent: Sentence, lex: Lexicon) -> None:
+        f = sent.folded
+        factory = sent.of("factory")
+        self.names: list[Mention] = [sp for sp in factory if sp.label_ == "FACTORY"]
+        self.refs: list[Mention] = [sp for sp in factory if sp.label_ == "FACTORY_REF"]
+        self.plural_ref = any((sp.value or {}).get("plural") for sp in self.refs)
+        self.singular_ref = any(not (sp.value or {}).get("plural") for sp in self.refs)
+        self.negation = bool(contains_word(f, lex.negations))
+        self.programme_cue = bool(contains_word(f, lex.programme_cues))
+        self.partner_cue = bool(contains_word(f, lex.partner_cues))
+        self.anaphor = bool(contains_word(f, lex.anaphors))
+        self.site_word = any_substring(f, lex.site_nouns) and any(
+            fold(t.text) in lex.site_nouns for t in doc[sent.start:sent.end])
+        # heads a number may count: plural factory words ("seven AI Factories") and, in a
+        # text about factories, nouns that stand for them ("seven consortia")
+        self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
+        self.noun_heads = [(t.i, t.idx + len(t.text)) for t in doc[sent.start:sent.end]
+                           if fold(t.text) in lex.count_nouns] if any_substring(f, lex.count_nouns) else []
+        self.halves = bool(contains_word(f, lex.half_words))
+        self.budget_cue = bool(contains_word(f, lex.budget_cues))
+        self.eu_cue = bool(contains_word(f, lex.eu_cues))
+        self.deployment = deployment_word(sent, lex)
+        self.kickoff = bool(contains_word(f, lex.kickoff_cues)) or bool(
+            contains_word(f, lex.project_nouns) and contains_word(f, lex.inauguration_cues))
+        self.inauguration = bool(contains_word(f, lex.inauguration_cues))
+        # nothing to read: no mention, and none of the words that let a sentence state
+        # something without one (a cost word before a sum written without a currency,
+        # "half", a machine word, a counted noun)
+        self.bare = not any(sent.inside.values()) and not (
+            self.halves or self.budget_cue or self.noun_heads or self.machine_word(f, lex))
+
+    @staticmethod
+    def machine_word(folded: str, lex: Lexicon) -> bool:
+        return bool(contains_word(folded, lex.sc_cues)
+                    or contains_word(folded, lex.headers.get("supercomputer", ())))
+
+
+def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
+    """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
+    f = sent.folded
+    has_system = contains_word(f, lex.sc_cues) or bool(sent.of("supercomputer")) \
+        or contains_word(f, lex.headers.get("supercomputer", ()))  # "new infrastructure"
+    if not has_system:
+        return None
+    if contains_word(f, lex.upgrade_words):
+        return "upgrade"
+    if contains_word(f, lex.new_words):
+        return "new"
+    return None
+
+
+def reading(doc: Doc, sent: Sentence, lex: Lexicon) -> Reading:
+    """The sentence's reading, made on first use. A block is annotated for one language
+    (the block cache's key holds it), so one lexicon reads all its sentences."""
+    found = sent.reading
+    if found is None:
+        found = sent.reading = Reading(doc, sent, lex)
+    return found
