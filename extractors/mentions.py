@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import fold
 from extractors.ext import SPAN_KINDS
-from extractors.spans import block_memo, doc_text, of_block, sentences
+from extractors.spans import block_memo, doc_text, of_block, sentence_bounds
 
 
 class Mention:
@@ -81,18 +81,20 @@ class Sentence:
         return f"Sentence([{self.start}:{self.end}] {self.text[:40]!r})"
 
 
-def _sentence(doc: Doc, start: int, end: int) -> Sentence:
-    span = doc[start:end]
-    text = doc_text(doc)[span.start_char:span.end_char]
+def _sentence(doc: Doc, start: int, end: int, start_char: int, end_char: int) -> Sentence:
+    text = doc_text(doc)[start_char:end_char]
     inside = {kind: [m for m in mentions(doc, kind) if m.start >= start and m.end <= end] for kind in SPAN_KINDS}
-    return Sentence(start, end, span.start_char, span.end_char, text, fold(text), inside)
+    return Sentence(start, end, start_char, end_char, text, fold(text), inside)
 
 
 def block_sentences(doc: Doc) -> list[Sentence]:
     """The sentencizer's sentences of a block, each with its mentions."""
-    return of_block(doc, ("sentence_views",), lambda: [_sentence(doc, s.start, s.end) for s in sentences(doc)])
+    return of_block(doc, ("sentence_views",), lambda: [_sentence(doc, *b) for b in sentence_bounds(doc)])
 
 
 def whole_block(doc: Doc) -> Sentence:
     """A block read as one sentence (a list item, a table row without a header)."""
-    return of_block(doc, ("whole_block",), lambda: _sentence(doc, 0, len(doc)))
+    def make() -> Sentence:
+        whole = doc[:]
+        return _sentence(doc, 0, len(doc), whole.start_char, whole.end_char)
+    return of_block(doc, ("whole_block",), make)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 
@@ -59,15 +60,17 @@ def block_memo(doc: Doc) -> dict:
     return memo
 
 
-def _sentences(doc: Doc) -> list[Span]:
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
     if len(doc) == 0:
         return []
-    starts = doc.to_array("SENT_START")
+    cols = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
+    starts, idx, length = cols[:, 0], cols[:, 1], cols[:, 2]
     bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
-    return [doc[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [(a, b, int(idx[a]), int(idx[b - 1] + length[b - 1])) for a, b in zip(bounds, bounds[1:])]
 
 
-def sentences(doc: Doc) -> list[Span]:
-    """The sentencizer's sentences. `Doc.sents` first checks every token for a sentence
-    start one Python object at a time; the array of starts is read here in one call."""
-    return of_block(doc, ("sentences",), lambda: _sentences(doc))
+def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """The sentencizer's sentences as (start, end, start_char, end_char). `Doc.sents`
+    checks every token for a sentence start one Python object at a time, and each Span
+    made builds Tokens for its bounds; the arrays are read here in one call."""
+    return of_block(doc, ("sentence_bounds",), lambda: _sentence_bounds(doc))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from extractors.cues import contains_word, first_word
 from extractors.extract import BlockCache, extract_many
 from extractors.pipeline import build_pipeline
-from extractors.spans import keep_text, sentences, text_of
+from extractors.spans import keep_text, sentence_bounds, text_of
 from flows import steps
 from flows.settings import Settings
 from sources.document import Block, Document
@@ -85,9 +85,9 @@ def test_sentence_bounds_and_span_texts_match_spacy(dev_documents: list[Document
             if not b.text.strip():
                 continue
             doc = nlp(b.text)
-            assert [(s.start, s.end) for s in sentences(doc)] == [(s.start, s.end) for s in doc.sents]
+            assert sentence_bounds(doc) == [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
             kept = keep_text(nlp(b.text), b.text)
-            for s in sentences(kept):
+            for s in kept.sents:
                 assert text_of(s) == s.text
                 checked += 1
     assert checked > 200
