@@ -14,9 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.cues import contains_word, first_word
+from extractors.cues import contains_word, first_word, lexicon
+from extractors.ext import SPAN_KINDS
 from extractors.extract import BlockCache, extract_many
+from extractors.mentions import block_sentences, whole_block
 from extractors.pipeline import build_pipeline
+from extractors.reading import reading
+from extractors.relations import DocumentRelations
 from extractors.spans import keep_text, sentence_bounds, text_of
 from flows import steps
 from flows.settings import Settings
@@ -125,3 +129,48 @@ def test_cache_size_from_the_environment_and_a_bad_one_named(monkeypatch) -> Non
     with pytest.raises(ConfigError, match="AIFACTS_BLOCK_CACHE"):
         block_cache()
     block_cache.cache_clear()
+
+
+def _annotated(d: Document) -> list:
+    nlp = build_pipeline(d.lang or "en")
+    out = []
+    for b in d.blocks:
+        if b.text.strip():
+            doc = keep_text(nlp.make_doc(b.text), b.text)
+            doc._.ref_date = d.published_on
+            for _name, proc in nlp.pipeline:
+                doc = proc(doc)
+            out.append((b, doc))
+    return out
+
+
+def test_sentence_views_hold_the_mentions_inside_each_sentence(dev_documents: list[Document]) -> None:
+    checked = 0
+    for d in dev_documents[:20]:
+        for _b, doc in _annotated(d):
+            for sent, spacy_sent in zip(block_sentences(doc), doc.sents, strict=True):
+                assert (sent.start, sent.end, sent.text) == (spacy_sent.start, spacy_sent.end, spacy_sent.text)
+                for kind in SPAN_KINDS:
+                    want = [(sp.start, sp.end, sp.label_, sp._.value, sp.text) for sp in doc.spans.get(kind, [])
+                            if sp.start >= spacy_sent.start and sp.end <= spacy_sent.end]
+                    assert [(m.start, m.end, m.label_, m.value, m.text) for m in sent.of(kind)] == want
+                    checked += len(want)
+    assert checked > 100
+
+
+def test_sentences_with_nothing_to_read_are_skipped_without_changing_a_statement(
+        dev_documents: list[Document]) -> None:
+    """The shortcut for bare sentences (no mention, no cue word) against the full pass on
+    every sentence: the same statements, and the shortcut is taken often enough to matter."""
+    bare = 0
+    for d in dev_documents:
+        lex = lexicon(d.lang or "en")
+        quick = _facts(DocumentRelations(d, d.lang or "en").run(_annotated(d)))
+        full_blocks = _annotated(d)
+        for b, doc in full_blocks:
+            for sent in ([whole_block(doc)] if b.kind in ("list_item", "table_row") else block_sentences(doc)):
+                r = reading(doc, sent, lex)
+                bare += r.bare
+                r.bare = False  # read it in full
+        assert _facts(DocumentRelations(d, d.lang or "en").run(full_blocks)) == quick, d.source_name
+    assert bare > 200
