@@ -701,11 +701,11 @@ def _factory_aliases() -> frozenset[str]:
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:
-    seen: set[str] = set()
+    seen: set[tuple] = set()
     out = []
     for s in statements:
-        sid = s.statement_id
-        if sid not in seen:
-            seen.add(sid)
+        key = s.identity  # what the id hashes: the hash itself is the writer's to make
+        if key not in seen:
+            seen.add(key)
             out.append(s)
     return out

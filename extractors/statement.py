@@ -20,9 +20,13 @@ PROGRAMME_ATTRIBUTES = (
 )
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
-    """One spelling per value, so equal values hash and compare equal."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """One spelling per value, so equal values hash and compare equal. (`json.dumps` with
+    these options builds a new encoder on every call; extraction makes one per statement.)"""
+    return _CANONICAL.encode(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +59,14 @@ class Statement:
         return json.loads(self.value_json)
 
     @property
+    def identity(self) -> tuple:
+        """What makes two statements the same one (what `statement_id` hashes)."""
+        return (self.doc_id, self.scope, self.subject_text, self.attribute, self.value_json,
+                self.block, self.span_start, self.span_end, self.rule, self.wave)
+
+    @property
     def statement_id(self) -> str:
-        key = "\0".join(str(x) for x in (
-            self.doc_id, self.scope, self.subject_text, self.attribute, self.value_json,
-            self.block, self.span_start, self.span_end, self.rule, self.wave))
+        key = "\0".join(str(x) for x in self.identity)
         return hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
