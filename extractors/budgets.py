@@ -30,6 +30,8 @@ class Budgets:
         r = sent.reading
         halves = r.halves
         sums = sent.of("money")
+        if not (sums or halves or r.budget_cue):
+            return  # no sum, no sum implied, no share of one given before
         if not sums and anchors and not programme and r.budget_cue:
             sums = self.implied_euros(doc, sent)
         if self.programme_sum and sums:
@@ -94,7 +96,14 @@ class Budgets:
 
     def implied_euros(self, doc: Doc, sent: Sentence) -> list[Mention]:
         """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency
-        written, is in euros in these texts; the span is marked so the rule shows it."""
+        written, is in euros in these texts; the span is marked so the rule shows it.
+        Read once per sentence (kept on its reading, as its other mentions are)."""
+        r = sent.reading
+        if r.implied is None:
+            r.implied = self._implied_euros(doc, sent)
+        return r.implied
+
+    def _implied_euros(self, doc: Doc, sent: Sentence) -> list[Mention]:
         out = []
         for n in find_numbers(sent.text, self.lex.lang):
             if n.scale and n.scale >= 1e6 and not n.percent:

@@ -119,6 +119,7 @@ class _Grammar:
             for word in words:
                 self._add(word, kind, True)
         self.max_multi = max((len(k) for k in self.multi), default=1)
+        self.multi_firsts = frozenset(k[0] for k in self.multi)
         self.compound_re = None
         if lex.get("compounding"):
             morphs = set(self.units) | set(self.mults) | set(self.scales) | set(self.denoms)
@@ -222,17 +223,20 @@ def _merge_multi(toks: list[_Tok], text: str, g: _Grammar) -> list[_Tok]:
     if not g.multi:
         return toks
     out: list[_Tok] = []
+    lows = [t.text.lower() for t in toks]
+    firsts = g.multi_firsts  # most words open no entry: no tuple is built for them
     i = 0
     while i < len(toks):
         done = False
-        for n in range(min(g.max_multi, len(toks) - i), 1, -1):
-            seq = toks[i:i + n]
-            key = tuple(t.text.lower() for t in seq)
-            if key in g.multi and all(_gap_ok(text, x, y) for x, y in zip(seq, seq[1:])):
-                out.append(_Tok(seq[0].start, seq[-1].end, text[seq[0].start:seq[-1].end], dict(g.multi[key])))
-                i += n
-                done = True
-                break
+        if lows[i] in firsts:
+            for n in range(min(g.max_multi, len(toks) - i), 1, -1):
+                key = tuple(lows[i:i + n])
+                seq = toks[i:i + n]
+                if key in g.multi and all(_gap_ok(text, x, y) for x, y in zip(seq, seq[1:])):
+                    out.append(_Tok(seq[0].start, seq[-1].end, text[seq[0].start:seq[-1].end], dict(g.multi[key])))
+                    i += n
+                    done = True
+                    break
         if not done:
             out.append(toks[i])
             i += 1

@@ -20,7 +20,7 @@ class Reading:
 
     __slots__ = ("names", "refs", "plural_ref", "singular_ref", "negation", "programme_cue", "partner_cue",
                  "anaphor", "site_word", "ref_heads", "noun_heads", "halves", "budget_cue", "eu_cue",
-                 "deployment", "kickoff", "inauguration", "bare")
+                 "deployment", "kickoff", "inauguration", "bare", "implied")
 
     def __init__(self, doc: Doc, sent: Sentence, lex: Lexicon) -> None:
         f = sent.folded
@@ -47,6 +47,7 @@ class Reading:
         self.kickoff = bool(contains_word(f, lex.kickoff_cues)) or bool(
             contains_word(f, lex.project_nouns) and contains_word(f, lex.inauguration_cues))
         self.inauguration = bool(contains_word(f, lex.inauguration_cues))
+        self.implied: list[Mention] | None = None  # sums in euros without a currency, read when a rule asks
         # nothing to read: no mention, and none of the words that let a sentence state
         # something without one (a cost word before a sum written without a currency,
         # "half", a machine word, a counted noun)
