@@ -8,6 +8,7 @@ is then plain attributes.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -87,9 +88,25 @@ def _sentence(doc: Doc, start: int, end: int, start_char: int, end_char: int) ->
     return Sentence(start, end, start_char, end_char, text, fold(text), inside)
 
 
+def _sentences(doc: Doc) -> list[Sentence]:
+    """Each mention goes to the sentence it starts in (found by bisection), when it also
+    ends there: one pass over the block's mentions, not one per sentence."""
+    bounds = sentence_bounds(doc)
+    text = doc_text(doc)
+    out = [Sentence(a, b, sc, ec, text[sc:ec], fold(text[sc:ec]), {kind: [] for kind in SPAN_KINDS})
+           for a, b, sc, ec in bounds]
+    starts = [a for a, _b, _sc, _ec in bounds]
+    for kind in SPAN_KINDS:
+        for m in mentions(doc, kind):
+            i = bisect_right(starts, m.start) - 1
+            if i >= 0 and m.end <= out[i].end:
+                out[i].inside[kind].append(m)
+    return out
+
+
 def block_sentences(doc: Doc) -> list[Sentence]:
     """The sentencizer's sentences of a block, each with its mentions."""
-    return of_block(doc, ("sentence_views",), lambda: [_sentence(doc, *b) for b in sentence_bounds(doc)])
+    return of_block(doc, ("sentence_views",), lambda: _sentences(doc))
 
 
 def whole_block(doc: Doc) -> Sentence:

@@ -9,6 +9,9 @@ met again (a header, a quoted paragraph) is not read again.
 
 from __future__ import annotations
 
+import re
+from typing import Any, Callable
+
 from spacy.tokens import Doc
 
 from extractors.cues import Lexicon, any_substring, contains_word, fold
@@ -29,15 +32,24 @@ class Reading:
         self.refs: list[Mention] = [sp for sp in factory if sp.label_ == "FACTORY_REF"]
         self.plural_ref = any((sp.value or {}).get("plural") for sp in self.refs)
         self.singular_ref = any(not (sp.value or {}).get("plural") for sp in self.refs)
+        self.implied: list[Mention] | None = None  # sums in euros without a currency, read when a rule asks
+        self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
+        if not _cue_search(lex)(f):
+            # none of the words below is in it (most sentences): every answer is no
+            self.negation = self.programme_cue = self.partner_cue = self.anaphor = self.site_word = False
+            self.halves = self.budget_cue = self.eu_cue = self.kickoff = self.inauguration = False
+            self.noun_heads = []
+            self.deployment = deployment_word(sent, lex) if sent.of("supercomputer") else None
+            self.bare = not any(sent.inside.values())
+            return
         self.negation = bool(contains_word(f, lex.negations))
         self.programme_cue = bool(contains_word(f, lex.programme_cues))
         self.partner_cue = bool(contains_word(f, lex.partner_cues))
         self.anaphor = bool(contains_word(f, lex.anaphors))
         self.site_word = any_substring(f, lex.site_nouns) and any(
             fold(t.text) in lex.site_nouns for t in doc[sent.start:sent.end])
-        # heads a number may count: plural factory words ("seven AI Factories") and, in a
-        # text about factories, nouns that stand for them ("seven consortia")
-        self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
+        # heads a number may count: plural factory words ("seven AI Factories", above) and,
+        # in a text about factories, nouns that stand for them ("seven consortia")
         self.noun_heads = [(t.i, t.idx + len(t.text)) for t in doc[sent.start:sent.end]
                            if fold(t.text) in lex.count_nouns] if any_substring(f, lex.count_nouns) else []
         self.halves = bool(contains_word(f, lex.half_words))
@@ -47,7 +59,6 @@ class Reading:
         self.kickoff = bool(contains_word(f, lex.kickoff_cues)) or bool(
             contains_word(f, lex.project_nouns) and contains_word(f, lex.inauguration_cues))
         self.inauguration = bool(contains_word(f, lex.inauguration_cues))
-        self.implied: list[Mention] | None = None  # sums in euros without a currency, read when a rule asks
         # nothing to read: no mention, and none of the words that let a sentence state
         # something without one (a cost word before a sum written without a currency,
         # "half", a machine word, a counted noun)
@@ -58,6 +69,24 @@ class Reading:
     def machine_word(folded: str, lex: Lexicon) -> bool:
         return bool(contains_word(folded, lex.sc_cues)
                     or contains_word(folded, lex.headers.get("supercomputer", ())))
+
+
+_CUE_SEARCH: dict[int, tuple[Lexicon, Callable[[str], Any]]] = {}
+
+
+def _cue_search(lex: Lexicon) -> Callable[[str], Any]:
+    """One search for every word a reading asks about: a sentence it finds nothing in
+    holds none of them, whole word or not. Kept per lexicon (by identity, the lexicon kept
+    alive with it: its word lists are dicts and do not hash)."""
+    found = _CUE_SEARCH.get(id(lex))
+    if found is None:
+        groups = (lex.negations, lex.programme_cues, lex.partner_cues, lex.anaphors, lex.site_nouns,
+                  lex.count_nouns, lex.half_words, lex.budget_cues, lex.eu_cues, lex.sc_cues,
+                  lex.headers.get("supercomputer", ()), lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
+        words = sorted({w for group in groups for w in group if w}, key=len, reverse=True)
+        search = re.compile("|".join(map(re.escape, words))).search if words else (lambda _text: None)
+        found = _CUE_SEARCH[id(lex)] = (lex, search)
+    return found[1]
 
 
 def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
