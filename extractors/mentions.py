@@ -76,7 +76,7 @@ class Sentence:
 
     def of(self, kind: str) -> list[Mention]:
         """The mentions of one kind (`factory`, `place`, ...) inside the sentence."""
-        return self.inside.get(kind, [])
+        return self.inside[kind]
 
     def __repr__(self) -> str:
         return f"Sentence([{self.start}:{self.end}] {self.text[:40]!r})"

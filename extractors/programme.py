@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.cues import contains_word, fold, waves
+from extractors.cues import fold, waves
 from extractors.knowledge import known_waves
 from extractors.mentions import Sentence
 from extractors.statement import make_statement
@@ -70,9 +70,8 @@ class ProgrammeFacts:
             for w in known:
                 if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7]):
                     return int(w["wave"])
-        for word, n in self.lex.wave_ordinals.items():
-            if contains_word(text_f, [word]):
-                return n
+        if sent.reading.ordinal_wave is not None:
+            return sent.reading.ordinal_wave
         dates = [value] if value else [sp.value for sp in sent.of("date") if sp.value]
         for d in dates:
             v = (d or {}).get("value", "")

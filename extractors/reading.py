@@ -18,12 +18,15 @@ from extractors.cues import Lexicon, any_substring, contains_word, fold
 from extractors.mentions import Mention, Sentence
 
 
+UNREAD = object()
+
+
 class Reading:
     """The answers about one sentence: its factory mentions and the cue words in it."""
 
     __slots__ = ("names", "refs", "plural_ref", "singular_ref", "negation", "programme_cue", "partner_cue",
                  "anaphor", "site_word", "ref_heads", "noun_heads", "halves", "budget_cue", "eu_cue",
-                 "deployment", "kickoff", "inauguration", "bare", "implied")
+                 "deployment", "kickoff", "inauguration", "bare", "implied", "award_cue", "ordinal_wave", "topic")
 
     def __init__(self, doc: Doc, sent: Sentence, lex: Lexicon) -> None:
         f = sent.folded
@@ -33,6 +36,10 @@ class Reading:
         self.plural_ref = any((sp.value or {}).get("plural") for sp in self.refs)
         self.singular_ref = any(not (sp.value or {}).get("plural") for sp in self.refs)
         self.implied: list[Mention] | None = None  # sums in euros without a currency, read when a rule asks
+        self.topic: Any = UNREAD  # the country a topic opening names ("As for Spain, ..."), read when asked
+        self.award_cue = bool(lex.award_cues) and bool(contains_word(f, lex.award_cues))
+        # the selection round an ordinal names ("the second round"), the first in the lexicon's order
+        self.ordinal_wave = next((n for word, n in lex.wave_ordinals.items() if contains_word(f, [word])), None)
         self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
         if not _cue_search(lex)(f):
             # none of the words below is in it (most sentences): every answer is no

@@ -22,7 +22,7 @@ from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import known_names, known_sites, known_waves
 from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
-from extractors.reading import reading
+from extractors.reading import UNREAD, reading
 from extractors.spans import doc_text, of_block, text_of
 from extractors.statement import Statement, make_statement
 from extractors.subjects import Subject
@@ -172,9 +172,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         for _, doc in annotated:
             if self.context_year is not None:
                 break
-            years = [int(m.group(0)) for m in YEAR_RE.finditer(doc_text(doc))]
-            if years:
-                self.context_year = max(set(years), key=years.count)
+            self.context_year = of_block(doc, ("common_year",), lambda: _common_year(doc_text(doc)))
 
     # -- emit -----------------------------------------------------------------------
     def emit(self, subject: Subject | None, attribute: str, value: Any, block: Block, start: int, end: int,
@@ -249,7 +247,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if plural_here:
             self.plural_block = block.index
         site_words = self.saw_factory_word and r.site_word
-        topic = self.topic_country(doc, sent) if not anchors and not plural_here and not site_words else None
+        topic = self.topic_of(doc, sent) if not anchors and not plural_here and not site_words else None
         if topic is not None:
             subj = self.country_subject(topic)
             self.last_subject = subj
@@ -276,6 +274,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def topic_of(self, doc: Doc, sent: Sentence) -> str | None:
+        """`topic_country`, asked once per sentence (it reads the sentence alone)."""
+        r = sent.reading
+        if r.topic is UNREAD:
+            r.topic = self.topic_country(doc, sent)
+        return r.topic
 
     def topic_country(self, doc: Doc, sent: Sentence) -> str | None:
         """`As for Spain, its AI Factory ...`, `In Deutschland, ...`: a sentence that opens with a
@@ -654,7 +659,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         systems = sent.of("supercomputer")
         mine = [fold(sp.text) in self.factory_aliases() for sp in systems] if systems else []
         text_f = sent.folded
-        if self.lex.award_cues and contains_word(text_f, self.lex.award_cues) \
+        if sent.reading.award_cue \
                 and (mine or contains_word(text_f, self.lex.sc_cues)):
             self.award_block = block.index
         if not mine and not self.system_topic:
@@ -693,6 +698,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                        for o in systems.get(st.subject_text, ()))
         return [st for st in statements if not superseded(st)]
 
+
+
+def _common_year(text: str) -> int | None:
+    """The year a block names most often (the first of equals), if it names one."""
+    years = [int(m.group(0)) for m in YEAR_RE.finditer(text)]
+    return max(set(years), key=years.count) if years else None
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,10 @@ from extractors.subjects import Subject
 from sources.document import Block
 
 
+_COLUMNS: dict[tuple[str, tuple[str, ...]], dict[int, str]] = {}
+_COLUMNS_MAX = 4096
+
+
 class TableRows:
     """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
 
@@ -130,6 +134,17 @@ class TableRows:
             self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
 
     def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
+        """The attribute each column holds, by its header. Every row of a table repeats its
+        header: the answer is kept per language and header (read only, never changed)."""
+        key = (self.lex.lang, header)
+        found = _COLUMNS.get(key)
+        if found is None:
+            if len(_COLUMNS) >= _COLUMNS_MAX:
+                _COLUMNS.clear()
+            found = _COLUMNS[key] = self._classify_header(header)
+        return found
+
+    def _classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
         out: dict[int, str] = {}
         priority = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
         for i, h in enumerate(header):
