@@ -82,16 +82,10 @@ class Sentence:
         return f"Sentence([{self.start}:{self.end}] {self.text[:40]!r})"
 
 
-def _sentence(doc: Doc, start: int, end: int, start_char: int, end_char: int) -> Sentence:
-    text = doc_text(doc)[start_char:end_char]
-    inside = {kind: [m for m in mentions(doc, kind) if m.start >= start and m.end <= end] for kind in SPAN_KINDS}
-    return Sentence(start, end, start_char, end_char, text, fold(text), inside)
-
-
-def _sentences(doc: Doc) -> list[Sentence]:
-    """Each mention goes to the sentence it starts in (found by bisection), when it also
-    ends there: one pass over the block's mentions, not one per sentence."""
-    bounds = sentence_bounds(doc)
+def _sentences(doc: Doc, bounds: list[tuple[int, int, int, int]]) -> list[Sentence]:
+    """Sentences of (start, end, start_char, end_char). Each mention goes to the sentence
+    it starts in (found by bisection), when it also ends there: one pass over the block's
+    mentions, not one per sentence."""
     text = doc_text(doc)
     out = [Sentence(a, b, sc, ec, text[sc:ec], fold(text[sc:ec]), {kind: [] for kind in SPAN_KINDS})
            for a, b, sc, ec in bounds]
@@ -106,12 +100,12 @@ def _sentences(doc: Doc) -> list[Sentence]:
 
 def block_sentences(doc: Doc) -> list[Sentence]:
     """The sentencizer's sentences of a block, each with its mentions."""
-    return of_block(doc, ("sentence_views",), lambda: _sentences(doc))
+    return of_block(doc, ("sentence_views",), lambda: _sentences(doc, sentence_bounds(doc)))
 
 
 def whole_block(doc: Doc) -> Sentence:
     """A block read as one sentence (a list item, a table row without a header)."""
     def make() -> Sentence:
         whole = doc[:]
-        return _sentence(doc, 0, len(doc), whole.start_char, whole.end_char)
+        return _sentences(doc, [(0, len(doc), whole.start_char, whole.end_char)])[0]
     return of_block(doc, ("whole_block",), make)

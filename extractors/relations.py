@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractors.budgets import Budgets
 from extractors.cues import contains_word, fold, lexicon, waves
@@ -67,9 +67,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.neg_here = False
 
     def spans(self, doc: Doc, kind: str) -> list[Mention]:
-        """The spans of one kind in a block, made once: each pass over a spaCy span group
-        builds its Span objects anew, and the rules pass over them sentence by sentence.
-        Kept with the block (`block_memo`), so a block met again brings them along."""
+        """The mentions of one kind in a block (`mentions.mentions`: read from its spans once,
+        kept with the block)."""
         return mentions(doc, kind)
 
     # -- subjects -----------------------------------------------------------------
@@ -316,7 +315,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return self.redirect.get(id(local[0]), local[0])
         return self.anonymous(cc, self.doc_wave)
 
-    def negated(self, doc: Doc, p: Span, s0: int) -> bool:
+    def negated(self, doc: Doc, p: Mention, s0: int) -> bool:
         """`not in France`, `pas en France`, `nicht in Deutschland`: a place right after a
         negation is where the factory is not."""
         neg = self.lex.negations
@@ -484,7 +483,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         return of_block(doc, ("name_tokens",), lambda: frozenset(
             i for sp in self.spans(doc, "factory") if sp.label_ == "FACTORY" for i in range(sp.start, sp.end)))
 
-    def host_cue_near(self, doc: Doc, sp: Span, s0: int, s1: int) -> bool:
+    def host_cue_near(self, doc: Doc, sp: Mention, s0: int, s1: int) -> bool:
         """An organisation named in a sentence that does not name the factory is its host
         only when the text says so: a host cue right before it ("hosted by X", "at X") or
         shortly after it ("X will host", "X, the company that runs it")."""
@@ -529,7 +528,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.kb_seen.setdefault(seen, sp.text)
         return True
 
-    def plausible_city(self, p: Span, doc: Doc) -> bool:
+    def plausible_city(self, p: Mention, doc: Doc) -> bool:
         """A gazetteer hit is a city when the knowledge base sites it, when a locative word
         stands before it, or when its country follows; not when it is part of a date."""
         if any(d.start <= p.start < d.end for d in self.spans(doc, "date")):
@@ -545,7 +544,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
 
     @staticmethod
-    def all_in(cities: list[Span], cc: str | None) -> bool:
+    def all_in(cities: list[Mention], cc: str | None) -> bool:
         """Every city lies in country `cc` (the sites of one factory: "data centres in A and B")."""
         return cc is not None and all(cc in ((p.value or {}).get("country_codes")
                                              or [(p.value or {}).get("country_code")]) for p in cities)
@@ -599,7 +598,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if partners and partner_cue:
             self.emit(subj, "partner_countries", partners, block, sent.start_char, sent.end_char, f"partners.{how}")
 
-    def partners_of_several(self, block: Block, doc: Doc, sent: Span, anchors: list, countries: list[Span]) -> None:
+    def partners_of_several(self, block: Block, doc: Doc, sent: Sentence, anchors: list,
+                            countries: list[Mention]) -> None:
         """`P, R and T are partners in the BSC AIF, A and S have signed up to IT4LIA, and the
         LUMI AIF counts C and D among its members`: countries before the first factory go to
         it, after the last to the last; between two, to the next one when the clause of the
@@ -608,7 +608,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         ends = {}
         for sp in self.spans(doc, "factory"):
             ends[sp.start] = sp.end
-        groups: dict[int, list[Span]] = {}
+        groups: dict[int, list[Mention]] = {}
         for p in countries:
             before = [m for m in marks if m[0] < p.start]
             after = [m for m in marks if m[0] > p.start]
