@@ -222,11 +222,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.block_index = block.index
         r = reading(doc, sent, self.lex)
         self.neg_here = r.negation  # is any place of it negated?
+        plural_here = r.plural_ref
+        self.plural_here = plural_here
+        self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
+        self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
+        if plural_here:
+            self.plural_block = block.index
         if r.bare:
-            # what the full pass below does with such a sentence: it only moves the discourse on
-            self.plural_here = False
-            self.about_programme = self.prev_plural or self.plural_block == block.index
-            self.prev_plural = False
+            # nothing to read: the sentence only moves the discourse on (no anchor, no reference)
             self.programme_sum = self.about_programme and r.programme_cue
             return
         self.track_dates(sent)
@@ -238,13 +241,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         for sp, subj in named:
             self.emit_name(subj, doc, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
-        plural_here = r.plural_ref
         programme_like = plural_here and not named
-        self.plural_here = plural_here
-        self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
-        self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
-        if plural_here:
-            self.plural_block = block.index
         site_words = self.saw_factory_word and r.site_word
         topic = self.topic_of(doc, sent) if not anchors and not plural_here and not site_words else None
         if topic is not None:

@@ -4,18 +4,34 @@ sites, the factory of its country); cells are read by the attribute of their col
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from extractors.cues import contains_word, fold
+from extractors.cues import contains_word, fold, lexicon
 from extractors.mentions import whole_block
 from extractors.money import normalise_money_text
 from extractors.subjects import Subject
 from sources.document import Block
 
 
-_COLUMNS: dict[tuple[str, tuple[str, ...]], dict[int, str]] = {}
-_COLUMNS_MAX = 4096
+_PRIORITY = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
+
+
+@lru_cache(maxsize=4096)
+def header_columns(lang: str, header: tuple[str, ...]) -> dict[int, str]:
+    """The attribute each column of a table holds, by its header words. Every row of a
+    table repeats its header, so the answer is kept per language and header (callers
+    only read it)."""
+    headers = lexicon(lang).headers
+    out: dict[int, str] = {}
+    for i, h in enumerate(header):
+        hf = fold(h)
+        for attr in _PRIORITY:
+            if contains_word(hf, headers.get(attr, ())):
+                out[i] = attr
+                break
+    return out
 
 
 class TableRows:
@@ -134,25 +150,7 @@ class TableRows:
             self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
 
     def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
-        """The attribute each column holds, by its header. Every row of a table repeats its
-        header: the answer is kept per language and header (read only, never changed)."""
-        key = (self.lex.lang, header)
-        found = _COLUMNS.get(key)
-        if found is None:
-            if len(_COLUMNS) >= _COLUMNS_MAX:
-                _COLUMNS.clear()
-            found = _COLUMNS[key] = self._classify_header(header)
-        return found
-
-    def _classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        priority = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
-        for i, h in enumerate(header):
-            hf = fold(h)
-            for attr in priority:
-                if contains_word(hf, self.lex.headers.get(attr, ())):
-                    out[i] = attr
-                    break
-        return out
+        """The attribute each column holds, by its header (see `header_columns`)."""
+        return header_columns(self.lex.lang, header)
 
     # -- driver ----------------------------------------------------------------------
