@@ -47,6 +47,7 @@ class DateMatch:
     text: str
     value: dict[str, Any]
     needs_year: bool = False
+    year_left_out: bool = False  # a day and month without a year: its value depends on `ref`
 
 
 def _alt(words: list[str], boundary: bool = True) -> str:
@@ -381,6 +382,11 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
     return None
 
 
+def _without_year(m: re.Match[str]) -> bool:
+    """A day and month written without a year (the one kind `_value` completes from `ref`)."""
+    return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y2") or m.group("y2b"))
+
+
 def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMatch]:
     """Every date in `text`, left to right, with modifiers ("end of", "bis", "mid-")."""
     if not text:
@@ -422,7 +428,8 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
         obj: dict[str, Any] = {"value": value}
         if season or mod:
             obj["mod"] = season or mod
-        out.append(DateMatch(start, end, text[start:end], obj, needs_year))
+        out.append(DateMatch(start, end, text[start:end], obj, needs_year,
+                             year_left_out=_without_year(m)))
         floor = end
     return out
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from functools import lru_cache
+from datetime import date
 from itertools import groupby
 from typing import Iterable, Iterator
 
+from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
 from extractors.config import ConfigError
 from extractors.pipeline import build_pipeline, pipeline_config
 from extractors.relations import DocumentRelations
+from extractors.rulers import uses_document_year
 from extractors.spans import keep_text
 from extractors.statement import Statement
 from sources.document import Document
@@ -22,6 +25,9 @@ def extract(document: Document) -> list[Statement]:
     return next(extract_many([document]))[1]
 
 
+ANY_YEAR = "any year"  # the year slot of a block whose annotations hold for every document year
+
+
 class BlockCache:
     """Annotated blocks by content, most recently used kept.
 
@@ -29,8 +35,9 @@ class BlockCache:
     of its pages, a press release quoted whole by several outlets, an edited page of which
     one paragraph changed. Such a block is tokenised and annotated once per process. The
     key holds what annotation depends on besides the text: the language and the year a
-    date without one takes from the document. Annotated blocks are only read afterwards
-    (relations never change a span), so one can serve several documents.
+    date without one takes from the document; a block with no such date is kept under
+    `ANY_YEAR` and serves documents of every year. Annotated blocks are only read
+    afterwards (relations never change a span), so one can serve several documents.
     """
 
     def __init__(self, capacity: int) -> None:
@@ -41,6 +48,9 @@ class BlockCache:
 
     def get(self, key: tuple) -> SpacyDoc | None:
         doc = self._docs.get(key)
+        if doc is None and len(key) == 3 and key[2] is not ANY_YEAR:
+            doc = self._docs.get((key[0], key[1], ANY_YEAR))
+            key = (key[0], key[1], ANY_YEAR)
         if doc is None:
             self.misses += 1
             return None
@@ -81,7 +91,7 @@ def extract_many(documents: Iterable[Document], batch_size: int | None = None,
         docs = list(group)
         keyed: dict[str, list] = {d.doc_id: [] for d in docs}
         ready: dict[tuple, SpacyDoc] = {}
-        todo: dict[tuple, SpacyDoc] = {}
+        wanted: dict[tuple, date | None] = {}  # blocks to annotate, with the document date each is read under
         for d in docs:
             year = d.published_on.year if d.published_on else None
             for b in d.blocks:
@@ -89,16 +99,42 @@ def extract_many(documents: Iterable[Document], batch_size: int | None = None,
                     continue
                 key = (nlp.lang, b.text, year)
                 keyed[d.doc_id].append((b, key))
-                if key in ready or key in todo:
+                if key in ready or key in wanted:
                     continue
                 cached = cache.get(key)
                 if cached is not None:
                     ready[key] = cached
                 else:
-                    todo[key] = keep_text(nlp.make_doc(b.text), b.text)
-                    todo[key]._.ref_date = d.published_on
-        for key, sdoc in zip(todo, nlp.pipe(todo.values(), batch_size=size)):
-            ready[key] = sdoc
-            cache.put(key, sdoc)
+                    wanted[key] = d.published_on
+        ready.update(_annotate(nlp, wanted, size, cache))
         for d in docs:
             yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in keyed[d.doc_id]])
+
+
+def _annotate(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache) -> dict[tuple, SpacyDoc]:
+    """Runs the pipeline over the blocks `wanted`, each text once: the same paragraph in
+    documents of several years is annotated again for the other years only when one of its
+    dates leaves its year to the document's."""
+    first: dict[tuple, tuple] = {}  # (lang, text) -> the first key that asks for it
+    for key in wanted:
+        first.setdefault(key[:2], key)
+    out = dict(zip(first.values(), _pipe(nlp, [(k, wanted[k]) for k in first.values()], size)))
+    for key, sdoc in out.items():
+        cache.put(key if uses_document_year(sdoc) else (key[0], key[1], ANY_YEAR), sdoc)
+    others = [k for k in wanted if k not in out]
+    again = [k for k in others if uses_document_year(out[first[k[:2]]])]
+    for key, sdoc in zip(again, _pipe(nlp, [(k, wanted[k]) for k in again], size)):
+        out[key] = sdoc
+        cache.put(key, sdoc)
+    for key in others:
+        out.setdefault(key, out[first[key[:2]]])
+    return out
+
+
+def _pipe(nlp: Language, blocks: list[tuple[tuple, date | None]], size: int) -> Iterator[SpacyDoc]:
+    def docs() -> Iterator[SpacyDoc]:
+        for (_lang, text, _year), ref in blocks:
+            doc = keep_text(nlp.make_doc(text), text)
+            doc._.ref_date = ref
+            yield doc
+    return nlp.pipe(docs(), batch_size=size)

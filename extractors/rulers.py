@@ -24,8 +24,17 @@ def money_ruler(doc: Doc) -> Doc:
     return write_spans(doc, "money", ((m.start, m.end, "MONEY", m.value, "money") for m in find_money(doc_text(doc), lang)))
 
 
+_YEAR_LEFT_OUT = "aifacts.year_left_out"
+
+
 @Language.component("aifacts_dates")
 def date_ruler(doc: Doc) -> Doc:
-    lang = doc.lang_
-    return write_spans(doc, "date", ((m.start, m.end, "DATE", m.value, "date")
-                                     for m in find_dates(doc_text(doc), lang, doc._.ref_date)))
+    found = find_dates(doc_text(doc), doc.lang_, doc._.ref_date)
+    doc.user_data[_YEAR_LEFT_OUT] = any(m.year_left_out for m in found)
+    return write_spans(doc, "date", ((m.start, m.end, "DATE", m.value, "date") for m in found))
+
+
+def uses_document_year(doc: Doc) -> bool:
+    """Whether a date of the block leaves its year to the document's date ("on 12 March"):
+    only then do its annotations differ from one document year (or none) to another."""
+    return doc.user_data.get(_YEAR_LEFT_OUT, True)

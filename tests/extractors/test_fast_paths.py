@@ -72,6 +72,26 @@ def test_a_date_without_year_is_not_served_from_another_year() -> None:
     assert dates(date(2024, 1, 5)) != dates(date(2025, 1, 5))
 
 
+@pytest.mark.parametrize("text, annotations", [
+    ("The GAIA AI Factory will be operational on 12 March 2025, for EUR 40 million.", 1),
+    ("The GAIA AI Factory will be operational on 12 March.", 3),
+])
+def test_a_block_is_annotated_once_for_every_year_unless_a_date_leaves_its_year_out(
+        text: str, annotations: int) -> None:
+    block = Block(index=0, kind="paragraph", text=text)
+    cache = BlockCache(16)
+    dates = []
+    for published in (date(2024, 1, 5), date(2025, 1, 5), None):
+        doc = Document(source_name=f"s{published}", url=None, publisher="p", trust="press", lang="en",
+                       published_on=published, title=None, sha256="0" * 64, kind="text", blocks=(block,))
+        statements = next(extract_many([doc], cache=cache))[1]
+        dates.append({s.value_json for s in statements if s.attribute == "operational_by"})
+    assert dates[0] and dates[1]
+    assert (dates[0] == dates[1]) == (annotations == 1)
+    assert cache.misses == annotations
+    assert cache.hits == 3 - annotations
+
+
 def test_a_full_cache_drops_the_least_recently_used() -> None:
     cache = BlockCache(2)
     cache.put(("en", "a", None), "A")
