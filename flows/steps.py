@@ -131,9 +131,11 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
     # imported here: the spaCy pipelines cost seconds to import, and a run with nothing
     # changed extracts nothing
+    from extractors.collections_policy import fewer_collections
     from extractors.extract import extract_many
 
-    return {doc.doc_id: statements for doc, statements in extract_many(documents)}
+    with fewer_collections():
+        return {doc.doc_id: statements for doc, statements in extract_many(documents)}
 
 
 def document_row(read: SourceRead, spec: SourceSpec) -> DocumentRow:
