@@ -12,6 +12,8 @@ from typing import Any, Iterable
 
 from spacy.tokens import Doc, Span
 
+from extractors.spans import block_memo
+
 SPAN_KINDS = ("factory", "place", "org", "supercomputer", "money", "date")
 
 if not Span.has_extension("value"):
@@ -24,8 +26,12 @@ if not Doc.has_extension("block"):
 
 def write_spans(doc: Doc, kind: str, matches: Iterable[tuple[int, int, str, Any, str]]) -> Doc:
     """Attach character-level matches as spans; a match not on token boundaries is
-    widened to the tokens it touches (so no match is silently dropped)."""
+    widened to the tokens it touches (so no match is silently dropped).
+
+    What is written is also kept as plain tuples (`written`): the relation rules read
+    every span's bounds, label, value and rule, and a `Span` looks each up again."""
     group = list(doc.spans.get(kind, []))
+    kept = block_memo(doc).setdefault(("written", kind), [])
     for start, end, label, value, rule in matches:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is None:
@@ -33,5 +39,12 @@ def write_spans(doc: Doc, kind: str, matches: Iterable[tuple[int, int, str, Any,
         span._.value = value
         span._.rule = rule
         group.append(span)
+        kept.append((span.start, span.end, span.start_char, span.end_char, label, value, rule))
     doc.spans[kind] = group
     return doc
+
+
+def written(doc: Doc, kind: str) -> list[tuple] | None:
+    """The spans of one kind as `write_spans` wrote them: (start, end, start_char, end_char,
+    label, value, rule), in order; None for a Doc whose spans were set another way."""
+    return block_memo(doc).get(("written", kind))

@@ -14,7 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractors.cues import fold
-from extractors.ext import SPAN_KINDS
+from extractors.ext import SPAN_KINDS, written
 from extractors.spans import block_memo, doc_text, of_block, sentence_bounds
 
 
@@ -51,8 +51,13 @@ def mentions(doc: Doc, kind: str) -> list[Mention]:
     memo = block_memo(doc)
     found = memo.get(kind)
     if found is None:
-        found = memo[kind] = [Mention.of_span(sp, doc_text(doc)) for sp in doc.spans[kind]] \
-            if kind in doc.spans else []
+        text = doc_text(doc)
+        rows = written(doc, kind)
+        if rows is not None and len(rows) == len(doc.spans.get(kind, ())):
+            found = [Mention(a, b, sc, ec, label, value, rule, text[sc:ec]) for a, b, sc, ec, label, value, rule in rows]
+        else:
+            found = [Mention.of_span(sp, text) for sp in doc.spans[kind]] if kind in doc.spans else []
+        memo[kind] = found
     return found
 
 

@@ -38,6 +38,7 @@ class NumberMatch:
 _DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,'’]\d+)*"
 _TOKEN_RE = re.compile(rf"(?P<num>{_DIGITS})|(?P<word>[^\W\d_]+)|(?P<sign>[-−])|(?P<pct>[%‰])")
 _GAP_RE = re.compile(r"[^\S\n]{0,3}(?:[-‐][^\S\n]{0,3})?|['’]")
+_WORDS_KEPT = 50_000  # words whose classes a grammar keeps (then it starts again)
 _SPLIT_RE = re.compile(r"[\s\-'’]+")
 
 
@@ -77,7 +78,7 @@ def parse_digits(s: str, decimal: str) -> Decimal | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     start: int
     end: int
@@ -91,6 +92,7 @@ class _Grammar:
     def __init__(self, lang: str) -> None:
         lex = load_lexicon("numbers", lang)
         self.lang = lang
+        self._words: dict[str, tuple[dict[str, Any], ...]] = {}
         self.decimal = str(lex.get("decimal", ","))
         low = lambda d: {str(k).lower(): float(v) for k, v in (d or {}).items()}  # noqa: E731
         self.scales = low(lex.get("scales"))
@@ -152,6 +154,30 @@ class _Grammar:
 
         return walk(0) or []
 
+    def word_classes(self, word: str) -> tuple[dict[str, Any], ...]:
+        """The classes of the token(s) a word becomes: one (empty for a word that is no part
+        of a number), or one per part of a compound. Kept per word (most words come back in
+        every text); the dicts are shared, and no reader changes them."""
+        found = self._words.get(word)
+        if found is None:
+            cls: dict[str, Any] = {}
+            if word in self.abbrevs:
+                cls["abbrev"] = self.abbrevs[word]
+            if word in self.attached:
+                cls["attached"] = self.attached[word]
+            parts = self.classify(word)
+            if len(parts) == 1:
+                cls.update(parts[0][1])
+                found = (cls,)
+            elif parts:
+                found = tuple({**pcls, "_compound": True} for _part, pcls in parts)
+            else:
+                found = (cls,)
+            if len(self._words) >= _WORDS_KEPT:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
     @lru_cache(maxsize=20000)  # noqa: B019  (one grammar per language, kept for the process)
     def classify(self, word: str) -> tuple[tuple[str, dict[str, Any]], ...]:
         """Classes of one word; a compound ("dreihundertzwei") yields one entry per part."""
@@ -189,19 +215,7 @@ def _tokens(text: str, g: _Grammar) -> list[_Tok]:
                 toks.append(_Tok(s, e, m.group(), {}))
         elif kind == "word":
             word = m.group()
-            cls: dict[str, Any] = {}
-            if word in g.abbrevs:
-                cls["abbrev"] = g.abbrevs[word]
-            if word in g.attached:
-                cls["attached"] = g.attached[word]
-            parts = g.classify(word)
-            if len(parts) == 1:
-                cls.update(parts[0][1])
-                toks.append(_Tok(s, e, word, cls))
-            elif parts:
-                for _part, pcls in parts:
-                    toks.append(_Tok(s, e, word, {**pcls, "_compound": True}))
-            else:
+            for cls in g.word_classes(word):
                 toks.append(_Tok(s, e, word, cls))
         elif kind == "sign":
             if s and text[s - 1].isalnum():
