@@ -219,3 +219,27 @@ def test_anchored_scan_equals_full_scan_on_generated_text(parts: list[str], lang
     text = "".join(parts)
     g = _grammar(lang)
     assert _spans(g.scan(text)) == _spans(g.core_re.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 9-_.é٣²Ⅻ\n,'")), max_size=30))
+def test_word_starts_read_off_the_starts_are_the_word_starts(text: str) -> None:
+    import re
+
+    from extractors.dates import _START, word_starts
+    assert word_starts(text, [m.start() for m in _START.finditer(text)]) == \
+        [m.start() for m in re.finditer(r"(?<![^\W_])[^\W_]", text)]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "in quarter 3 2025 we"), ("de", "im Quartal 3 2025"), ("en", "in Q3 2025"), ("en", "H2 2026"),
+    ("en", "spring 2026"), ("en", "Easter 2026"), ("en", "first quarter of 2026"), ("en", "March 2026"),
+    ("en", "the twentieth of March 2026"), ("fr", "le premier semestre 2026"), ("en", "on 12/03/2025"),
+    ("pl", "kwartał 3 2025"), ("el", "τρίμηνο 3 2025"), ("es", "trimestre 3 2025"),
+])
+def test_every_kind_of_date_opening_is_tried(lang: str, text: str) -> None:
+    """Each way a date can open (a digit, a month, a day word, a quarter or half word or
+    abbreviation, an ordinal, a season, a holiday) passes the scan's opener test."""
+    g = _grammar(lang)
+    found = _spans(g.core_re.finditer(text))
+    assert found and _spans(g.scan(text)) == found
