@@ -122,6 +122,7 @@ class _Grammar:
                 self._add(word, kind, True)
         self.max_multi = max((len(k) for k in self.multi), default=1)
         self.multi_firsts = frozenset(k[0] for k in self.multi)
+        self.multi_words = frozenset(w for k in self.multi for w in k)
         self.compound_re = None
         if lex.get("compounding"):
             morphs = set(self.units) | set(self.mults) | set(self.scales) | set(self.denoms)
@@ -155,9 +156,11 @@ class _Grammar:
         return walk(0) or []
 
     def word_classes(self, word: str) -> tuple[dict[str, Any], ...]:
-        """The classes of the token(s) a word becomes: one (empty for a word that is no part
-        of a number), or one per part of a compound. Kept per word (most words come back in
-        every text); the dicts are shared, and no reader changes them."""
+        """The classes of the token(s) a word becomes: one per part of a compound, else one;
+        none for a word that is no part of a number nor of a multi-word entry. Such a word only
+        stops a number, and the gap test between the tokens around it (`_gap_ok`) already
+        says so. Kept per word (most words come back in every text); the dicts are shared,
+        and no reader changes them."""
         found = self._words.get(word)
         if found is None:
             cls: dict[str, Any] = {}
@@ -172,7 +175,7 @@ class _Grammar:
             elif parts:
                 found = tuple({**pcls, "_compound": True} for _part, pcls in parts)
             else:
-                found = (cls,)
+                found = (cls,) if cls or word.lower() in self.multi_words else ()
             if len(self._words) >= _WORDS_KEPT:
                 self._words.clear()
             self._words[word] = found
@@ -448,7 +451,8 @@ def find_numbers(text: str, lang: str) -> list[NumberMatch]:
     if not text:
         return []
     g = _grammar((lang or "").lower())
-    toks = _merge_multi(_tokens(text, g), text, g)
+    # tokens of no class only stop a number, as the gap between the tokens around them does
+    toks = [t for t in _merge_multi(_tokens(text, g), text, g) if t.cls]
     parser = _Parser(text, toks, g)
     out: list[NumberMatch] = []
     i = 0
