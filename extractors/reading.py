@@ -39,9 +39,11 @@ class Reading:
         self.topic: Any = UNREAD  # the country a topic opening names ("As for Spain, ..."), read when asked
         self.award_cue = bool(lex.award_cues) and bool(contains_word(f, lex.award_cues))
         # the selection round an ordinal names ("the second round"), the first in the lexicon's order
-        self.ordinal_wave = next((n for word, n in lex.wave_ordinals.items() if contains_word(f, [word])), None)
+        cue_search, ordinal_search = _searches(lex)
+        self.ordinal_wave = next((n for word, n in lex.wave_ordinals.items() if contains_word(f, [word])),
+                                 None) if ordinal_search(f) else None
         self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
-        if not _cue_search(lex)(f):
+        if not cue_search(f):
             # none of the words below is in it (most sentences): every answer is no
             self.negation = self.programme_cue = self.partner_cue = self.anaphor = self.site_word = False
             self.halves = self.budget_cue = self.eu_cue = self.kickoff = self.inauguration = False
@@ -78,22 +80,27 @@ class Reading:
                     or contains_word(folded, lex.headers.get("supercomputer", ())))
 
 
-_CUE_SEARCH: dict[int, tuple[Lexicon, Callable[[str], Any]]] = {}
+_SEARCHES: dict[int, tuple[Lexicon, Callable[[str], Any], Callable[[str], Any]]] = {}
 
 
-def _cue_search(lex: Lexicon) -> Callable[[str], Any]:
-    """One search for every word a reading asks about: a sentence it finds nothing in
-    holds none of them, whole word or not. Kept per lexicon (by identity, the lexicon kept
-    alive with it: its word lists are dicts and do not hash)."""
-    found = _CUE_SEARCH.get(id(lex))
+def _searches(lex: Lexicon) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """Two searches, each for a set of words at once: every cue word a reading asks about,
+    and every ordinal that names a round. A sentence a search finds nothing in holds none
+    of its words, whole word or not. Kept per lexicon (by identity, the lexicon kept alive
+    with them: its word lists are dicts and do not hash)."""
+    found = _SEARCHES.get(id(lex))
     if found is None:
         groups = (lex.negations, lex.programme_cues, lex.partner_cues, lex.anaphors, lex.site_nouns,
                   lex.count_nouns, lex.half_words, lex.budget_cues, lex.eu_cues, lex.sc_cues,
                   lex.headers.get("supercomputer", ()), lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
-        words = sorted({w for group in groups for w in group if w}, key=len, reverse=True)
-        search = re.compile("|".join(map(re.escape, words))).search if words else (lambda _text: None)
-        found = _CUE_SEARCH[id(lex)] = (lex, search)
-    return found[1]
+        found = _SEARCHES[id(lex)] = (lex, _search_for({w for group in groups for w in group}),
+                                      _search_for(set(lex.wave_ordinals)))
+    return found[1], found[2]
+
+
+def _search_for(words: set[str]) -> Callable[[str], Any]:
+    ordered = sorted((w for w in words if w), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))).search if ordered else (lambda _text: None)
 
 
 def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
