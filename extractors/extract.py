@@ -47,10 +47,16 @@ class BlockCache:
         self.misses = 0
 
     def get(self, key: tuple) -> SpacyDoc | None:
-        doc = self._docs.get(key)
-        if doc is None and len(key) == 3 and key[2] is not ANY_YEAR:
-            doc = self._docs.get((key[0], key[1], ANY_YEAR))
-            key = (key[0], key[1], ANY_YEAR)
+        """The block under `key`, or under its any-year key (tried first: most blocks are)."""
+        if len(key) == 3 and key[2] is not ANY_YEAR:
+            anyway = (key[0], key[1], ANY_YEAR)
+            doc = self._docs.get(anyway)
+            if doc is not None:
+                key = anyway
+            else:
+                doc = self._docs.get(key)
+        else:
+            doc = self._docs.get(key)
         if doc is None:
             self.misses += 1
             return None
@@ -89,16 +95,16 @@ def extract_many(documents: Iterable[Document], batch_size: int | None = None,
     for lang, group in groupby(documents, key=lambda d: d.lang or "en"):
         nlp = build_pipeline(lang)
         docs = list(group)
-        keyed: dict[str, list] = {d.doc_id: [] for d in docs}
+        keyed: list[list] = [[] for _ in docs]  # per document, its (block, key) pairs
         ready: dict[tuple, SpacyDoc] = {}
         wanted: dict[tuple, date | None] = {}  # blocks to annotate, with the document date each is read under
-        for d in docs:
+        for d, pairs in zip(docs, keyed):
             year = d.published_on.year if d.published_on else None
             for b in d.blocks:
                 if not b.text.strip():
                     continue
                 key = (nlp.lang, b.text, year)
-                keyed[d.doc_id].append((b, key))
+                pairs.append((b, key))
                 if key in ready or key in wanted:
                     continue
                 cached = cache.get(key)
@@ -107,8 +113,8 @@ def extract_many(documents: Iterable[Document], batch_size: int | None = None,
                 else:
                     wanted[key] = d.published_on
         ready.update(_annotate(nlp, wanted, size, cache))
-        for d in docs:
-            yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in keyed[d.doc_id]])
+        for d, pairs in zip(docs, keyed):
+            yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
 
 
 def _annotate(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache) -> dict[tuple, SpacyDoc]:
