@@ -24,7 +24,7 @@ from extractors.mentions import Mention, Sentence, block_sentences, mentions, wh
 from extractors.programme import ProgrammeFacts
 from extractors.reading import UNREAD, reading
 from extractors.spans import doc_text, of_block, text_of
-from extractors.statement import Statement, make_statement
+from extractors.statement import Statement, canonical_json
 from extractors.subjects import Subject
 from extractors.tables import TableRows
 from sources.document import Block, Document
@@ -181,12 +181,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         scope = "factory" if subject is not None else "programme"
         if subject is None and wave is not None:
             self.last_wave = wave  # the round the text was last speaking of
-        self.out.append(make_statement(
-            doc_id=self.doc_id, source_name=self.document.source_name, scope=scope,
-            subject_text=subject.text if subject else None, subject_key=subject.key if subject else None,
-            attribute=attribute, value=value, value_text=block.text[start:end], block=block.index,
-            span_start=start, span_end=end, rule=rule,
-            wave=wave if wave is not None or subject is None else subject.wave))
+        # positional: emit makes every statement, and keyword packing costs more than the rest
+        self.out.append(Statement(
+            self.doc_id, self.document.source_name, scope, subject.text if subject else None,
+            subject.key if subject else None, attribute, canonical_json(value), block.text[start:end],
+            block.index, start, end, rule, wave if wave is not None or subject is None else subject.wave))
 
     def resolve_date(self, value: dict) -> dict | None:
         return self.resolved.get(id(value), value if not value.get("value", "").startswith("--") else None)
