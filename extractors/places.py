@@ -307,6 +307,8 @@ class _Patterns:
             head, n = k.split(" ", 1)[0], k.count(" ") + 1
             if n > self.first_words.get(head, 0):
                 self.first_words[head] = n
+        # the word n-grams some longer form opens with: a reading stops at the first that none does
+        self.openings = frozenset(" ".join(k.split(" ")[:j]) for k in self.lookup for j in range(1, k.count(" ") + 1))
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
@@ -382,17 +384,22 @@ class _Patterns:
         if not bounds:
             return []
         words = [folded[a:b] for a, b in bounds]
-        lookup = self.lookup
-        firsts = self.first_words
+        lookup, firsts, openings = self.lookup, self.first_words, self.openings
         spans = []
+        last = len(words)
         for i, word in enumerate(words):
             widest = firsts.get(word)
             if widest is None:
                 continue
-            for n in range(min(widest, len(words) - i), 0, -1):
-                key = lookup.get(" ".join(words[i:i + n]))
+            gram, n = word, 1
+            while True:  # every form of 1, 2, ... words from here (the sort below keeps the longest)
+                key = lookup.get(gram)
                 if key is not None:
                     spans.append((bounds[i][0], bounds[i + n - 1][1], key))
+                if n >= widest or i + n >= last or gram not in openings:
+                    break
+                gram = f"{gram} {words[i + n]}"
+                n += 1
         # longest match wins; among equals the earlier one
         spans.sort(key=lambda se: (-(se[1] - se[0]), se[0]))  # (start, end, key)
         taken: list[tuple[int, int]] = []
