@@ -482,7 +482,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def host_cue_near(self, doc: Doc, sp: Mention, s0: int, s1: int) -> bool:
         """An organisation named in a sentence that does not name the factory is its host
         only when the text says so: a host cue right before it ("hosted by X", "at X") or
-        shortly after it ("X will host", "X, the company that runs it")."""
+        shortly after it ("X will host", "X, the company that runs it"). The block alone
+        decides it: the answer is kept with the block."""
+        return of_block(doc, ("host_cue", sp.start, sp.end, s0, s1), lambda: self._host_cue_near(doc, sp, s0, s1))
+
+    def _host_cue_near(self, doc: Doc, sp: Mention, s0: int, s1: int) -> bool:
         cues = self.lex.host_cues
         if not cues:
             return True
