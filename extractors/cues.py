@@ -120,7 +120,9 @@ def any_substring(folded: str, words: Iterable[str]) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _any_needle(needles: tuple[str, ...] | frozenset[str]) -> re.Pattern[str] | None:
+def any_needle(needles: tuple[str, ...] | frozenset[str]) -> re.Pattern[str] | None:
+    """One search for all `needles` as plain substrings (longest first), or None for none:
+    a text it finds nothing in holds none of them, whole word or not."""
     words = sorted({n for n in needles if n}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))) if words else None
 
@@ -143,7 +145,7 @@ def contains_word(haystack: str, needles: Iterable[str]) -> str | None:
     known = _ANSWERS.get(key)
     if known is not None:
         return known[1]
-    pattern = _any_needle(needles)
+    pattern = any_needle(needles)
     found = None if pattern is None or pattern.search(haystack) is None else first_word(haystack, needles)
     if len(_ANSWERS) >= _ANSWERS_MAX:
         _ANSWERS.clear()  # bounded: a worker's long run does not grow it

@@ -9,12 +9,11 @@ met again (a header, a quoted paragraph) is not read again.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from spacy.tokens import Doc
 
-from extractors.cues import Lexicon, any_substring, contains_word, fold
+from extractors.cues import Lexicon, any_needle, any_substring, contains_word, fold
 from extractors.mentions import Mention, Sentence
 
 
@@ -99,8 +98,8 @@ def _searches(lex: Lexicon) -> tuple[Callable[[str], Any], Callable[[str], Any]]
 
 
 def _search_for(words: set[str]) -> Callable[[str], Any]:
-    ordered = sorted((w for w in words if w), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))).search if ordered else (lambda _text: None)
+    pattern = any_needle(frozenset(words))
+    return pattern.search if pattern is not None else (lambda _text: None)
 
 
 def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
