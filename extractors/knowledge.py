@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.config import load_yaml
+from extractors.cues import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,12 @@ class KnownName:
     kind: str  # "factory" | "supercomputer" | "org"
     surface: str
     country: str | None
+
+
+@lru_cache(maxsize=1)
+def factory_keys() -> dict[str, str]:
+    """Every known form of a factory's name, case- and accent-folded, with the factory's key."""
+    return {fold(k.surface): k.key for k in known_names() if k.kind == "factory"}
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from extractors.config import word_lists
 from extractors.cues import fold
 from extractors.ext import write_spans
-from extractors.knowledge import known_names
+from extractors.knowledge import factory_keys, known_names
 
 MAX_NAME_TOKENS = 4
 JOINERS = {"-", "+", "++", ":", "/", "&"}
@@ -87,7 +87,7 @@ class FactoryNames:
         self.plural_heads = {_head_key(nlp.make_doc(h)) for h in names.get("plural_heads", [])}
         # "AI Factory of X": the links, longest first, as lower-cased token tuples
         self.links = sorted({_head_key(nlp.make_doc(w)) for w in rel.get("name_links", [])}, key=len, reverse=True)
-        self.alias_key = {fold(kn.surface): kn.key for kn in known_names() if kn.kind == "factory"}
+        self.alias_key = factory_keys()
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
         others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
         if others:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from extractors.budgets import Budgets
 from extractors.cues import contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
-from extractors.knowledge import known_names, known_sites, known_waves
+from extractors.knowledge import factory_keys, known_sites, known_waves
 from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
 from extractors.reading import UNREAD, reading
@@ -100,7 +100,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def _generic_country(self, doc: Doc, span: Mention) -> str | None:
         """The country of a name made only of a country word and a head ("Polish AI Factory",
-        "FINNISH AI FACTORY"): such a phrase says where a factory is, not what it is called."""
+        "FINNISH AI FACTORY"): such a phrase says where a factory is, not what it is called.
+        The block alone decides it: the answer is kept with the block."""
+        return of_block(doc, ("generic_country", span.start, span.end), lambda: self._country_of_name(doc, span))
+
+    def _country_of_name(self, doc: Doc, span: Mention) -> str | None:
         value = span.value or {}
         head = value.get("head")
         if not head or value.get("key"):
@@ -134,7 +138,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def subject_from_system(self, annotated: list[tuple[Block, Doc]]) -> None:
         """A text that only names a machine which is also a factory's name ("MeluXina-AI")
         is about that factory."""
-        aliases = {fold(k.surface): k.key for k in known_names() if k.kind == "factory"}
+        aliases = factory_keys()
         for _, doc in annotated:
             for sp in self.spans(doc, "supercomputer"):
                 key = aliases.get(fold(sp.text))
@@ -708,7 +712,7 @@ def _common_year(text: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def _factory_aliases() -> frozenset[str]:
-    return frozenset(fold(k.surface) for k in known_names() if k.kind == "factory")
+    return frozenset(factory_keys())
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:
