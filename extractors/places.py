@@ -300,14 +300,9 @@ class _Patterns:
         # Forms are looked up as word n-grams in a dict: same result as a PhraseMatcher on
         # these folded words, without building a Doc per pattern (seconds per language).
         self.lookup = {" ".join(_WORD.findall(k)): k for k in self.entries}
-        self.max_words = max((k.count(" ") + 1 for k in self.lookup), default=1)
-        # the longest form opening with each first word: most words open none, and are skipped
-        self.first_words: dict[str, int] = {}
-        for k in self.lookup:
-            head, n = k.split(" ", 1)[0], k.count(" ") + 1
-            if n > self.first_words.get(head, 0):
-                self.first_words[head] = n
-        # the word n-grams some longer form opens with: a reading stops at the first that none does
+        # the first words of forms (most words open none, and are skipped), and the word n-grams
+        # some longer form opens with (a reading stops at the first that none does)
+        self.first_words = frozenset(k.split(" ", 1)[0] for k in self.lookup)
         self.openings = frozenset(" ".join(k.split(" ")[:j]) for k in self.lookup for j in range(1, k.count(" ") + 1))
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
@@ -388,15 +383,14 @@ class _Patterns:
         spans = []
         last = len(words)
         for i, word in enumerate(words):
-            widest = firsts.get(word)
-            if widest is None:
+            if word not in firsts:
                 continue
             gram, n = word, 1
             while True:  # every form of 1, 2, ... words from here (the sort below keeps the longest)
                 key = lookup.get(gram)
                 if key is not None:
                     spans.append((bounds[i][0], bounds[i + n - 1][1], key))
-                if n >= widest or i + n >= last or gram not in openings:
+                if i + n >= last or gram not in openings:
                     break
                 gram = f"{gram} {words[i + n]}"
                 n += 1

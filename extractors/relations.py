@@ -11,7 +11,6 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -661,7 +660,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if reading(doc, sent, self.lex).bare:
             return  # no machine, no machine word
         systems = sent.of("supercomputer")
-        mine = [fold(sp.text) in self.factory_aliases() for sp in systems] if systems else []
+        mine = [fold(sp.text) in factory_keys() for sp in systems] if systems else []
         text_f = sent.folded
         if sent.reading.award_cue \
                 and (mine or contains_word(text_f, self.lex.sc_cues)):
@@ -672,10 +671,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.system_topic = False
         elif any(not own for own in mine):
             self.system_topic = True  # ("MeluXina-AI", a machine that also names its factory, does not count)
-
-    @staticmethod
-    def factory_aliases() -> frozenset[str]:
-        return _factory_aliases()
 
     def drop_listed_only(self, statements: list[Statement]) -> list[Statement]:
         """A factory the text only counts among several host countries ("set up in Finland,
@@ -708,11 +703,6 @@ def _common_year(text: str) -> int | None:
     """The year a block names most often (the first of equals), if it names one."""
     years = [int(m.group(0)) for m in YEAR_RE.finditer(text)]
     return max(set(years), key=years.count) if years else None
-
-
-@lru_cache(maxsize=1)
-def _factory_aliases() -> frozenset[str]:
-    return frozenset(factory_keys())
 
 
 def dedupe(statements: list[Statement]) -> list[Statement]:
