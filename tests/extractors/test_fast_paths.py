@@ -194,3 +194,18 @@ def test_sentences_with_nothing_to_read_are_skipped_without_changing_a_statement
                 r.bare = False  # read it in full
         assert _facts(DocumentRelations(d, d.lang or "en").run(full_blocks)) == quick, d.source_name
     assert bare > 200
+
+
+def test_a_block_memo_keeps_none_as_an_answer() -> None:
+    """`of_block` answers from the block what every document would ask again; "no year
+    here" is an answer too, and must not be worked out again for each document."""
+    from extractors.spans import of_block
+    doc = build_pipeline("en").make_doc("No year is named in this paragraph.")
+    calls: list[int] = []
+
+    def make() -> None:
+        calls.append(1)
+        return None
+
+    assert [of_block(doc, ("probe",), make) for _ in range(3)] == [None, None, None]
+    assert calls == [1]
