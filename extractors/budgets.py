@@ -25,8 +25,6 @@ class Budgets:
         the total otherwise; "shared in equal parts" / "half each" splits the total. A sum
         of several factories ("together €1.5 billion") is the programme's, and "the EU pays
         half of it" then gives the programme's EU share."""
-        lex = self.lex
-        s0, s1 = sent.start, sent.end
         r = sent.reading
         halves = r.halves
         sums = sent.of("money")
@@ -37,16 +35,7 @@ class Budgets:
         if self.programme_sum and sums:
             programme = True
         n_out = len(self.out)
-        for sp in sums:
-            before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
-            tail = []
-            for t in doc[sp.end:min(s1, sp.end + 5)]:
-                if t.is_punct:
-                    break  # "€90 million, of which the EU ...": the cue belongs to the next clause
-                tail.append(t.text)
-            after = fold(" ".join(tail))
-            eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
-            nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
+        for sp, (eu, nat) in zip(sums, self.sum_cues(doc, sent, sums)):
             value = sp.value or {}
             near = nearest(sp.start) if not programme else None
             if near is not None and near[1] in FALLBACKS and self.system_cost(doc, sent, text_f):
@@ -83,6 +72,27 @@ class Budgets:
             total = self.last_total.get(subj.text)
             if total and "amount" in total:
                 self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
+
+    def sum_cues(self, doc: Doc, sent: Sentence, sums: list[Mention]) -> list[tuple[bool, bool]]:
+        """Per sum, whether an EU or a national cue stands next to it. The sentence alone
+        decides: read once per sentence and kind of sum (written or implied), kept on its reading."""
+        r = sent.reading
+        written = sums is sent.of("money")
+        found = r.sum_cues.get(written)
+        if found is None:
+            lex, s0, s1 = self.lex, sent.start, sent.end
+            found = r.sum_cues[written] = []
+            for sp in sums:
+                before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
+                tail = []
+                for t in doc[sp.end:min(s1, sp.end + 5)]:
+                    if t.is_punct:
+                        break  # "€90 million, of which the EU ...": the cue belongs to the next clause
+                    tail.append(t.text)
+                after = fold(" ".join(tail))
+                found.append((bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues)),
+                              bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))))
+        return found
 
     def system_cost(self, doc: Doc, sent: Sentence, text_f: str) -> bool:
         """A sentence that names a machine but not the factory prices the machine; so does

@@ -17,16 +17,28 @@ class ProgrammeFacts:
 
     def counts(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
-        r = sent.reading
-        heads = r.ref_heads
-        if self.saw_factory_word and r.noun_heads:
-            # "seven consortia", "sieben Konsortien": counted nouns that stand for factories
-            heads = heads + r.noun_heads
-        if not heads:
+        found = self.counted(doc, sent, bool(self.saw_factory_word and sent.reading.noun_heads))
+        if not found:
             return
+        own = any(s.forms and not s.is_generic for s in self.subjects)
+        for n, other, start_char, end_char in found:
+            if other and own:
+                n += 1  # "six other AI Factories" beside the one the text is about: seven
+            self.emit(None, "factory_count", n, block, start_char, end_char, "programme.factory_count",
+                      wave=self.wave_of(sent, text_f, count=n))
+
+    def counted(self, doc: Doc, sent: Sentence, with_nouns: bool) -> list[tuple[int, bool, int, int]]:
+        """The counts before the sentence's plural heads (and, `with_nouns`, before the nouns
+        that stand for factories, "seven consortia"): (number, said of "other" factories,
+        span). The sentence alone decides them: read once per kind of heads, kept on its reading."""
+        r = sent.reading
+        found = r.counts.get(with_nouns)
+        if found is not None:
+            return found
+        heads = r.ref_heads + r.noun_heads if with_nouns else r.ref_heads
+        found = r.counts[with_nouns] = []
         used: set[int] = set()
         lex = self.lex
-        own = any(s.forms and not s.is_generic for s in self.subjects)
         for h_start, h_end_char in sorted(heads):
             # the number stands right before the noun, or before adjectives ("six new European")
             other = False
@@ -40,18 +52,16 @@ class ProgrammeFacts:
                     n = lex.count_words[word]
                 if n is not None:
                     other = other or (i > sent.start and fold(doc[i - 1].text) in lex.count_others)
-                    if other and own:
-                        n += 1  # "six other AI Factories" beside the one the text is about: seven
                     if i not in used:
                         used.add(i)
-                        self.emit(None, "factory_count", n, block, tok.idx, h_end_char, "programme.factory_count",
-                                  wave=self.wave_of(sent, text_f, count=n))
+                        found.append((n, other, tok.idx, h_end_char))
                     break
                 other = other or word in lex.count_others
                 if word in lex.count_adjectives:
                     continue
                 if not tok.is_alpha or not tok.is_lower or word in lex.count_breaks:
                     break
+        return found
 
     def wave_of(self, sent: Sentence, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
         """Which selection round a programme fact is about: an ordinal, a date, or the count.

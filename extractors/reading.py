@@ -25,7 +25,8 @@ class Reading:
 
     __slots__ = ("names", "refs", "plural_ref", "singular_ref", "negation", "programme_cue", "partner_cue",
                  "anaphor", "site_word", "ref_heads", "noun_heads", "halves", "budget_cue", "eu_cue",
-                 "deployment", "kickoff", "inauguration", "bare", "implied", "award_cue", "ordinal_wave", "topic")
+                 "deployment", "kickoff", "inauguration", "bare", "implied", "award_cue", "ordinal_wave", "topic",
+                 "date_roles", "sum_cues", "place_view", "counts")
 
     def __init__(self, doc: Doc, sent: Sentence, lex: Lexicon) -> None:
         f = sent.folded
@@ -36,6 +37,12 @@ class Reading:
         self.singular_ref = any(not (sp.value or {}).get("plural") for sp in self.refs)
         self.implied: list[Mention] | None = None  # sums in euros without a currency, read when a rule asks
         self.topic: Any = UNREAD  # the country a topic opening names ("As for Spain, ..."), read when asked
+        # the cue words around each date and each sum, and the places a factory may be at:
+        # read by the relation rules when they first ask (extractors/relations.py, budgets.py)
+        self.date_roles: Any = UNREAD
+        self.sum_cues: dict[bool, list[tuple[bool, bool]]] = {}
+        self.place_view: Any = UNREAD
+        self.counts: dict[bool, list[tuple[int, bool, int, int]]] = {}
         self.award_cue = bool(lex.award_cues) and bool(contains_word(f, lex.award_cues))
         # the selection round an ordinal names ("the second round"), the first in the lexicon's order
         cue_search, ordinal_search = _searches(lex)

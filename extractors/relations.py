@@ -63,7 +63,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.system_topic = False  # the last sentence that named a machine or a factory named a machine
         self.award_block: int | None = None  # the last paragraph where a machine's contract was awarded
         self.block_index = -1
-        self.neg_here = False
 
     def spans(self, doc: Doc, kind: str) -> list[Mention]:
         """The mentions of one kind in a block (`mentions.mentions`: read from its spans once,
@@ -223,7 +222,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         self.block_index = block.index
         r = reading(doc, sent, self.lex)
-        self.neg_here = r.negation  # is any place of it negated?
         plural_here = r.plural_ref
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
@@ -314,11 +312,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return self.redirect.get(id(local[0]), local[0])
         return self.anonymous(cc, self.doc_wave)
 
-    def negated(self, doc: Doc, p: Mention, s0: int) -> bool:
+    def negated(self, doc: Doc, p: Mention, sent: Sentence) -> bool:
         """`not in France`, `pas en France`, `nicht in Deutschland`: a place right after a
         negation is where the factory is not."""
         neg = self.lex.negations
-        return self.neg_here and any(fold(t.text) in neg for t in doc[max(s0, p.start - 3):p.start])
+        return sent.reading.negation and any(fold(t.text) in neg for t in doc[max(sent.start, p.start - 3):p.start])
 
     @staticmethod
     def said_of_factory(sent: Sentence, anchors: list) -> bool:
@@ -350,7 +348,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         countries = [p for p in sent.of("place")
                      if p.label_ == "COUNTRY"
                      and not any(p.start >= r.start and p.end <= r.end for r in refs)
-                     and not self.negated(doc, p, sent.start)]
+                     and not self.negated(doc, p, sent)]
         codes = list(dict.fromkeys((p.value or {}).get("country_code") for p in countries))
         if not codes or None in codes:
             return False
@@ -430,17 +428,15 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # "officially inaugurated" says when the factory started, wherever its one date stands
         opening = (n_dates == 1 and not kickoff and r.inauguration
                    and self.said_of_factory(sent, anchors))
-        for sp in sent.of("date"):
+        for sp, (deadline, cue, selection) in zip(sent.of("date"), self.date_roles(doc, sent)):
             value = self.resolve_date(sp.value or {})
             if value is None:
                 continue
-            window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
-            if contains_word(window, lex.deadline_cues):
+            if deadline:
                 self.emit(None, "proposal_deadline", value, block, sp.start_char, sp.end_char,
                           "programme.proposal_deadline", wave=self.wave_of(sent, text_f))
                 continue
-            cue = contains_word(window, lex.operation_cues)
-            attr = ("selected_on" if contains_word(window, lex.selection_cues)
+            attr = ("selected_on" if selection
                     else "operational_by" if cue or opening else None)
             if attr is None or (attr == "operational_by" and kickoff):
                 continue
@@ -476,6 +472,21 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 subj, how = anchors[0][1], anchors[0][2]
                 self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
+
+    def date_roles(self, doc: Doc, sent: Sentence) -> list[tuple[bool, str | None, bool]]:
+        """Per date of the sentence, the cue words around it: a deadline's, an opening's (the
+        cue itself) and a selection's. The sentence alone decides them: read once, kept on
+        its reading."""
+        r = sent.reading
+        if r.date_roles is UNREAD:
+            lex, s0, s1 = self.lex, sent.start, sent.end
+            roles = []
+            for sp in sent.of("date"):
+                window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
+                roles.append((bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
+                              bool(contains_word(window, lex.selection_cues))))
+            r.date_roles = roles
+        return r.date_roles
 
     def name_tokens(self, doc: Doc) -> frozenset[int]:
         """Tokens inside factory names (a place in a name is not the factory's place), per block."""
@@ -546,6 +557,19 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         countries = {sp.start for sp in self.spans(doc, "place") if sp.label_ == "COUNTRY"}
         return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
 
+    def place_view(self, doc: Doc, sent: Sentence, name_tokens: frozenset[int]) -> tuple[list, list, list]:
+        """The cities and countries of a sentence a factory may be at (none inside a factory's
+        name, none negated), and the country codes in order. The block alone decides them
+        (`name_tokens` are the block's): read once, kept on the sentence's reading."""
+        r = sent.reading
+        if r.place_view is UNREAD:
+            inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, sent)]
+            countries = [p for p in inside if p.label_ == "COUNTRY"]
+            r.place_view = ([p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)], countries,
+                            list(dict.fromkeys((p.value or {}).get("country_code") for p in countries)))
+        cities, countries, codes = r.place_view
+        return cities, countries, list(codes)
+
     @staticmethod
     def all_in(cities: list[Mention], cc: str | None) -> bool:
         """Every city lies in country `cc` (the sites of one factory: "data centres in A and B")."""
@@ -556,11 +580,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
         if not anchors or not sent.of("place"):
             return  # no factory to give them to, or nothing to give
-        s0 = sent.start
-        inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, s0)]
-        cities = [p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)]
-        countries = [p for p in inside if p.label_ == "COUNTRY"]
-        codes = list(dict.fromkeys((p.value or {}).get("country_code") for p in countries))
+        cities, countries, codes = self.place_view(doc, sent, name_tokens)
         subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
         fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject", "section")
         own_cities = bool(anchors) and not codes and self.all_in(cities, self.subject_country(anchors[0][1]))
