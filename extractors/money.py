@@ -70,6 +70,10 @@ class _MoneyGrammar:
         links = _alt([_norm(str(w)) for w in lex.get("links") or []])
         # `(?<!\w)` lets the search skip positions inside words without trying the lists.
         self.left_re = re.compile(rf"(?<!\w)(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
+        # what `left_re` can end on (its forms' last letters, either case): most numbers follow
+        # something else, and there the search would try every position of the window in vain
+        self.left_ends = frozenset(c for w in list(self.qualifiers) + prefix if w
+                                   for c in (w[-1].lower(), w[-1].upper(), "’" if w[-1] == "'" else w[-1]))
         # Every amount has a currency next to it, so a text with none holds no money. The
         # test compares word pieces (letter runs, digit runs, single signs) of the
         # case-folded text with the first piece of every currency form: a currency form can
@@ -143,9 +147,22 @@ class _Side:
     cur_end: int
 
 
+def _may_end_left(text: str, lo: int, end: int, ends: frozenset[str]) -> bool:
+    """Whether a qualifier or currency can stand right before `end`: only if the last
+    character before it (spaces aside) can end one. A character outside ASCII is left to
+    the regex (its case-insensitive matching knows more pairs than `lower` and `upper`)."""
+    i = end - 1
+    while i >= lo and text[i].isspace():
+        i -= 1
+    if i < lo:
+        return False
+    c = text[i]
+    return c in ends or not c.isascii()
+
+
 def _context(text: str, n: NumberMatch, g: _MoneyGrammar, floor: int) -> _Side:
     lo = max(floor, n.start - _WINDOW)
-    left = g.left_re.search(text, lo, n.start)
+    left = g.left_re.search(text, lo, n.start) if _may_end_left(text, lo, n.start, g.left_ends) else None
     qual = cur = None
     qual_start = start = n.start
     scale = 1.0

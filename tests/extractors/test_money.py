@@ -132,3 +132,25 @@ def test_currency_pre_check_never_skips_a_text_with_a_currency() -> None:
                 checked += 1
                 assert not g.currency_heads.isdisjoint(_PIECE.findall(text.casefold())), (lang, text)
     assert checked > 500
+
+
+_LEFT_WORDS = ["about", "some", "over", "up to", "at least", "rund", "mindestens", "bis zu", "environ", "près de",
+               "circa", "oltre", "unos", "más de", "ruim", "€", "EUR", "eur", "USD", "$", "£", "CHF", "zł", "Kč",
+               "ca.", "approx.", "d'", "l’", "x", "AI", "7", "-", "(", ",", "  ", "\n", "ſ", "Ω"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LEFT_WORDS), max_size=5).map(" ".join), st.sampled_from(["", " ", "  "]),
+       st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt", "pl", "el", "cs"]))
+def test_the_left_context_is_searched_wherever_it_can_match(before: str, gap: str, lang: str) -> None:
+    """Before a number the qualifier-and-currency search is skipped when the character
+    before it cannot end one; skipping must never lose a match the search would find."""
+    from extractors.money import _WINDOW, _grammar, _may_end_left
+
+    g = _grammar(lang)
+    text = before + gap + "42 million"
+    end = len(before + gap)
+    lo = max(0, end - _WINDOW)
+    left = g.left_re.search(text, lo, end)
+    if left is not None and (left.group("qual") or left.group("cur")):
+        assert _may_end_left(text, lo, end, g.left_ends), (lang, text)
