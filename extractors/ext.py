@@ -30,8 +30,11 @@ def write_spans(doc: Doc, kind: str, matches: Iterable[tuple[int, int, str, Any,
 
     What is written is also kept as plain tuples (`written`): the relation rules read
     every span's bounds, label, value and rule, and a `Span` looks each up again."""
-    group = list(doc.spans.get(kind, []))
     kept = block_memo(doc).setdefault(("written", kind), [])
+    matches = list(matches)
+    if not matches and kind not in doc.spans:
+        return doc  # a span group is made per kind and Doc: none for a kind with nothing to hold
+    group = list(doc.spans.get(kind, []))
     for start, end, label, value, rule in matches:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is None:

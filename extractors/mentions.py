@@ -53,7 +53,8 @@ def mentions(doc: Doc, kind: str) -> list[Mention]:
     if found is None:
         text = doc_text(doc)
         rows = written(doc, kind)
-        if rows is not None and len(rows) == len(doc.spans.get(kind, ())):
+        spans = doc.spans
+        if rows is not None and len(rows) == (len(spans[kind]) if kind in spans else 0):
             found = [Mention(a, b, sc, ec, label, value, rule, text[sc:ec]) for a, b, sc, ec, label, value, rule in rows]
         else:
             found = [Mention.of_span(sp, text) for sp in doc.spans[kind]] if kind in doc.spans else []

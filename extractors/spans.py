@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 
@@ -62,12 +62,16 @@ def block_memo(doc: Doc) -> dict:
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
-    if len(doc) == 0:
+    n = len(doc)
+    if n == 0:
         return []
-    cols = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
-    starts, idx, length = cols[:, 0], cols[:, 1], cols[:, 2]
-    bounds = [0, *(int(i) for i in (starts[1:] == 1).nonzero()[0] + 1), len(doc)]
-    return [(a, b, int(idx[a]), int(idx[b - 1] + length[b - 1])) for a, b in zip(bounds, bounds[1:])]
+    starts = doc.to_array(SENT_START).tolist()  # one attribute: a flat array
+    bounds = [0, *(i for i in range(1, n) if starts[i] == 1), n]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        last = doc[b - 1]
+        out.append((a, b, doc[a].idx, last.idx + len(last)))
+    return out
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
