@@ -169,6 +169,13 @@ class _DateGrammar:
                    *(lex.get("quarter_words") or []), *(lex.get("half_words") or []),
                    *(lex.get("quarter_abbrevs") or ["Q"]), *(lex.get("half_abbrevs") or ["H"])]
         self.opener_re = re.compile(rf"\d|{_alt(openers, boundary=False)}", re.I)
+        # Inside a run of digits (after its first) a date can only open with a year that ends
+        # the run (four digits: the branches with no digit lookbehind open with a year) or
+        # with a word that opens with digits ending the run ("1er"); the other positions of
+        # the run are not tried. A word of digits alone could open anywhere: all are tried.
+        heads = [len(w) - len(w.lstrip("0123456789")) for w in map(str, openers)]
+        self.inner_heads: frozenset[int] | None = None if any(
+            h == len(str(w)) for h, w in zip(heads, openers) if h) else frozenset({4, *(h for h in heads if h)})
         self.mod_re = re.compile(rf"(?<!\w)(?P<mod>{_alt(list(self.mods))})[^\S\n]*[-–]?[^\S\n]*(?:the[^\S\n]+)?\Z", re.I)
         self.joiner_re = re.compile(rf"[^\S\n]*,?[^\S\n]*(?:{_alt(lex.get('year_joiners') or [])})?[^\S\n]*\Z", re.I)
         # "2018 or later." ends a phrase; in "2018 or later than 2020" the words open the next
@@ -213,7 +220,14 @@ class _DateGrammar:
         for a, b in runs:
             first = words[max(0, bisect_left(words, a) - self.lead_words)]
             tries.update(starts[bisect_left(starts, first):bisect_right(starts, b - 1)])
-            tries.update(range(a, b))  # a number glued to a word ("Reggio2000") starts there too
+            tries.add(a)  # a number glued to a word ("Reggio2000") starts there too
+        heads = self.inner_heads
+        for a, b in runs:
+            if heads is None:
+                tries.update(range(a + 1, b))
+            elif b - a > 1:
+                tries.difference_update(range(a + 1, b))
+                tries.update(b - h for h in heads if b - h > a)
         out = []
         floor = 0
         match, opens = self.core_re.match, self.opener_re.match
