@@ -121,10 +121,41 @@ def any_substring(folded: str, words: Iterable[str]) -> bool:
 
 @lru_cache(maxsize=1024)
 def any_needle(needles: tuple[str, ...] | frozenset[str]) -> re.Pattern[str] | None:
-    """One search for all `needles` as plain substrings (longest first), or None for none:
-    a text it finds nothing in holds none of them, whole word or not."""
-    words = sorted({n for n in needles if n}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))) if words else None
+    """One search for all `needles` as plain substrings, or None for none: a text it finds
+    nothing in holds none of them, whole word or not.
+
+    The words are laid out as a trie (`(?:ab(?:c|d)|e)`), not a flat alternation: where
+    a text has a letter some word opens with, the flat form tries every word in turn, the
+    trie only the words that go on as the text does. It answers whether, not which: a
+    word that has a shorter one as its prefix adds nothing and is left out."""
+    words = {n for n in needles if n}
+    return re.compile(_trie_pattern(words)) if words else None
+
+
+def _trie_pattern(words: set[str]) -> str:
+    trie: dict[str, dict] = {}
+    for w in sorted(words, key=len):
+        node = trie
+        for ch in w:
+            if "" in node:
+                break  # a shorter word ends here: wherever this one occurs, that one does
+            node = node.setdefault(ch, {})
+        else:
+            node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        if "" in node:
+            return ""
+        ends = sorted(ch for ch, child in node.items() if "" in child)
+        parts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if "" not in child]
+        if ends:
+            parts.append(re.escape(ends[0]) if len(ends) == 1 else "[" + "".join(map(_class_escape, ends)) + "]")
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return emit(trie)
+
+
+def _class_escape(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
 
 
 _ANSWERS: dict[tuple[str, int], tuple[object, str | None]] = {}

@@ -127,6 +127,18 @@ def test_cue_search_finds_what_the_word_loop_finds(haystack: str, needles: list[
     assert contains_word(haystack, tuple(needles)) == first_word(haystack, tuple(needles))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcé-]^\\[. ")), max_size=20),
+       st.lists(st.text(alphabet=st.sampled_from(list("abcé-]^\\[. ")), max_size=4), max_size=8))
+def test_one_search_for_many_words_finds_any_of_them(haystack: str, needles: list[str]) -> None:
+    """The words laid out as a trie (shared openings, signs that mean something to a
+    regex) find a text holding any of them and only such texts."""
+    from extractors.cues import any_needle
+    pattern = any_needle(frozenset(needles))
+    words = [n for n in needles if n]
+    assert (pattern is not None and pattern.search(haystack) is not None) == any(w in haystack for w in words)
+
+
 def test_remembered_cue_answers_stay_bounded_and_per_list() -> None:
     from extractors import cues
     text = "the new system opens in 2026"
