@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from flows.bench import REQUIRED, build_corpus, main, table, vary_bytes
@@ -62,6 +63,10 @@ def test_scale_two_report_has_the_required_shape(corpus_dir: Path, tmp_path: Pat
     assert set(REQUIRED) <= set(row)
     assert row["docs"] == 2 * len(load_registry(small / "sources.yaml")) and row["statements"] > 0
     assert all(isinstance(row[k], (int, float)) and row[k] > 0 for k in REQUIRED)
+    # rates in CPU time of the extracting process, and in wall time beside them
+    assert row["extract_wall_docs_per_s"] > 0 and row["ceiling_wall_docs_per_s"] > 0
+    assert row["extract_share_of_ceiling"] == pytest.approx(
+        row["extract_docs_per_s"] / row["ceiling_docs_per_s"], rel=0.01)
     assert 0 < row["workers_rss_mb"] <= row["peak_rss_mb"]  # in-process: the same process, sampled
     assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
     printed = capsys.readouterr().out
