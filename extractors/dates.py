@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from extractors.lexicon import load_lexicon
+from extractors.phrases import phrase_alternation as _alt
 
 __all__ = ["DateLexiconError", "DateMatch", "find_dates", "normalise_date_text"]
 
@@ -47,27 +48,6 @@ class DateMatch:
     value: dict[str, Any]
     needs_year: bool = False
     year_left_out: bool = False  # a day and month without a year: its value depends on `ref`
-
-
-def _alt(words: list[str], boundary: bool = True) -> str:
-    parts = []
-    for w in sorted({" ".join(str(x).lower().split()) for x in words if str(x).strip()}, key=len, reverse=True):
-        p = r"\s+".join(re.escape(x) for x in w.split()).replace("'", "['’]")
-        if boundary and w[:1].isalpha():
-            p = r"(?<![^\W\d_])" + p
-        if boundary and w[-1:].isalpha():
-            p += r"(?![^\W\d_])"
-        parts.append((w[0].replace("’", "'"), p))
-    if not parts:
-        return r"(?!x)x"
-    # Branches grouped by first character behind a one-character lookahead: a position
-    # that starts no word fails after one test instead of one per word. Words of one
-    # group keep their longest-first order; words of two groups never match at one place.
-    groups: dict[str, list[str]] = {}
-    for first, p in parts:
-        groups.setdefault(first, []).append(p)
-    heads = {first: "['’]" if first == "'" else re.escape(first) for first in groups}
-    return "|".join(f"(?={heads[first]})(?:{'|'.join(ps)})" for first, ps in groups.items())
 
 
 def _fold(s: str) -> str:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from extractors.lexicon import load_lexicon
+from extractors.phrases import phrase_alternation as _alt
 from extractors.numbers import NumberMatch, find_numbers
 
 __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
@@ -32,20 +33,6 @@ class MoneyMatch:
     end: int
     text: str
     value: dict[str, Any]
-
-
-def _alt(words: list[str]) -> str:
-    """Alternation of phrases, longest first; spaces match any run of white space and
-    letter-ended phrases must end at a word boundary."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        p = r"\s+".join(re.escape(x) for x in w.split()).replace("'", "['’]")
-        if w[-1:].isalpha():
-            p += r"(?![^\W\d_])"
-        if w[:1].isalpha():
-            p = r"(?<![^\W\d_])" + p
-        parts.append(p)
-    return "|".join(parts) or r"(?!x)x"
 
 
 def _norm(s: str) -> str:
