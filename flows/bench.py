@@ -265,11 +265,9 @@ def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling:
     from extractors.extract import block_cache
     cache = block_cache()
     hits, misses = cache.hits, cache.misses
-    # extraction and its ceiling are clocked in CPU time of this process (and in wall time
-    # beside it): with two workers and the writer on two cores, the writer's bursts come
-    # while a worker reads and extracts its next chunk, rarely while it tokenises the last
-    # one, so wall time charged the waiting to extraction (34 % more per document at 100x
-    # than with one worker, the ceiling 4 %)
+    # extraction and its ceiling are clocked in CPU time of this process (wall time beside
+    # it): with two workers and the writer on two cores a process also waits for a core,
+    # and what it waits for is no part of either cost (at 100x, 7 % of extraction's wall time)
     e, c = time.perf_counter(), time.process_time()
     out.statements = steps.extract_batch(documents)
     out.extract_s, out.extract_wall_s = time.process_time() - c, time.perf_counter() - e
