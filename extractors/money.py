@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from extractors.lexicon import load_lexicon
-from extractors.phrases import phrase_alternation as _alt
 from extractors.numbers import NumberMatch, find_numbers
+from extractors.phrases import phrase_alternation as _alt
 
 __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
 

@@ -77,5 +77,6 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
 def sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
     """The sentencizer's sentences as (start, end, start_char, end_char). `Doc.sents`
     checks every token for a sentence start one Python object at a time, and each Span
-    made builds Tokens for its bounds; the arrays are read here in one call."""
+    made builds Tokens for its bounds; here the starts are read as one array, and only
+    the first and last token of each sentence are made."""
     return of_block(doc, ("sentence_bounds",), lambda: _sentence_bounds(doc))
