@@ -412,7 +412,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
         r = sent.reading
         name_tokens = self.name_tokens(doc)
-        self.places(block, doc, sent, anchors, name_tokens, r.partner_cue, nearest)
+        self.places(block, doc, sent, anchors, r.partner_cue, nearest)
         for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             for sp in sent.of(kind):
                 if sp.start not in name_tokens:
@@ -557,12 +557,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         countries = {sp.start for sp in self.spans(doc, "place") if sp.label_ == "COUNTRY"}
         return len(after) >= 2 and after[0].text in (",", "(") and after[1].i in countries
 
-    def place_view(self, doc: Doc, sent: Sentence, name_tokens: frozenset[int]) -> tuple[list, list, list]:
+    def place_view(self, doc: Doc, sent: Sentence) -> tuple[list, list, list]:
         """The cities and countries of a sentence a factory may be at (none inside a factory's
-        name, none negated), and the country codes in order. The block alone decides them
-        (`name_tokens` are the block's): read once, kept on the sentence's reading."""
+        name, none negated), and the country codes in order. The block alone decides them:
+        read once, kept on the sentence's reading."""
         r = sent.reading
         if r.place_view is UNREAD:
+            name_tokens = self.name_tokens(doc)
             inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, sent)]
             countries = [p for p in inside if p.label_ == "COUNTRY"]
             r.place_view = ([p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)], countries,
@@ -577,10 +578,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                                              or [(p.value or {}).get("country_code")]) for p in cities)
 
     def places(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]],
-               name_tokens: set[int], partner_cue: bool, nearest) -> None:  # noqa: ANN001
+               partner_cue: bool, nearest) -> None:  # noqa: ANN001
         if not anchors or not sent.of("place"):
             return  # no factory to give them to, or nothing to give
-        cities, countries, codes = self.place_view(doc, sent, name_tokens)
+        cities, countries, codes = self.place_view(doc, sent)
         subjects = list(dict.fromkeys(id(a[1]) for a in anchors))
         fallback = bool(anchors) and anchors[0][2] in ("coref", "doc_subject", "section")
         own_cities = bool(anchors) and not codes and self.all_in(cities, self.subject_country(anchors[0][1]))
