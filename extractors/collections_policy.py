@@ -1,11 +1,20 @@
-"""How often Python's cycle collector runs while a batch is extracted.
+"""How often Python's cycle collector runs while a batch is read and extracted.
 
-Extraction makes and drops a great many small objects (tokens, matches, mentions, dicts),
-nearly all freed at once by reference counting. The collector's default (a young-generation
-pass every 700 net allocations, an older one every tenth of those) then spends its passes
-walking the objects that live on, above all the annotated blocks the block cache keeps,
-and finds almost nothing to free. Collecting less often inside a batch and as usual
-outside it keeps that time (a fifth of extraction at 100x the dev corpus) for the rules.
+Reading and extraction make and drop a great many small objects (parse trees, tokens,
+matches, mentions), nearly all freed at once by reference counting or in one pass over
+the young objects. The collector's default (a young-generation pass every 700 net
+allocations, an older one every tenth of those) spends its passes walking what lives on:
+a parse tree still in use, the annotated blocks the block cache keeps, the pipelines and
+their gazetteers. At 100x the dev corpus that was a fifth of extraction and, while
+sources were parsed, a fifth of a worker's CPU. So:
+
+- inside a batch the collector runs less often (`gc_thresholds` of pipeline.yaml), and as
+  usual outside it;
+- what a process builds once and keeps (a language's pipeline, its word lists and
+  gazetteer: hundreds of thousands of objects) is moved out of the collector's sight once
+  built (`gc.freeze`, after a full collection, so no garbage is kept with it). Such
+  objects are still freed by reference counting; only a cycle among them would outlive
+  its use, and they live as long as the process.
 """
 
 from __future__ import annotations
@@ -14,14 +23,13 @@ import gc
 from contextlib import contextmanager
 from typing import Iterator
 
-from extractors.config import ConfigError
-from extractors.pipeline import pipeline_config
+from extractors.config import ConfigError, load_yaml
 
 
 def batch_thresholds() -> tuple[int, ...] | None:
     """`gc_thresholds` of pipeline.yaml (the three `gc.set_threshold` values), or None to
     leave the collector as it is."""
-    value = pipeline_config().get("gc_thresholds")
+    value = load_yaml("pipeline.yaml").get("gc_thresholds")
     if value is None:
         return None
     if not isinstance(value, list) or len(value) != 3 or not all(isinstance(v, int) and v >= 0 for v in value):
@@ -42,3 +50,17 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def keep_built() -> bool:
+    """Moves every object alive now out of the collector's sight, after a full collection
+    (`gc_freeze_built` of pipeline.yaml, on unless set to false). Called once a pipeline is
+    built; returns whether it froze."""
+    value = load_yaml("pipeline.yaml").get("gc_freeze_built", True)
+    if not isinstance(value, bool):
+        raise ConfigError(f"pipeline.yaml gc_freeze_built: expected true or false, got {value!r}")
+    if not value:
+        return False
+    gc.collect()
+    gc.freeze()
+    return True

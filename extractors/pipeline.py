@@ -16,9 +16,12 @@ import extractors.names  # noqa: F401  (registers aifacts_factories)
 import extractors.places  # noqa: F401  (registers aifacts_places)
 import extractors.rulers  # noqa: F401  (registers aifacts_money, aifacts_dates)
 import extractors.systems  # noqa: F401  (registers aifacts_systems)
+from extractors.collections_policy import keep_built
 from extractors.config import load_yaml
 
 log = logging.getLogger(__name__)
+
+WARM_UP_TEXT = "On 1 March 2025, EUR 10 million went to the AI Factory in Paris."
 
 
 def pipeline_config() -> dict:
@@ -38,4 +41,9 @@ def build_pipeline(lang: str) -> Language:
         nlp = spacy.blank("xx")
     for name in cfg.get("components", []):
         nlp.add_pipe(name)
+    # the components build their patterns and gazetteers on first use: one short text has
+    # them built now, and what is built lives as long as the process, so the collector need
+    # not walk it again
+    nlp(WARM_UP_TEXT)
+    keep_built()
     return nlp

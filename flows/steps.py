@@ -10,6 +10,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from extractors.collections_policy import fewer_collections
 from extractors.statement import Statement
 from flows.guard import hold_point, in_place, shadow_copy, writer_lock
 from flows.settings import Settings
@@ -106,12 +107,15 @@ def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> 
 
 def read_batch(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None]) -> list[SourceRead]:
     """The sources of one batch, `fetch.parallel` at a time: fetching waits on the network,
-    and a batch is one task, not one task per source. Never raises for a bad source."""
+    and a batch is one task, not one task per source. Never raises for a bad source.
+    Parsing builds trees the collector would walk again and again while they are in use:
+    it runs less often inside the batch (`collections_policy`)."""
     workers = max(1, min(len(specs), int(load_config("ingest.yaml")["fetch"].get("parallel", 1))))
-    if workers == 1:
-        return [read_one(s, cache_dir, p) for s, p in zip(specs, previous)]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aifacts-read") as pool:
-        return list(pool.map(read_one, specs, [cache_dir] * len(specs), previous))
+    with fewer_collections():
+        if workers == 1:
+            return [read_one(s, cache_dir, p) for s, p in zip(specs, previous)]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aifacts-read") as pool:
+            return list(pool.map(read_one, specs, [cache_dir] * len(specs), previous))
 
 
 def read_and_extract(specs: list[SourceSpec], cache_dir: Path,
@@ -131,7 +135,6 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
     # imported here: the spaCy pipelines cost seconds to import, and a run with nothing
     # changed extracts nothing
-    from extractors.collections_policy import fewer_collections
     from extractors.extract import extract_many
 
     with fewer_collections():

@@ -57,3 +57,48 @@ def test_a_malformed_setting_is_named(tmp_path, monkeypatch, bad: str) -> None:
 def test_the_shipped_setting_collects_less_often_than_python() -> None:
     with fewer_collections():
         assert gc.get_threshold()[0] > 700
+
+
+def test_reading_a_batch_runs_under_the_batch_thresholds(tmp_path, monkeypatch) -> None:
+    from flows import steps
+
+    monkeypatch.setenv("AIFACTS_CONFIG_DIR", str(_configs_with(tmp_path, "gc_thresholds: [23456, 7, 8]")))
+    seen = []
+    monkeypatch.setattr(steps, "read_one", lambda spec, cache_dir, previous: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    steps.read_batch(["a", "b"], tmp_path, [None, None])
+    assert seen == [(23456, 7, 8)] * 2
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("setting, frozen", [("gc_freeze_built: true", True), ("gc_freeze_built: false", False)])
+def test_what_is_built_is_frozen_unless_turned_off(tmp_path, monkeypatch, setting: str, frozen: bool) -> None:
+    from extractors.collections_policy import keep_built
+
+    target = _configs_with(tmp_path, "gc_thresholds: [50000, 20, 100]")
+    text = (target / "pipeline.yaml").read_text(encoding="utf-8")
+    kept = "\n".join(x for x in text.splitlines() if not x.startswith("gc_freeze_built:"))
+    (target / "pipeline.yaml").write_text(kept + "\n" + setting + "\n", encoding="utf-8")
+    monkeypatch.setenv("AIFACTS_CONFIG_DIR", str(target))
+    gc.unfreeze()
+    built = [{"a gazetteer entry": [n]} for n in range(1000)]
+    try:
+        assert keep_built() is frozen
+        assert (gc.get_freeze_count() >= len(built)) is frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_built_pipeline_has_its_gazetteer_built_and_frozen() -> None:
+    from extractors import places
+    from extractors.pipeline import build_pipeline
+
+    build_pipeline.cache_clear()
+    places.clear_caches()
+    gc.unfreeze()
+    try:
+        build_pipeline("en")
+        assert any(key[0] == "en" for key in places._PATTERNS)  # built by the warm-up, not by the first batch
+        assert gc.get_freeze_count() > 100_000
+    finally:
+        gc.unfreeze()
