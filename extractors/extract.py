@@ -6,7 +6,7 @@ import os
 from collections import OrderedDict
 from functools import lru_cache
 from datetime import date
-from itertools import groupby
+from itertools import islice
 from typing import Iterable, Iterator
 
 from spacy.language import Language
@@ -84,37 +84,47 @@ def block_cache() -> BlockCache:
 
 
 def extract_many(documents: Iterable[Document], batch_size: int | None = None,
-                 cache: BlockCache | None = None) -> Iterator[tuple[Document, list[Statement]]]:
-    """Runs each language's pipeline over the blocks of consecutive documents with `nlp.pipe`.
+                 cache: BlockCache | None = None, window: int | None = None) -> Iterator[tuple[Document, list[Statement]]]:
+    """Runs each language's pipeline with `nlp.pipe` over the new blocks of a window of
+    documents, then the relation rules over each document, in the order given.
 
-    Documents are taken in the order given and grouped by language only while
-    consecutive, so memory stays bounded by one run of same-language documents.
+    The window (`extract_window` of pipeline.yaml) bounds memory; within it the blocks of
+    all documents of one language go through one `nlp.pipe` call: each call costs its own
+    setup, and sources in many languages interleaved (a round's press releases from every
+    member state) left a call for every one or two blocks.
     """
     size = batch_size or int(pipeline_config().get("batch_size", 64))
+    window = window or int(pipeline_config().get("extract_window", 256))
     cache = cache if cache is not None else block_cache()
-    for lang, group in groupby(documents, key=lambda d: d.lang or "en"):
-        nlp = build_pipeline(lang)
-        docs = list(group)
-        keyed: list[list] = [[] for _ in docs]  # per document, its (block, key) pairs
-        ready: dict[tuple, SpacyDoc] = {}
-        wanted: dict[tuple, date | None] = {}  # blocks to annotate, with the document date each is read under
-        for d, pairs in zip(docs, keyed):
-            year = d.published_on.year if d.published_on else None
-            for b in d.blocks:
-                if not b.text.strip():
-                    continue
-                key = (nlp.lang, b.text, year)
-                pairs.append((b, key))
-                if key in ready or key in wanted:
-                    continue
-                cached = cache.get(key)
-                if cached is not None:
-                    ready[key] = cached
-                else:
-                    wanted[key] = d.published_on
-        ready.update(_annotate(nlp, wanted, size, cache))
-        for d, pairs in zip(docs, keyed):
-            yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
+    it = iter(documents)
+    while docs := list(islice(it, window)):
+        yield from _extract_window(docs, size, cache)
+
+
+def _extract_window(docs: list[Document], size: int, cache: BlockCache) -> Iterator[tuple[Document, list[Statement]]]:
+    pipelines = [build_pipeline(d.lang or "en") for d in docs]
+    keyed: list[list] = [[] for _ in docs]  # per document, its (block, key) pairs
+    ready: dict[tuple, SpacyDoc] = {}
+    wanted: dict[str, dict[tuple, date | None]] = {}  # per language, the blocks to annotate with their document date
+    for d, nlp, pairs in zip(docs, pipelines, keyed):
+        year = d.published_on.year if d.published_on else None
+        for b in d.blocks:
+            if not b.text.strip():
+                continue
+            key = (nlp.lang, b.text, year)
+            pairs.append((b, key))
+            if key in ready or key in wanted.get(nlp.lang, ()):
+                continue
+            cached = cache.get(key)
+            if cached is not None:
+                ready[key] = cached
+            else:
+                wanted.setdefault(nlp.lang, {})[key] = d.published_on
+    for lang, blocks in wanted.items():
+        nlp = next(p for p in pipelines if p.lang == lang)
+        ready.update(_annotate(nlp, blocks, size, cache))
+    for d, nlp, pairs in zip(docs, pipelines, keyed):
+        yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
 
 
 def _annotate(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache) -> dict[tuple, SpacyDoc]:

@@ -221,3 +221,19 @@ def test_a_block_memo_keeps_none_as_an_answer() -> None:
 
     assert [of_block(doc, ("probe",), make) for _ in range(3)] == [None, None, None]
     assert calls == [1]
+
+
+def test_windows_over_interleaved_languages_give_each_document_its_own_statements(
+        dev_documents: list[Document]) -> None:
+    by_lang: dict[str, list[Document]] = {}
+    for d in dev_documents:
+        by_lang.setdefault(d.lang or "en", []).append(d)
+    assert len(by_lang) >= 4
+    interleaved = []  # one document of each language in turn: no two neighbours share a pipeline
+    while any(by_lang.values()):
+        interleaved.extend(docs.pop() for docs in by_lang.values() if docs)
+    alone = {d.doc_id: _facts(next(extract_many([d], cache=BlockCache(0)))[1]) for d in interleaved}
+    for window in (1, 5, 1000):
+        out = list(extract_many(interleaved, cache=BlockCache(0), window=window))
+        assert [d.doc_id for d, _ in out] == [d.doc_id for d in interleaved]
+        assert {d.doc_id: _facts(st_) for d, st_ in out} == alone
