@@ -43,6 +43,8 @@ class BlockCache:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self._docs: OrderedDict[tuple, SpacyDoc] = OrderedDict()
+        # blocks served without annotating (from here, or again within one window of
+        # documents) and blocks annotated: their ratio is the share of the work saved
         self.hits = 0
         self.misses = 0
 
@@ -114,6 +116,7 @@ def _extract_window(docs: list[Document], size: int, cache: BlockCache) -> Itera
             key = (nlp.lang, b.text, year)
             pairs.append((b, key))
             if key in ready or key in wanted.get(nlp.lang, ()):
+                cache.hits += 1  # served again without annotating, as a cached block is
                 continue
             cached = cache.get(key)
             if cached is not None:

@@ -237,3 +237,14 @@ def test_windows_over_interleaved_languages_give_each_document_its_own_statement
         out = list(extract_many(interleaved, cache=BlockCache(0), window=window))
         assert [d.doc_id for d, _ in out] == [d.doc_id for d in interleaved]
         assert {d.doc_id: _facts(st_) for d, st_ in out} == alone
+
+
+@pytest.mark.parametrize("capacity", [0, 16])
+def test_a_block_met_again_within_a_window_counts_as_served_not_annotated(capacity: int) -> None:
+    block = Block(index=0, kind="paragraph", text="The GAIA AI Factory costs EUR 40 million.")
+    docs = [Document(source_name=f"s{n}", url=None, publisher="p", trust="press", lang="en",
+                     published_on=date(2025, 1, 5), title=None, sha256="0" * 64, kind="text", blocks=(block,))
+            for n in range(3)]
+    cache = BlockCache(capacity)
+    assert all(statements for _, statements in extract_many(docs, cache=cache, window=10))
+    assert (cache.misses, cache.hits) == (1, 2)
