@@ -6,7 +6,7 @@ the young objects. The collector's default (a young-generation pass every 700 ne
 allocations, an older one every tenth of those) spends its passes walking what lives on:
 a parse tree still in use, the annotated blocks the block cache keeps, the pipelines and
 their gazetteers. At 100x the dev corpus that was a fifth of extraction and, while
-sources were parsed, a fifth of a worker's CPU. So:
+sources were parsed, about a quarter of a worker's CPU. So:
 
 - inside a batch the collector runs less often (`gc_thresholds` of pipeline.yaml), and as
   usual outside it;

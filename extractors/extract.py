@@ -85,8 +85,8 @@ def block_cache() -> BlockCache:
         raise ConfigError(f"block_cache / AIFACTS_BLOCK_CACHE: expected a number of blocks, got {value!r}") from exc
 
 
-def extract_many(documents: Iterable[Document], batch_size: int | None = None,
-                 cache: BlockCache | None = None, window: int | None = None) -> Iterator[tuple[Document, list[Statement]]]:
+def extract_many(documents: Iterable[Document], batch_size: int | None = None, cache: BlockCache | None = None,
+                 window: int | None = None) -> Iterator[tuple[Document, list[Statement]]]:
     """Runs each language's pipeline with `nlp.pipe` over the new blocks of a window of
     documents, then the relation rules over each document, in the order given.
 

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.cues import fold
 from extractors.ext import SPAN_KINDS, written
-from extractors.spans import MEMO_KEY, doc_text, of_block, sentence_bounds
+from extractors.spans import block_memo, doc_text, of_block, sentence_bounds
 
 
 class Mention:
@@ -48,9 +48,7 @@ def mentions(doc: Doc, kind: str) -> list[Mention]:
     """The spans of one kind in a block, in the order the components wrote them; made
     once and kept with the block (`block_memo`, under the bare kind), so a block the block
     cache serves again brings them along."""
-    memo = doc.user_data.get(MEMO_KEY)  # `block_memo`, inline: asked for every sentence
-    if memo is None:
-        memo = doc.user_data[MEMO_KEY] = {}
+    memo = block_memo(doc)
     found = memo.get(kind)
     if found is None:
         text = doc_text(doc)

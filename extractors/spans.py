@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 
 _TEXT = "aifacts.text"
-MEMO_KEY = "aifacts.memo"  # where a Doc's user_data keeps `block_memo`
+_MEMO = "aifacts.memo"
 _MISSING = object()  # None is an answer worth keeping ("this block names no year")
 T = TypeVar("T")
 
@@ -44,9 +44,7 @@ def of_block(doc: Doc, key: tuple, make: Callable[[], T]) -> T:
     again by the block cache (a header, a quoted paragraph) brings these along instead
     of having them made again for every document it appears in. Relations only read
     annotated blocks, so whatever depends on the block alone can be shared."""
-    memo = doc.user_data.get(MEMO_KEY)  # `block_memo`, inline: asked dozens of times per document
-    if memo is None:
-        memo = doc.user_data[MEMO_KEY] = {}
+    memo = block_memo(doc)
     found = memo.get(key, _MISSING)
     if found is _MISSING:
         found = memo[key] = make()
@@ -57,9 +55,9 @@ def block_memo(doc: Doc) -> dict:
     """The dict `of_block` keeps on a Doc. Its keys are tuples; the span lists, read on
     every sentence, are kept under their bare kind (a str, so never one of those) by a
     caller that cannot afford a closure per call."""
-    memo = doc.user_data.get(MEMO_KEY)
+    memo = doc.user_data.get(_MEMO)
     if memo is None:
-        memo = doc.user_data[MEMO_KEY] = {}
+        memo = doc.user_data[_MEMO] = {}
     return memo
 
 

@@ -22,20 +22,9 @@ PROGRAMME_ATTRIBUTES = (
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-_SPELLED: dict[str, str] = {}  # a string's spelling: most values are names and codes, spelled again and again
-_SPELLED_MAX = 65_536
-
-
 def canonical_json(value: Any) -> str:
     """One spelling per value, so equal values hash and compare equal. (`json.dumps` with
     these options builds a new encoder on every call; extraction makes one per statement.)"""
-    if type(value) is str:
-        found = _SPELLED.get(value)
-        if found is None:
-            if len(_SPELLED) >= _SPELLED_MAX:
-                _SPELLED.clear()  # bounded: a worker's long run does not grow it
-            found = _SPELLED[value] = _CANONICAL.encode(value)
-        return found
     return _CANONICAL.encode(value)
 
 
