@@ -123,9 +123,9 @@ def _extract_window(docs: list[Document], size: int, cache: BlockCache) -> Itera
                 ready[key] = cached
             else:
                 wanted.setdefault(nlp.lang, {})[key] = d.published_on
+    by_lang = {nlp.lang: nlp for nlp in pipelines}  # the key's language is the pipeline's ("xx" for unknown ones)
     for lang, blocks in wanted.items():
-        nlp = next(p for p in pipelines if p.lang == lang)
-        ready.update(_annotate(nlp, blocks, size, cache))
+        ready.update(_annotate(by_lang[lang], blocks, size, cache))
     for d, nlp, pairs in zip(docs, pipelines, keyed):
         yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
 
