@@ -10,14 +10,16 @@ from extractors.mentions import Mention, Sentence
 from extractors.numbers import find_numbers
 from extractors.spans import text_of
 from extractors.subjects import Subject
+from extractors.relation_state import RelationState, trait
 from sources.document import Block
 
 
 FALLBACKS = ("coref", "section", "doc_subject")  # anchors guessed, not named in the sentence
 
 
-class Budgets:
-    """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
+@trait
+class Budgets(RelationState):
+    """A part of DocumentRelations: reads and moves on its state (`relation_state.py`)."""
 
     def money(self, block: Block, doc: Doc, sent: Sentence, anchors: list, text_f: str, programme: bool,
               nearest, wave: int | None = None) -> None:  # noqa: ANN001
@@ -69,39 +71,41 @@ class Budgets:
                       sent.start_char, sent.end_char, "programme.investment_eu_eur.half_of_total", wave=w)
         if not sums and halves and anchors and r.eu_cue:
             subj, how = anchors[0][1], anchors[0][2]
-            total = self.last_total.get(subj.text)
-            if total and "amount" in total:
-                self.split_halves(subj, total, block, sent.start_char, sent.end_char, how)
+            given = self.last_total.get(subj.text)
+            if given and "amount" in given:
+                self.split_halves(subj, given, block, sent.start_char, sent.end_char, how)
 
     def sum_cues(self, doc: Doc, sent: Sentence, sums: list[Mention]) -> list[tuple[bool, bool]]:
         """Per sum, whether an EU or a national cue stands next to it. The sentence alone
         decides: read once per sentence and kind of sum (written or implied), kept on its reading."""
         r = sent.reading
         written = sums is sent.of("money")
-        found = r.sum_cues.get(written)
-        if found is None:
-            lex, s0, s1 = self.lex, sent.start, sent.end
-            found = r.sum_cues[written] = []
-            for sp in sums:
-                before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
-                tail = []
-                for t in doc[sp.end:min(s1, sp.end + 5)]:
-                    if t.is_punct:
-                        break  # "€90 million, of which the EU ...": the cue belongs to the next clause
-                    tail.append(t.text)
-                after = fold(" ".join(tail))
-                found.append((bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues)),
-                              bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))))
+        known = r.sum_cues.get(written)
+        if known is not None:
+            return known
+        lex, s0, s1 = self.lex, sent.start, sent.end
+        found: list[tuple[bool, bool]] = []
+        r.sum_cues[written] = found
+        for sp in sums:
+            before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
+            tail = []
+            for t in doc[sp.end:min(s1, sp.end + 5)]:
+                if t.is_punct:
+                    break  # "€90 million, of which the EU ...": the cue belongs to the next clause
+                tail.append(t.text)
+            after = fold(" ".join(tail))
+            found.append((bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues)),
+                          bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))))
         return found
 
     def system_cost(self, doc: Doc, sent: Sentence, text_f: str) -> bool:
         """A sentence that names a machine but not the factory prices the machine; so does
         one that names neither after a passage about a machine (see `note_topic`), in a text
         that speaks of factories apart from machines."""
-        award = getattr(self, "award_block", None)
-        if award is not None and 0 <= getattr(self, "block_index", -1) - award <= 1:
+        award = self.award_block
+        if award is not None and 0 <= self.block_index - award <= 1:
             return True
-        return (getattr(self, "system_topic", False) and getattr(self, "saw_factory_word", False)) or bool(sent.of("supercomputer")) \
+        return (self.system_topic and self.saw_factory_word) or bool(sent.of("supercomputer")) \
             or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
 
     def implied_euros(self, doc: Doc, sent: Sentence) -> list[Mention]:

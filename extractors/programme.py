@@ -8,12 +8,14 @@ from spacy.tokens import Doc
 from extractors.cues import fold, waves
 from extractors.knowledge import known_waves
 from extractors.mentions import Sentence
-from extractors.statement import make_statement
+from extractors.statement import Statement, make_statement
+from extractors.relation_state import RelationState, trait
 from sources.document import Block
 
 
-class ProgrammeFacts:
-    """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
+@trait
+class ProgrammeFacts(RelationState):
+    """A part of DocumentRelations: reads and moves on its state (`relation_state.py`)."""
 
     def counts(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
@@ -32,11 +34,12 @@ class ProgrammeFacts:
         that stand for factories, "seven consortia"): (number, said of "other" factories,
         span). The sentence alone decides them: read once per kind of heads, kept on its reading."""
         r = sent.reading
-        found = r.counts.get(with_nouns)
-        if found is not None:
-            return found
+        known = r.counts.get(with_nouns)
+        if known is not None:
+            return known
         heads = r.ref_heads + r.noun_heads if with_nouns else r.ref_heads
-        found = r.counts[with_nouns] = []
+        found: list[tuple[int, bool, int, int]] = []
+        r.counts[with_nouns] = found
         used: set[int] = set()
         lex = self.lex
         for h_start, h_end_char in sorted(heads):
@@ -105,7 +108,7 @@ class ProgrammeFacts:
     def round_dates(self) -> None:
         """A selection date the text gives for a round is the date of every factory of that
         round the text speaks of (and has no date of its own)."""
-        dates = {}
+        dates: dict[int | None, Statement] = {}
         for st in self.out:
             if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
                 dates.setdefault(st.wave, st)
@@ -116,13 +119,13 @@ class ProgrammeFacts:
         spoken = {st.subject_text for st in self.out if st.scope == "factory"}
         for subj in self.subjects:
             wave = self.subject_wave(subj)
-            st = dates.get(wave)
-            if st is None or subj.text in dated or subj.text not in spoken:
+            given = dates.get(wave)
+            if given is None or subj.text in dated or subj.text not in spoken:
                 continue
             self.out.append(make_statement(
-                doc_id=st.doc_id, source_name=st.source_name, scope="factory", subject_text=subj.text,
-                subject_key=subj.key, attribute="selected_on", value=st.value, value_text=st.value_text,
-                block=st.block, span_start=st.span_start, span_end=st.span_end, rule="selected_on.round_date",
+                doc_id=given.doc_id, source_name=given.source_name, scope="factory", subject_text=subj.text,
+                subject_key=subj.key, attribute="selected_on", value=given.value, value_text=given.value_text,
+                block=given.block, span_start=given.span_start, span_end=given.span_end, rule="selected_on.round_date",
                 wave=wave))
 
     def subject_wave(self, subj) -> int | None:  # noqa: ANN001

@@ -32,36 +32,37 @@ YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 
 
 class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
-    """Turns the annotated blocks of one document into statements."""
+    """Turns the annotated blocks of one document into statements (the reading state it
+    moves on is declared in `relation_state.py`)."""
 
     def __init__(self, document: Document, lang: str) -> None:
         self.document = document
         self.doc_id = document.doc_id  # a hash: made once, not per statement
         self.lex = lexicon(lang)
-        self.subjects: list[Subject] = []
-        self.out: list[Statement] = []
-        self.context_year: int | None = document.published_on.year if document.published_on else None
-        self.last_subject: Subject | None = None
-        self.single_subject: Subject | None = None
-        self.redirect: dict[int, Subject] = {}
+        self.subjects = []
+        self.out = []
+        self.context_year = document.published_on.year if document.published_on else None
+        self.last_subject = None
+        self.single_subject = None
+        self.redirect = {}
         self.saw_factory_word = False
-        self.kb_seen: dict[tuple, str] = {}
-        self.last_total: dict[str, dict] = {}
-        self.about_programme = False  # this sentence, its paragraph or the sentence before speak of several factories
+        self.kb_seen = {}
+        self.last_total = {}
+        self.about_programme = False
         self.prev_plural = False
-        self.plural_block: int | None = None  # the last paragraph that spoke of several factories
+        self.plural_block = None
         self.plural_here = False
-        self.doc_wave: int | None = None
-        self.last_wave: int | None = None
-        self.section_subject: Subject | None = None
-        self.resolved: dict[int, dict] = {}
-        self.running_year: int | None = None
-        self.running_month: int | None = None
-        self.round_operation: dict[int | None, tuple] = {}  # wave -> (date, block, start, end, text)
-        self.programme_total: tuple[dict, int | None] | None = None  # the last programme-wide sum, its round
-        self.programme_sum = False  # the sentence gives a sum of several factories
-        self.system_topic = False  # the last sentence that named a machine or a factory named a machine
-        self.award_block: int | None = None  # the last paragraph where a machine's contract was awarded
+        self.doc_wave = None
+        self.last_wave = None
+        self.section_subject = None
+        self.resolved = {}
+        self.running_year = None
+        self.running_month = None
+        self.round_operation = {}
+        self.programme_total = None
+        self.programme_sum = False
+        self.system_topic = False
+        self.award_block = None
         self.block_index = -1
 
     def spans(self, doc: Doc, kind: str) -> list[Mention]:
@@ -202,6 +203,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             v = sp.value.get("value", "")
             if v.startswith("--"):
                 month = int(v[2:4]) if v[2:4].isdigit() else None
+                year: int | None
                 if self.document.published_on is not None:
                     year = self.document.published_on.year
                 elif self.running_year is not None:
@@ -234,8 +236,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return
         self.track_dates(sent)
         s0 = sent.start
-        named = [(sp, self.subject_for(doc, sp)) for sp in r.names]
-        named = [(sp, subj) for sp, subj in named if subj is not None]
+        named: list[tuple[Mention, Subject]] = []
+        for sp in r.names:
+            subj = self.subject_for(doc, sp)
+            if subj is not None:
+                named.append((sp, subj))
         refs = r.refs
         text_f = sent.folded
         for sp, subj in named:
@@ -326,7 +331,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             or any(not (sp.value or {}).get("plural") for sp in sent.of("factory")) \
             or sent.reading.anaphor
 
-    def anonymous(self, cc: str, wave: int | None = None, *, listed: bool = False) -> Subject:
+    def anonymous(self, cc: str | None, wave: int | None = None, *, listed: bool = False) -> Subject:
         """The factory of a country that the text does not name ("an AI factory in Slovenia").
 
         `listed`: the country only appears in a list of several host countries; such a
@@ -413,7 +418,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         r = sent.reading
         name_tokens = self.name_tokens(doc)
         self.places(block, doc, sent, anchors, r.partner_cue, nearest)
-        for kind, attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
+        for kind, named_attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             for sp in sent.of(kind):
                 if sp.start not in name_tokens:
                     near = nearest(sp.start)
@@ -421,7 +426,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                             and not self.host_cue_near(doc, sp, s0, s1):
                         continue  # an organisation in a sentence that does not name the factory
                     if near is not None and self.fits(near[0], kind, sp):
-                        self.emit(near[0], attr, sp.text, block, sp.start_char, sp.end_char, f"{attr}.{near[1]}.{sp.rule}")
+                        self.emit(near[0], named_attr, sp.text, block, sp.start_char, sp.end_char, f"{named_attr}.{near[1]}.{sp.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
         n_dates = len(sent.of("date"))
         kickoff = bool(n_dates) and r.kickoff  # a kick-off or a project launch starts the work, not the factory
@@ -632,7 +637,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         ends = {}
         for sp in self.spans(doc, "factory"):
             ends[sp.start] = sp.end
-        groups: dict[int, list[Mention]] = {}
+        groups: dict[int, list[Mention]] = {}  # the countries of each owner, by the owner's id
+        owners: dict[int, tuple[int, Subject, str]] = {}
         for p in countries:
             before = [m for m in marks if m[0] < p.start]
             after = [m for m in marks if m[0] > p.start]
@@ -644,12 +650,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 prev_end = ends.get(before[-1][0], before[-1][0] + 1)
                 owner = after[0] if prev_end < len(doc) and doc[prev_end].text in (",", ";") else before[-1]
             groups.setdefault(id(owner), []).append(p)
-            groups.setdefault(-id(owner), [owner])  # keep the owner
-        for key, ps in list(groups.items()):
-            if key < 0:
-                continue
-            owner = groups[-key][0]
-            subj, how = owner[1], owner[2]
+            owners.setdefault(id(owner), owner)
+        for key, ps in groups.items():
+            subj, how = owners[key][1], owners[key][2]
             own = self.subject_country(subj)
             codes = sorted({p.value["country_code"] for p in ps} - {own})
             if codes:

@@ -12,6 +12,7 @@ from extractors.cues import contains_word, fold, lexicon
 from extractors.mentions import whole_block
 from extractors.money import normalise_money_text
 from extractors.subjects import Subject
+from extractors.relation_state import RelationState, trait
 from sources.document import Block
 
 
@@ -34,8 +35,9 @@ def header_columns(lang: str, header: tuple[str, ...]) -> dict[int, str]:
     return out
 
 
-class TableRows:
-    """Mixed into DocumentRelations: uses its subjects, lexicon (`self.lex`) and `emit`."""
+@trait
+class TableRows(RelationState):
+    """A part of DocumentRelations: reads and moves on its state (`relation_state.py`)."""
 
     def table_row(self, block: Block, doc: Doc) -> None:
         columns = self.classify_header(block.header) if block.header else {}
