@@ -3,33 +3,42 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the compiled relation rules (extractors/native.py): rebuilt when an extractor source changed;
+# a machine without a C compiler runs the Python sources instead
+NATIVE := extractors/native.json
 
-.PHONY: install run test eval bench bench-quick clean
+.PHONY: install native run test eval bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,dask]'
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,dask,native]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NATIVE): $(STAMP) configs/native.yaml $(wildcard extractors/*.py)
+	$(BIN)/python -m extractors.build_native
 
-run: $(STAMP)
+install: $(STAMP) $(NATIVE)
+
+native: $(STAMP)
+	$(BIN)/python -m extractors.build_native --force
+
+run: $(STAMP) $(NATIVE)
 	$(BIN)/aifacts refresh --quiet
 	$(BIN)/aifacts factories
 
-test: $(STAMP)
+test: $(STAMP) $(NATIVE)
 	$(BIN)/python -m pytest -q
 
-eval: $(STAMP)
+eval: $(STAMP) $(NATIVE)
 	$(BIN)/aifacts refresh --quiet --sources ../shared/corpus/dev/sources.yaml --warehouse data/dev.duckdb
 	$(BIN)/aifacts eval ../shared/corpus/dev/gold.jsonl --warehouse data/dev.duckdb
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(BIN)/python -m flows.bench --out data/bench.json --scales 1,10,100,1000 --workers 2
 
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) $(NATIVE)
 	$(BIN)/python -m flows.bench --out data/bench-quick.json --scales 1,10,100 --workers 2
 
 clean:
-	rm -rf data/*.duckdb data/raw data/bench*.json
+	rm -rf data/*.duckdb data/raw data/bench*.json $(NATIVE) extractors/*.so

@@ -25,6 +25,11 @@ def extract(document: Document) -> list[Statement]:
     return next(extract_many([document]))[1]
 
 
+class ExtractionError(RuntimeError):
+    """The rules failed on one document (a bug the document brought out); the message names
+    its source and the error."""
+
+
 ANY_YEAR = "any year"  # the year slot of a block whose annotations hold for every document year
 
 
@@ -86,7 +91,8 @@ def block_cache() -> BlockCache:
 
 
 def extract_many(documents: Iterable[Document], batch_size: int | None = None, cache: BlockCache | None = None,
-                 window: int | None = None) -> Iterator[tuple[Document, list[Statement]]]:
+                 window: int | None = None,
+                 failures: dict[str, str] | None = None) -> Iterator[tuple[Document, list[Statement]]]:
     """Runs each language's pipeline with `nlp.pipe` over the new blocks of a window of
     documents, then the relation rules over each document, in the order given.
 
@@ -94,16 +100,21 @@ def extract_many(documents: Iterable[Document], batch_size: int | None = None, c
     all documents of one language go through one `nlp.pipe` call: each call costs its own
     setup, and sources in many languages interleaved (a round's press releases from every
     member state) left a call for every one or two blocks.
+
+    A document the relation rules fail on raises `ExtractionError`; with `failures` given,
+    its message is kept there under the document's id instead, the document yields no
+    statements, and the others go on.
     """
     size = batch_size or int(pipeline_config().get("batch_size", 64))
     window = window or int(pipeline_config().get("extract_window", 256))
     cache = cache if cache is not None else block_cache()
     it = iter(documents)
     while docs := list(islice(it, window)):
-        yield from _extract_window(docs, size, cache)
+        yield from _extract_window(docs, size, cache, failures)
 
 
-def _extract_window(docs: list[Document], size: int, cache: BlockCache) -> Iterator[tuple[Document, list[Statement]]]:
+def _extract_window(docs: list[Document], size: int, cache: BlockCache,
+                    failures: dict[str, str] | None) -> Iterator[tuple[Document, list[Statement]]]:
     pipelines = [build_pipeline(d.lang or "en") for d in docs]
     keyed: list[list] = [[] for _ in docs]  # per document, its (block, key) pairs
     ready: dict[tuple, SpacyDoc] = {}
@@ -127,7 +138,15 @@ def _extract_window(docs: list[Document], size: int, cache: BlockCache) -> Itera
     for lang, blocks in wanted.items():
         ready.update(_annotate(by_lang[lang], blocks, size, cache))
     for d, nlp, pairs in zip(docs, pipelines, keyed):
-        yield d, DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
+        try:
+            statements = DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not end the others'
+            message = f"{d.source_name}: extraction failed: {type(exc).__name__}: {exc}"
+            if failures is None:
+                raise ExtractionError(message) from exc
+            failures[d.doc_id] = message
+            statements = []
+        yield d, statements
 
 
 def _annotate(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache) -> dict[tuple, SpacyDoc]:

@@ -9,7 +9,7 @@ lays the fields out as a C struct, which only works when every part agrees on th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
@@ -21,14 +21,11 @@ from sources.document import Block, Document
 
 C = TypeVar("C")
 
-if TYPE_CHECKING:
-    from mypy_extensions import trait
-else:
-    try:
-        from mypy_extensions import trait  # a marker for the compiler; plain Python ignores it
-    except ImportError:  # pragma: no cover - mypy_extensions comes with the build tools
-        def trait(cls: C) -> C:
-            return cls
+try:
+    from mypy_extensions import trait  # a marker for the compiler; plain Python ignores it
+except ImportError:  # pragma: no cover - mypy_extensions comes with the build tools
+    def trait(cls: C) -> C:  # type: ignore[no-redef]
+        return cls
 
 
 @trait

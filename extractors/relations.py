@@ -472,10 +472,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
         if anchors and not programme:
-            kind = r.deployment
-            if kind:
+            deployment = r.deployment
+            if deployment:
                 subj, how = anchors[0][1], anchors[0][2]
-                self.emit(subj, "deployment", kind, block, sent.start_char, sent.end_char, f"deployment.{how}")
+                self.emit(subj, "deployment", deployment, block, sent.start_char, sent.end_char, f"deployment.{how}")
         self.counts(block, doc, sent, text_f)
 
     def date_roles(self, doc: Doc, sent: Sentence) -> list[tuple[bool, str | None, bool]]:

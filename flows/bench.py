@@ -269,8 +269,10 @@ def read_and_extract(specs: list, cache_dir: Path, previous: list, with_ceiling:
     # it): with two workers and the writer on two cores a process also waits for a core,
     # and what it waits for is no part of either cost (at 100x, 7 % of extraction's wall time)
     e, c = time.perf_counter(), time.process_time()
-    out.statements = steps.extract_batch(documents)
+    failures: dict[str, str] = {}
+    out.statements = steps.extract_batch(documents, failures)
     out.extract_s, out.extract_wall_s = time.process_time() - c, time.perf_counter() - e
+    out.reads = steps.failed_extractions(reads, failures)
     out.block_hits, out.block_misses = cache.hits - hits, cache.misses - misses
     if ceiling is not None:
         out.ceiling_s, out.ceiling_wall_s = ceiling.time_batch(documents)

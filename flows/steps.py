@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -123,7 +123,19 @@ def read_and_extract(specs: list[SourceSpec], cache_dir: Path,
     """One batch: its sources read, then their documents extracted together."""
     reads = read_batch(specs, cache_dir, previous)
     documents = [r.document for r in reads if r.document is not None]
-    return reads, (extract_batch(documents) if documents else {})
+    failures: dict[str, str] = {}
+    statements = extract_batch(documents, failures) if documents else {}
+    return failed_extractions(reads, failures), statements
+
+
+def failed_extractions(reads: list[SourceRead], failures: dict[str, str]) -> list[SourceRead]:
+    """A source whose document the rules failed on is a failed source of the run (its
+    error row names it and the error; the next run tries it again), like one that could
+    not be read: the run goes on with the others."""
+    if not failures:
+        return reads
+    return [replace(r, status="error", error=failures[r.document.doc_id], document=None)
+            if r.document is not None and r.document.doc_id in failures else r for r in reads]
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -132,13 +144,16 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def extract_batch(documents: list[Document]) -> dict[str, list[Statement]]:
+def extract_batch(documents: list[Document], failures: dict[str, str] | None = None) -> dict[str, list[Statement]]:
     # imported here: the spaCy pipelines cost seconds to import, and a run with nothing
     # changed extracts nothing
     from extractors.extract import extract_many
 
     with fewer_collections():
-        return {doc.doc_id: statements for doc, statements in extract_many(documents)}
+        out = {doc.doc_id: statements for doc, statements in extract_many(documents, failures=failures)}
+    for doc_id in failures or ():
+        out.pop(doc_id, None)
+    return out
 
 
 def document_row(read: SourceRead, spec: SourceSpec) -> DocumentRow:

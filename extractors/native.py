@@ -1,0 +1,201 @@
+"""The relation rules compiled to C with mypyc, and their sources as the fallback.
+
+In a refresh most of extraction's time goes to the relation rules: Python reading
+attributes, calling small methods and walking short lists, sentence after sentence. The
+same modules compiled with mypyc (from their type annotations) run that part about twice as
+fast (README, "Compiled relation rules"). The compiled modules are build products of
+`make native` (run by `make install`), never checked in, and the sources stay the truth:
+
+- no C compiler, no mypyc, or a failed build: the sources run, and the build says why;
+- a source edited after the build: the compiled copies are stale and set aside (all of
+  them, with a warning naming the edited files) until the next build;
+- `AIFACTS_PURE=1`: the sources run, e.g. to compare or to step through with a debugger.
+
+The decision is made when `extractors` is imported, before any compiled module is: a finder
+put first on `sys.meta_path` then loads those modules from their `.py` files.
+
+    python -m extractors.build_native          # build when the sources changed (make native)
+    python -m extractors.build_native status   # what runs in this environment
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = Path(__file__).with_name("native.json")  # what the last build compiled, from which sources
+GROUP = "extractors.native_rules"  # the shared library the compiled modules live in
+PURE_ENV = "AIFACTS_PURE"
+_CHOSEN: list[str] = []  # why the sources run in this process ("" when the compiled modules do), once decided
+
+
+class NativeBuildError(RuntimeError):
+    """The compiled build could not be made; the message says which step failed and why."""
+
+
+def planned() -> list[str]:
+    """The modules to compile: `modules` of configs/native.yaml."""
+    from extractors.config import ConfigError, load_yaml
+    modules = load_yaml("native.yaml").get("modules") or []
+    if not isinstance(modules, list) or not all(isinstance(m, str) and m.startswith("extractors.") for m in modules):
+        raise ConfigError(f"native.yaml modules: expected a list of extractors.* module names, got {modules!r}")
+    return modules
+
+
+def source_of(module: str) -> Path:
+    return ROOT / (module.replace(".", "/") + ".py")
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def stale_sources(manifest: dict[str, Any], root: Path = ROOT) -> list[str]:
+    """The compiled modules whose source changed since the build."""
+    sources = manifest.get("sources") or {}
+    return [m for m, digest in sources.items() if _digest(root / (m.replace(".", "/") + ".py")) != digest]
+
+
+def wants_pure(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    return environ.get(PURE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class _SourcesFirst:
+    """A meta-path finder that loads the named modules from their `.py` files, so an
+    extension module beside them (compiled, possibly stale) is not imported."""
+
+    def __init__(self, modules: Sequence[str], root: Path) -> None:
+        self.modules = set(modules)
+        self.root = root
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self.modules:
+            return None
+        return importlib.util.spec_from_file_location(fullname, self.root / (fullname.replace(".", "/") + ".py"))
+
+
+def install() -> str:
+    """Decides, once per process, whether the compiled modules run; returns why not, or ""."""
+    if _CHOSEN:
+        return _CHOSEN[0]
+    why = _choose()
+    _CHOSEN.append(why)
+    return why
+
+
+def _choose() -> str:
+    manifest = read_manifest()
+    if not manifest.get("compiled"):
+        return "not built" + (f": {manifest['error']}" if manifest.get("error") else "")
+    why = ""
+    if wants_pure():
+        why = f"{PURE_ENV} is set"
+    else:
+        stale = stale_sources(manifest)
+        if stale:
+            why = f"stale: {', '.join(source_of(m).relative_to(ROOT).as_posix() for m in stale)} changed since the build"
+            warnings.warn(f"aifacts: the compiled relation rules are older than their sources ({why.split(': ', 1)[1]}); "
+                          "running the sources until `make native` rebuilds them", RuntimeWarning, stacklevel=4)
+    if why:
+        sys.meta_path.insert(0, _SourcesFirst(list(manifest.get("sources") or {}), ROOT))
+    return why
+
+
+def active() -> bool:
+    """Whether this process runs the compiled relation rules."""
+    import extractors.relations as relations
+    return not str(relations.__file__).endswith(".py")
+
+
+def _built_files(modules: Sequence[str]) -> list[Path]:
+    found = []
+    for m in [*modules, GROUP]:
+        stem = ROOT / m.replace(".", "/")
+        found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES if (p := stem.with_name(stem.name + suffix)).exists()]
+        found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES
+                  if (p := stem.with_name(stem.name + "__mypyc" + suffix)).exists()]
+    return found
+
+
+def remove_built(modules: Sequence[str]) -> None:
+    for p in _built_files(modules):
+        p.unlink(missing_ok=True)
+
+
+_SETUP = """
+import sys
+from setuptools import setup
+from mypyc.build import mypycify
+files, group, work = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
+setup(name="aifacts-native", packages=[], py_modules=[],
+      ext_modules=mypycify(["--ignore-missing-imports", "--follow-imports=silent", *files], opt_level="3",
+                           group_name=group, target_dir=work + "/c"),
+      script_args=["build_ext", "--inplace", "--build-temp", work + "/t", "--build-lib", work + "/l"])
+"""
+
+
+def build(force: bool = False) -> dict[str, Any]:
+    """Compiles the planned modules in place unless the last build used the same sources;
+    writes the manifest either way. A failed build leaves the sources to run and says why."""
+    import subprocess
+    import tempfile
+    modules = planned()
+    sources = {m: _digest(source_of(m)) for m in modules}
+    old = read_manifest()
+    if not force and old.get("sources") == sources and (not old.get("compiled") or _built_files(modules)):
+        MANIFEST.touch()  # up to date (make compares its time with the sources')
+        return old
+    remove_built(list(old.get("sources") or {}) + modules)
+    MANIFEST.unlink(missing_ok=True)
+    manifest: dict[str, Any] = {"compiled": False, "sources": sources, "modules": modules}
+    try:
+        with tempfile.TemporaryDirectory(prefix="aifacts-native-") as work:
+            files = ",".join(str(source_of(m).relative_to(ROOT)) for m in modules)
+            proc = subprocess.run([sys.executable, "-c", _SETUP, files, GROUP, work], cwd=ROOT,
+                                  capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
+                raise NativeBuildError(f"mypyc build failed (exit {proc.returncode}):\n{tail}")
+        if len(_built_files(modules)) < len(modules) + 1:
+            raise NativeBuildError("mypyc build ran but left no extension modules beside the sources")
+        manifest["compiled"] = True
+    except (OSError, NativeBuildError) as exc:
+        remove_built(modules)
+        manifest["error"] = str(exc).splitlines()[0]
+        print(f"aifacts: relation rules not compiled, the Python sources will run: {exc}", file=sys.stderr)
+    MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["status"]:
+        manifest = read_manifest()
+        why = install()
+        state = "compiled" if active() else f"sources ({why})"
+        print(f"relation rules: {state}; modules: {', '.join(manifest.get('modules') or planned())}")
+        return 0
+    manifest = build(force=args[:1] == ["--force"])
+    print(f"relation rules: {'compiled' if manifest.get('compiled') else 'sources'} "
+          f"({len(manifest.get('modules') or [])} modules)")
+    return 0
+

@@ -1,0 +1,134 @@
+"""The compiled relation rules (extractors/native.py) say exactly what their sources say,
+and the sources run whenever the compiled copies cannot be trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors import native
+from extractors.extract import ExtractionError, extract_many
+from flows import steps
+from flows.settings import Settings
+from sources.document import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_DUMP = """
+import json, sys
+from pathlib import Path
+from extractors import native
+from flows import steps
+from flows.settings import Settings
+s = Settings.resolve(sources=Path(sys.argv[1]), warehouse=Path(sys.argv[2]) / "w.duckdb", cache_dir=Path(sys.argv[2]) / "raw")
+docs = [r.document for r in (steps.read_one(spec, s.cache_dir, None) for spec in steps.load_sources(s)) if r.document]
+found = steps.extract_batch(docs)
+print(json.dumps({"compiled": native.active(),
+                  "statements": sorted(json.dumps(st.identity) for sts in found.values() for st in sts)}))
+"""
+
+
+def _dump(sources: Path, work: Path, **env: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _DUMP, str(sources), str(work)], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, **env}, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_compiled_rules_say_what_their_sources_say(corpus_dir: Path, tmp_path: Path) -> None:
+    manifest = native.read_manifest()
+    if not manifest.get("compiled"):
+        pytest.skip(f"relation rules not compiled here ({manifest.get('error') or 'no build'}): the sources run")
+    sources = corpus_dir / "dev" / "sources.yaml"
+    compiled = _dump(sources, tmp_path / "a")
+    plain = _dump(sources, tmp_path / "b", AIFACTS_PURE="1")
+    assert compiled["compiled"] and not plain["compiled"]
+    assert len(plain["statements"]) > 500
+    assert compiled["statements"] == plain["statements"]
+
+
+def test_an_edited_source_makes_the_build_stale(tmp_path: Path) -> None:
+    src = tmp_path / "extractors" / "rules.py"
+    src.parent.mkdir()
+    src.write_text("X = 1\n", encoding="utf-8")
+    manifest = {"compiled": True, "sources": {"extractors.rules": native._digest(src)}}
+    assert native.stale_sources(manifest, tmp_path) == []
+    src.write_text("X = 2\n", encoding="utf-8")
+    assert native.stale_sources(manifest, tmp_path) == ["extractors.rules"]
+    src.unlink()
+    assert native.stale_sources(manifest, tmp_path) == ["extractors.rules"]
+
+
+def test_the_finder_loads_the_listed_modules_from_their_sources(tmp_path: Path) -> None:
+    src = tmp_path / "extractors" / "rules.py"
+    src.parent.mkdir()
+    src.write_text("X = 1\n", encoding="utf-8")
+    finder = native._SourcesFirst(["extractors.rules"], tmp_path)
+    spec = finder.find_spec("extractors.rules")
+    assert spec is not None and spec.origin == str(src)
+    assert finder.find_spec("extractors.other") is None
+
+
+@pytest.mark.parametrize("value, pure", [("1", True), ("true", True), ("", False), ("0", False), ("no", False)])
+def test_the_sources_run_when_asked(value: str, pure: bool) -> None:
+    assert native.wants_pure({native.PURE_ENV: value}) is pure
+
+
+def test_a_process_told_to_run_the_sources_runs_them() -> None:
+    out = subprocess.run([sys.executable, "-c", "from extractors import native; print(native.active())"],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, native.PURE_ENV: "1"}, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- one document's failure
+
+class _FailsOn:
+    """Relation rules that fail on one named source (as a bug brought out by one text would)."""
+
+    def __init__(self, real: type, source: str) -> None:
+        self.real, self.source = real, source
+
+    def __call__(self, document: Document, lang: str):  # noqa: ANN204
+        if document.source_name == self.source:
+            raise ValueError("a value the rules did not expect")
+        return self.real(document, lang)
+
+
+def _documents(corpus_dir: Path, tmp_path: Path) -> list[Document]:
+    s = Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp_path / "w.duckdb",
+                         cache_dir=tmp_path / "raw")
+    specs = [spec for spec in steps.load_sources(s) if spec.path and spec.path.suffix in (".txt", ".html")][:3]
+    return [r.document for r in (steps.read_one(spec, s.cache_dir, None) for spec in specs) if r.document]
+
+
+def test_a_document_the_rules_fail_on_is_named_and_the_others_go_on(corpus_dir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.extract as extract
+    docs = _documents(corpus_dir, tmp_path)
+    assert len(docs) == 3
+    bad = docs[1].source_name
+    monkeypatch.setattr(extract, "DocumentRelations", _FailsOn(extract.DocumentRelations, bad))
+    failures: dict[str, str] = {}
+    found = dict((d.source_name, sts) for d, sts in extract_many(docs, failures=failures))
+    assert list(failures) == [docs[1].doc_id]
+    assert failures[docs[1].doc_id].startswith(f"{bad}: extraction failed: ValueError")
+    assert found[bad] == [] and found[docs[0].source_name] and found[docs[2].source_name]
+    with pytest.raises(ExtractionError, match=bad):
+        list(extract_many(docs))
+
+
+def test_a_failed_extraction_is_a_failed_source_of_the_run(corpus_dir: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.extract as extract
+    s = Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp_path / "w.duckdb",
+                         cache_dir=tmp_path / "raw")
+    specs = [spec for spec in steps.load_sources(s) if spec.path and spec.path.suffix == ".txt"][:2]
+    monkeypatch.setattr(extract, "DocumentRelations", _FailsOn(extract.DocumentRelations, specs[0].name))
+    reads, statements = steps.read_and_extract(specs, s.cache_dir, [None, None])
+    assert [r.status for r in reads] == ["error", "ok"]
+    assert reads[0].document is None and "extraction failed: ValueError" in (reads[0].error or "")
+    assert list(statements) == [reads[1].document.doc_id]
