@@ -322,6 +322,9 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
     """(value, needs_year, season mod) of one core match, or None when invalid."""
     kind = m.lastgroup
     gd = m.groupdict()
+    mo: Any  # a month, a day, a year: numbers or the text's digits, depending on the form
+    d: Any
+    y: Any
     if kind == "iso":
         v = _day(int(gd["iy"]), int(gd["im"]), int(gd["id"]))
         return (v, False, None) if v else None
@@ -353,7 +356,7 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         mo = int(gd["mn9"])
         return (f"{gd['y9']}-{mo:02d}", False, None) if 1 <= mo <= 12 else None
     if kind in ("dmy", "mdy"):
-        d = int(re.match(r"\d+", gd["d1"] or gd["d2"]).group())
+        d = int(re.match(r"\d+", gd["d1"] or gd["d2"]).group())  # type: ignore[union-attr]
         mo = g.month(gd["m1"] or gd["m2"])
         y = gd["y1"] or gd["y2"] or gd["y2b"]
         if mo is None:

@@ -279,7 +279,9 @@ def _range(text: str, nums: list[NumberMatch], k: int, side: _Side, g: _MoneyGra
 
 def _articles(text: str, g: _MoneyGrammar, found: list[MoneyMatch]) -> list[MoneyMatch]:
     """"einen Euro": an article that means one, before a currency word."""
-    extra = []
+    extra: list[MoneyMatch] = []
+    if g.article_re is None:
+        return found
     for m in g.article_re.finditer(text):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue

@@ -120,7 +120,7 @@ class FactoryNames:
                                                      "plural": _head_key(head) in self.plural_heads}))
                 continue
             span, rule = named
-            value = {"key": None, "name": span.text, "head": [head.start_char, head.end_char]}
+            value: dict[str, Any] = {"key": None, "name": span.text, "head": [head.start_char, head.end_char]}
             if rule == "name_of_host":
                 value["key"] = self._key_of_host(doc[head.end:span.end], head)
             if _titled(head):

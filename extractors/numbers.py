@@ -313,7 +313,7 @@ class _Parser:
                 last, end = "num", j
             elif last == "num" and ("attached" in c or "abbrev" in c) and (
                     "abbrev" in c or toks[j - 1].end == t.start):
-                scale = c.get("abbrev") or c.get("attached")
+                scale: Any = c.get("abbrev") or c.get("attached")
                 groups, cur = self._apply_scale(groups, cur, scale)
                 last_scale, last, end = scale, "scale", j
             elif "scale" in c and (last in (None, "num", "unit", "mult", "denom", "article", "of")

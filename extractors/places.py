@@ -307,7 +307,7 @@ class _Patterns:
 
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
-             stop_word: bool = False, inflections: list[str] = ()) -> None:
+             stop_word: bool = False, inflections: list[str] | tuple[str, ...] = ()) -> None:
         folded = " ".join(fold_text(form).split())
         if not folded:
             return
@@ -470,7 +470,7 @@ class PlacesComponent:
     """Writes `doc.spans["place"]` (labels CITY and COUNTRY, value in `span._.value`)."""
 
     def __init__(self, nlp: Language, min_population: int | None):
-        self.lang = nlp.lang
+        self.lang: str = nlp.lang or "xx"
         self.min_population = min_population
 
     def __call__(self, doc: Doc) -> Doc:

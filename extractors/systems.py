@@ -77,16 +77,16 @@ class Systems:
             target.append((span.start_char, span.end_char, kind.upper() if kind == "org" else "SUPERCOMPUTER",
                            {"key": key, "name": span.text}, "known_" + kind))
         for _, s, e in self.sc_cues(doc):
-            span = self._coined_near(doc, s, e, taken)
-            if span is not None:
-                taken.update(range(span.start, span.end))
-                scs.append((span.start_char, span.end_char, "SUPERCOMPUTER",
-                            {"key": None, "name": span.text}, "supercomputer_cue"))
+            coined = self._coined_near(doc, s, e, taken)
+            if coined is not None:
+                taken.update(range(coined.start, coined.end))
+                scs.append((coined.start_char, coined.end_char, "SUPERCOMPUTER",
+                            {"key": None, "name": coined.text}, "supercomputer_cue"))
         for _, s, e in self.host_cues(doc):
-            span = self._org_after(doc, e, taken)
-            if span is not None:
-                taken.update(range(span.start, span.end))
-                orgs.append((span.start_char, span.end_char, "ORG", {"key": None, "name": span.text}, "host_cue"))
+            host = self._org_after(doc, e, taken)
+            if host is not None:
+                taken.update(range(host.start, host.end))
+                orgs.append((host.start_char, host.end_char, "ORG", {"key": None, "name": host.text}, "host_cue"))
         return orgs, scs
 
     def _coined_near(self, doc: Doc, s: int, e: int, taken: set[int]) -> Span | None:

@@ -415,6 +415,8 @@ def machine() -> dict:
     import duckdb
     import prefect
     import spacy
+
+    from extractors import native
     cpu = platform.processor()
     try:
         cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
@@ -424,6 +426,7 @@ def machine() -> dict:
     return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
             "cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
             "spacy": spacy.__version__, "duckdb": duckdb.__version__, "prefect": prefect.__version__,
+            "compiled_rules": native.active(),  # the relation rules built with mypyc (extractors/native.py)
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 
