@@ -132,3 +132,36 @@ def test_a_failed_extraction_is_a_failed_source_of_the_run(corpus_dir: Path, tmp
     assert [r.status for r in reads] == ["error", "ok"]
     assert reads[0].document is None and "extraction failed: ValueError" in (reads[0].error or "")
     assert list(statements) == [reads[1].document.doc_id]
+
+
+def _refresh_with(tmp_path: Path) -> steps.RefreshResult:
+    settings = Settings.resolve(sources=tmp_path / "sources.yaml", warehouse=tmp_path / "w.duckdb",
+                                cache_dir=tmp_path / "raw")
+    specs = steps.load_sources(settings)
+    previous = steps.previous_state(settings, specs)
+    reads, statements = steps.read_and_extract(specs, settings.cache_dir, [previous.get(s.name) for s in specs])
+    return steps.write(settings, specs, reads, statements, None)
+
+
+def test_a_source_that_failed_extraction_is_read_again_next_run(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    import extractors.extract as extract
+    texts = {"north": "The Nordlys AI Factory in Tromsø, Norway, will cost EUR 40 million.\n",
+             "south": "The Solano AI Factory in Seville, Spain, will cost EUR 55 million.\n"}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    entries = [{"name": n, "path": f"{n}.txt", "publisher": "A newsroom", "trust": "press", "lang": "en"} for n in texts]
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump({"sources": entries}), encoding="utf-8")
+
+    with monkeypatch.context() as m:
+        m.setattr(extract, "DocumentRelations", _FailsOn(extract.DocumentRelations, "north"))
+        first = _refresh_with(tmp_path)
+    assert [name for name, _ in first.failures] == ["north"]
+    assert "extraction failed: ValueError" in first.failures[0][1]
+    assert first.summary.statements_new > 0  # the other source's
+
+    second = _refresh_with(tmp_path)
+    assert second.failures == [] and second.summary.fetched == 1 and second.summary.unchanged == 1
+    assert second.summary.statements_new > 0
