@@ -50,8 +50,8 @@ def planned() -> list[str]:
     return modules
 
 
-def source_of(module: str) -> Path:
-    return ROOT / (module.replace(".", "/") + ".py")
+def source_of(module: str, root: Path = ROOT) -> Path:
+    return root / (module.replace(".", "/") + ".py")
 
 
 def _digest(path: Path) -> str:
@@ -126,18 +126,18 @@ def active() -> bool:
     return not str(relations.__file__).endswith(".py")
 
 
-def _built_files(modules: Sequence[str]) -> list[Path]:
+def _built_files(modules: Sequence[str], root: Path = ROOT) -> list[Path]:
     found = []
     for m in [*modules, GROUP]:
-        stem = ROOT / m.replace(".", "/")
+        stem = root / m.replace(".", "/")
         found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES if (p := stem.with_name(stem.name + suffix)).exists()]
         found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES
                   if (p := stem.with_name(stem.name + "__mypyc" + suffix)).exists()]
     return found
 
 
-def remove_built(modules: Sequence[str]) -> None:
-    for p in _built_files(modules):
+def remove_built(modules: Sequence[str], root: Path = ROOT) -> None:
+    for p in _built_files(modules, root):
         p.unlink(missing_ok=True)
 
 
@@ -153,36 +153,41 @@ setup(name="aifacts-native", packages=[], py_modules=[],
 """
 
 
-def build(force: bool = False) -> dict[str, Any]:
+def build(force: bool = False, root: Path = ROOT, modules: list[str] | None = None) -> dict[str, Any]:
     """Compiles the planned modules in place unless the last build used the same sources;
     writes the manifest either way. A failed build leaves the sources to run and says why."""
     import subprocess
     import tempfile
-    modules = planned()
-    sources = {m: _digest(source_of(m)) for m in modules}
-    old = read_manifest()
-    if not force and old.get("sources") == sources and (not old.get("compiled") or _built_files(modules)):
-        MANIFEST.touch()  # up to date (make compares its time with the sources')
+    modules = planned() if modules is None else modules
+    sources = {m: _digest(source_of(m, root)) for m in modules}
+    manifest_path = root / MANIFEST.relative_to(ROOT)
+    builder = _digest(Path(__file__))  # a changed recipe builds again, even after a failure
+    old = read_manifest(manifest_path)
+    if not force and old.get("sources") == sources and old.get("builder") == builder \
+            and (not old.get("compiled") or _built_files(modules, root)):
+        manifest_path.touch()  # up to date (make compares its time with the sources')
         return old
-    remove_built(list(old.get("sources") or {}) + modules)
-    MANIFEST.unlink(missing_ok=True)
-    manifest: dict[str, Any] = {"compiled": False, "sources": sources, "modules": modules}
+    remove_built(list(old.get("sources") or {}) + modules, root)
+    manifest_path.unlink(missing_ok=True)
+    manifest: dict[str, Any] = {"compiled": False, "sources": sources, "modules": modules, "builder": builder}
     try:
         with tempfile.TemporaryDirectory(prefix="aifacts-native-") as work:
-            files = ",".join(str(source_of(m).relative_to(ROOT)) for m in modules)
-            proc = subprocess.run([sys.executable, "-c", _SETUP, files, GROUP, work], cwd=ROOT,
+            files = ",".join(str(source_of(m, root).relative_to(root)) for m in modules)
+            proc = subprocess.run([sys.executable, "-c", _SETUP, files, GROUP, work], cwd=root,
                                   capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
                 raise NativeBuildError(f"mypyc build failed (exit {proc.returncode}):\n{tail}")
-        if len(_built_files(modules)) < len(modules) + 1:
+        if len(_built_files(modules, root)) < len(modules) + 1:
             raise NativeBuildError("mypyc build ran but left no extension modules beside the sources")
         manifest["compiled"] = True
     except (OSError, NativeBuildError) as exc:
-        remove_built(modules)
-        manifest["error"] = str(exc).splitlines()[0]
+        remove_built(modules, root)
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        cause = next((line for line in lines[1:] if "error" in line.lower()), lines[-1] if len(lines) > 1 else "")
+        manifest["error"] = f"{lines[0]} {cause}".strip()[:500]
         print(f"aifacts: relation rules not compiled, the Python sources will run: {exc}", file=sys.stderr)
-    MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 

@@ -165,3 +165,30 @@ def test_a_source_that_failed_extraction_is_read_again_next_run(tmp_path: Path,
     second = _refresh_with(tmp_path)
     assert second.failures == [] and second.summary.fetched == 1 and second.summary.unchanged == 1
     assert second.summary.statements_new > 0
+
+
+# ---------------------------------------------------------------- the build itself
+
+def _package(root: Path, body: str) -> None:
+    (root / "extractors").mkdir(parents=True, exist_ok=True)
+    (root / "extractors" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "extractors" / "tiny.py").write_text(body, encoding="utf-8")
+
+
+def test_a_build_compiles_in_place_and_a_failed_one_leaves_the_sources(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    _package(good, "def twice(n: int) -> int:\n    return 2 * n\n")
+    built = native.build(root=good, modules=["extractors.tiny"])
+    assert built["compiled"], built.get("error")
+    assert native.read_manifest(good / "extractors" / "native.json") == built
+    out = subprocess.run([sys.executable, "-c", "import extractors.tiny as t; print(t.twice(21), t.__file__)"],
+                         cwd=good, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(good)},
+                         check=True).stdout.split()
+    assert out[0] == "42" and not out[1].endswith(".py")  # the compiled module is the one imported
+    again = native.build(root=good, modules=["extractors.tiny"])
+    assert again == built  # same sources, same recipe: nothing built again
+
+    _package(bad, "def twice(n: int) -> int:\n    return 'twice'\n")  # a type error mypyc refuses
+    failed = native.build(root=bad, modules=["extractors.tiny"])
+    assert not failed["compiled"] and "error" in failed["error"].lower()
+    assert not list((bad / "extractors").glob("*.so"))
