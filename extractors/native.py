@@ -1,10 +1,11 @@
-"""The relation rules compiled to C with mypyc, and their sources as the fallback.
+"""The rules compiled to C with mypyc, and their sources as the fallback.
 
-In a refresh most of extraction's time goes to the relation rules: Python reading
-attributes, calling small methods and walking short lists, sentence after sentence. The
-same modules compiled with mypyc (from their type annotations) run that part about twice as
-fast (README, "Compiled relation rules"). The compiled modules are build products of
-`make native` (run by `make install`), never checked in, and the sources stay the truth:
+Extraction's time went to Python itself, spread thin: reading attributes, calling small
+methods, walking short lists, sentence after sentence in the relation rules and match
+after match in the finders. The same modules compiled with mypyc (from their type
+annotations, `configs/native.yaml`) run the relation rules about twice as fast and the
+finders a fifth faster (README, "Compiled rules"). The compiled modules are build products
+of `make native` (run by `make install`), never checked in, and the sources stay the truth:
 
 - no C compiler, no mypyc, or a failed build: the sources run, and the build says why;
 - a source edited after the build: the compiled copies are stale and set aside (all of
