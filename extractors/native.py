@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import warnings
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -35,7 +36,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = Path(__file__).with_name("native.json")  # what the last build compiled, from which sources
 GROUP = "extractors.native_rules"  # the shared library the compiled modules live in
 PURE_ENV = "AIFACTS_PURE"
-_CHOSEN: list[str] = []  # why the sources run in this process ("" when the compiled modules do), once decided
 
 
 class NativeBuildError(RuntimeError):
@@ -94,16 +94,9 @@ class _SourcesFirst:
         return importlib.util.spec_from_file_location(fullname, self.root / (fullname.replace(".", "/") + ".py"))
 
 
+@lru_cache(maxsize=1)
 def install() -> str:
     """Decides, once per process, whether the compiled modules run; returns why not, or ""."""
-    if _CHOSEN:
-        return _CHOSEN[0]
-    why = _choose()
-    _CHOSEN.append(why)
-    return why
-
-
-def _choose() -> str:
     manifest = read_manifest()
     if not manifest.get("compiled"):
         return "not built" + (f": {manifest['error']}" if manifest.get("error") else "")
@@ -111,11 +104,11 @@ def _choose() -> str:
     if wants_pure():
         why = f"{PURE_ENV} is set"
     else:
-        stale = stale_sources(manifest)
-        if stale:
-            why = f"stale: {', '.join(source_of(m).relative_to(ROOT).as_posix() for m in stale)} changed since the build"
-            warnings.warn(f"aifacts: the compiled relation rules are older than their sources ({why.split(': ', 1)[1]}); "
-                          "running the sources until `make native` rebuilds them", RuntimeWarning, stacklevel=4)
+        edited = ", ".join(source_of(m).relative_to(ROOT).as_posix() for m in stale_sources(manifest))
+        if edited:
+            why = f"stale: {edited} changed since the build"
+            warnings.warn(f"aifacts: the compiled rules are older than their sources ({edited}); "
+                          "running the sources until `make native` rebuilds them", RuntimeWarning, stacklevel=3)
     if why:
         sys.meta_path.insert(0, _SourcesFirst(list(manifest.get("sources") or {}), ROOT))
     return why
@@ -128,13 +121,10 @@ def active() -> bool:
 
 
 def _built_files(modules: Sequence[str], root: Path = ROOT) -> list[Path]:
-    found = []
-    for m in [*modules, GROUP]:
-        stem = root / m.replace(".", "/")
-        found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES if (p := stem.with_name(stem.name + suffix)).exists()]
-        found += [p for suffix in importlib.machinery.EXTENSION_SUFFIXES
-                  if (p := stem.with_name(stem.name + "__mypyc" + suffix)).exists()]
-    return found
+    stems = [root / m.replace(".", "/") for m in [*modules, GROUP]]
+    names = [stem.with_name(stem.name + tail + suffix) for stem in stems for tail in ("", "__mypyc")
+             for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+    return [p for p in names if p.exists()]
 
 
 def remove_built(modules: Sequence[str], root: Path = ROOT) -> None:

@@ -39,10 +39,19 @@ def _dump(sources: Path, work: Path, **env: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_compiled_rules_say_what_their_sources_say(corpus_dir: Path, tmp_path: Path) -> None:
+def _needs_build() -> None:
     manifest = native.read_manifest()
     if not manifest.get("compiled"):
-        pytest.skip(f"relation rules not compiled here ({manifest.get('error') or 'no build'}): the sources run")
+        pytest.skip(f"rules not compiled here ({manifest.get('error') or 'no build'}): the sources run")
+
+
+def _dev_settings(corpus_dir: Path, tmp_path: Path) -> Settings:
+    return Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp_path / "w.duckdb",
+                            cache_dir=tmp_path / "raw")
+
+
+def test_compiled_rules_say_what_their_sources_say(corpus_dir: Path, tmp_path: Path) -> None:
+    _needs_build()
     sources = corpus_dir / "dev" / "sources.yaml"
     compiled = _dump(sources, tmp_path / "a")
     plain = _dump(sources, tmp_path / "b", AIFACTS_PURE="1")
@@ -79,6 +88,7 @@ def test_the_sources_run_when_asked(value: str, pure: bool) -> None:
 
 
 def test_a_process_told_to_run_the_sources_runs_them() -> None:
+    _needs_build()  # without a build the sources run anyway, and this would prove nothing
     out = subprocess.run([sys.executable, "-c", "from extractors import native; print(native.active())"],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, native.PURE_ENV: "1"}, check=True)
     assert out.stdout.strip() == "False"
@@ -99,8 +109,7 @@ class _FailsOn:
 
 
 def _documents(corpus_dir: Path, tmp_path: Path) -> list[Document]:
-    s = Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp_path / "w.duckdb",
-                         cache_dir=tmp_path / "raw")
+    s = _dev_settings(corpus_dir, tmp_path)
     specs = [spec for spec in steps.load_sources(s) if spec.path and spec.path.suffix in (".txt", ".html")][:3]
     return [r.document for r in (steps.read_one(spec, s.cache_dir, None) for spec in specs) if r.document]
 
@@ -124,8 +133,7 @@ def test_a_document_the_rules_fail_on_is_named_and_the_others_go_on(corpus_dir: 
 def test_a_failed_extraction_is_a_failed_source_of_the_run(corpus_dir: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import extractors.extract as extract
-    s = Settings.resolve(sources=corpus_dir / "dev" / "sources.yaml", warehouse=tmp_path / "w.duckdb",
-                         cache_dir=tmp_path / "raw")
+    s = _dev_settings(corpus_dir, tmp_path)
     specs = [spec for spec in steps.load_sources(s) if spec.path and spec.path.suffix == ".txt"][:2]
     monkeypatch.setattr(extract, "DocumentRelations", _FailsOn(extract.DocumentRelations, specs[0].name))
     reads, statements = steps.read_and_extract(specs, s.cache_dir, [None, None])
