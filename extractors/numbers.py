@@ -9,6 +9,7 @@ Money and dates build on `find_numbers`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -467,6 +468,9 @@ def find_numbers(text: str, lang: str) -> list[NumberMatch]:
             i += 1
             continue
         value, end, scale, words = res
+        if not math.isfinite(value):  # digits beyond any float (hundreds of them): not a number a text states
+            i = end + 1
+            continue
         start_tok = toks[i]
         s, e = start_tok.start, toks[end].end
         if "abbrev" in toks[end].cls and e < len(text) and text[e] == "." and not words:
