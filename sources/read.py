@@ -84,6 +84,6 @@ def read_source(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None =
     doc = Document(source_name=spec.name, url=url, publisher=spec.publisher, trust=spec.trust,
                    lang=lang, published_on=published, title=parsed.title, sha256=fetched.sha256,
                    kind=kind, blocks=parsed.blocks, lang_detected=detected)
-    precision = "day" if spec.published else parsed.published_precision
+    precision = spec.published_precision if spec.published else parsed.published_precision
     return SourceRead(spec.name, "ok", document=doc, cache=fetched.cache_entry(), kind=kind,
                       published_precision=precision, notes=notes + parsed.notes)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -44,6 +45,7 @@ class SourceSpec:
     lang: str | None = None  # None: detected when read
     published: date | None = None
     original_url: str | None = None
+    published_precision: str | None = None  # "year" | "month" | "day" when `published` is set
 
     @property
     def location(self) -> str:
@@ -56,11 +58,22 @@ class SourceSpec:
         # same bytes is the same document
         fields = (self.kind, self.publisher, self.trust, self.lang,
                   self.published.isoformat() if self.published else None, self.original_url)
+        if self.published_precision not in (None, "day"):  # a day keeps the fingerprints of before
+            fields += (self.published_precision,)
         return hashlib.sha1(repr(fields).encode()).hexdigest()[:16]
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves YAML timestamps as text: `published: 2024-13-45`
+    is then reported by `_parse_date` with its entry and line, not raised by the parser."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
 
 
 def _yaml() -> YAML:
     y = YAML()  # round-trip: keeps comments, order, and line numbers
+    y.Constructor = _Constructor
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=2, offset=0)
     return y
@@ -91,7 +104,9 @@ def _read_fast(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
         plain = load_plain(text)
         return plain if plain is not None else yaml.load(text, Loader=_FastLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):
+        # ValueError: a timestamp YAML accepts but no calendar has (2024-13-45); the
+        # round-trip parser reads it as text and says where it is
         return None
 
 
@@ -121,12 +136,25 @@ def _entries(data: Any, file: str) -> list:
     return entries
 
 
-def _parse_date(value: Any) -> date | None:
+_PUBLISHED = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _parse_date(value: Any) -> tuple[date | None, str | None]:
+    """`published` as given: YYYY, YYYY-MM or YYYY-MM-DD; the date (first day of the month
+    or year when less is given) and its precision. ValueError when it is none of these."""
     if value is None or value == "":
-        return None
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), "day"
     if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+        return value, "day"
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(value)
+    m = _PUBLISHED.fullmatch(str(value).strip())
+    if not m:
+        raise ValueError(value)
+    year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    return date(year, month, day), "day" if m[3] else "month" if m[2] else "year"
 
 
 def _check_url(value: Any, key: str, fail) -> str:
@@ -175,9 +203,10 @@ def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
     if lang is not None and (not isinstance(lang, str) or not _LANG.match(lang)):
         fail(f"'lang' {lang!r} is not an ISO 639 code such as 'en'", "lang")
     try:
-        published = _parse_date(entry.get("published"))
+        published, precision = _parse_date(entry.get("published"))
     except ValueError:
-        fail(f"'published' {entry.get('published')!r} is not a date (YYYY-MM-DD)", "published")
+        fail(f"'published' {str(entry.get('published'))!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+             "published")
     url = _check_url(entry["url"], "url", fail) if has_url else None
     original_url = entry.get("original_url")
     if original_url is not None:
@@ -194,7 +223,8 @@ def _spec(entry: Any, index: int, base: Path, file: str, allow_outside: bool,
             fail(f"'path' {raw!r} leads outside {base} (the sources file's folder, or its 'root'); "
                  f"declare a 'root' or pass --allow-outside-paths to permit it", "path")
     return SourceSpec(name=label, url=url, path=path, kind=kind, publisher=entry["publisher"].strip(),
-                      trust=trust, lang=lang, published=published, original_url=original_url)
+                      trust=trust, lang=lang, published=published, original_url=original_url,
+                      published_precision=precision)
 
 
 def _line_of(entries: CommentedSeq, index: int) -> int | None:

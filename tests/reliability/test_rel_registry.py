@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sources.errors import RegistryError
+from sources.registry import load_registry
 from tests.reliability.conftest import AIFACTS, entry, run, write_sources
 
 BROKEN = {
@@ -87,3 +88,38 @@ def test_url_in_a_path_field_is_refused(tmp_path: Path):
     with pytest.raises(RegistryError) as err:
         load_registry(sources)
     assert err.value.entry == "sneaky"
+
+
+def test_impossible_unquoted_date_is_reported_with_entry_and_line(tmp_path: Path):
+    """YAML reads `2024-13-45` as a timestamp and its parser raised ValueError (a traceback
+    with no line); the message now names the file, the line, the entry and the value."""
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n- name: a\n  path: a.txt\n  publisher: P\n  trust: press\n"
+                       "  published: 2024-13-45\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as caught:
+        load_registry(sources)
+    message = str(caught.value)
+    assert re.search(r"sources\.yaml:6\b", message) and "'a'" in message and "2024-13-45" in message, message
+
+
+@pytest.mark.parametrize(("written", "day", "precision"), [
+    ("2025", "2025-01-01", "year"), ("2025-06", "2025-06-01", "month"), ("'2025-06'", "2025-06-01", "month"),
+    ("2025-06-03", "2025-06-03", "day"), ("'2025-06-03'", "2025-06-03", "day")])
+def test_published_takes_year_month_or_day_and_keeps_the_precision(tmp_path: Path, written: str, day: str,
+                                                                   precision: str):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n- name: a\n  path: a.txt\n  publisher: P\n  trust: press\n"
+                       f"  published: {written}\n", encoding="utf-8")
+    spec = load_registry(sources)[0]
+    assert (spec.published.isoformat(), spec.published_precision) == (day, precision)
+
+
+def test_a_changed_date_precision_is_a_declared_change(tmp_path: Path):
+    """`2025-06` and `2025-06-01` are the same first day but not the same statement."""
+    fingerprints = []
+    for written in ("2025-06", "2025-06-01"):
+        sources = tmp_path / "sources.yaml"
+        sources.write_text("sources:\n- name: a\n  path: a.txt\n  publisher: P\n  trust: press\n"
+                           f"  published: {written}\n", encoding="utf-8")
+        fingerprints.append(load_registry(sources)[0].declared())
+    assert fingerprints[0] != fingerprints[1]
