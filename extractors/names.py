@@ -67,6 +67,9 @@ class FactoryNames:
         rel = word_lists("relations", lang)
         self.stop = set(rel.get("name_stopwords", []))
         self.stop |= {w.replace("'", "\u2019") for w in self.stop if "'" in w}  # "L’" as typeset
+        # spaCy's stop words of the language and of English (many texts write the head in English):
+        # a plain word among them never starts a name ("To Launch AI Factories")
+        self.common = _stop_words(nlp)
         # German capitalises every noun, so a capitalised word left of a head says little.
         self.strict_left = (lang == "de") if strict_left is None else strict_left
         self.known = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -114,10 +117,11 @@ class FactoryNames:
         for head in heads:
             if self._near(excluded, head.start, head.end):
                 continue
-            named = self._name_around(doc, head, countries)
+            plural = _head_key(head) in self.plural_heads
+            # a plural head speaks of several factories: no name is made of the words before it
+            named = None if plural else self._name_around(doc, head, countries)
             if named is None:
-                found.append((head, "unnamed_head", {"key": None, "name": None,
-                                                     "plural": _head_key(head) in self.plural_heads}))
+                found.append((head, "unnamed_head", {"key": None, "name": None, "plural": plural}))
                 continue
             span, rule = named
             value: dict[str, Any] = {"key": None, "name": span.text, "head": [head.start_char, head.end_char]}
@@ -145,8 +149,11 @@ class FactoryNames:
         # left: "LUMI AI Factory", "Luxembourg AI Factory", "PIAST-AI Factory"
         i = head.start - 1
         taken = 0
+        places = {i for s in doc.spans.get("place", []) for i in range(s.start, s.end)}
         while i >= 0 and taken < MAX_NAME_TOKENS:
             tok = doc[i]
+            if not _coined(tok) and (tok.lower_ in self.common or (tok.is_sent_start and i not in places)):
+                break  # a common word, or a word capitalised only because a sentence starts with it
             if is_name_like(tok, self.stop, strict=self.strict_left):
                 taken += 1
                 i -= 1
@@ -234,6 +241,20 @@ class FactoryNames:
                 if is_name_like(cand, self.stop, strict=True):
                     out.append((doc[start - 2:start - 1], "name_country_parens", {"key": None, "name": cand.text}))
         return out
+
+
+def _coined(tok: Token) -> bool:
+    """A token spelled as only a name is: ALLCAPS, inner capitals, letters with digits."""
+    t = tok.text
+    return (len(t) >= 2 and t.isupper()) or (t[:1].isupper() and any(c.isupper() for c in t[1:])) \
+        or (any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
+
+
+def _stop_words(nlp: Language) -> frozenset[str]:
+    """The language's stop words (spaCy's lists) with English's, lower-cased."""
+    from spacy.lang.en.stop_words import STOP_WORDS as english
+    own = getattr(nlp.Defaults, "stop_words", None) or set()
+    return frozenset(w.lower() for w in (set(own) | set(english)))
 
 
 def _head_key(tokens: Span | Doc) -> tuple[str, ...]:

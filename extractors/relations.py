@@ -257,6 +257,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if not anchors and (refs or site_words) and not r.partner_cue:
             if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=site_words):
                 return
+        if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:
+            subj = self.item_subject(doc, sent)
+            if subj is not None:
+                # "Host – City, Country" in a list of sites: the item is about that country's factory
+                self.last_subject = subj
+                self.values(block, doc, sent, [(s0, subj, "item")], text_f, False)
+                return
         singular_ref = r.singular_ref
         # "together the sites represent €1.5 billion": a sum of several factories, not of the one
         # a fallback would guess
@@ -275,6 +282,28 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def item_subject(self, doc: Doc, sent: Sentence) -> Subject | None:
+        """The factory a list item that names no factory is about: the one of the only country
+        it names (or where its only plausible city, known host or system lies). An item naming
+        several countries is a list of its own, not a site."""
+        if sent.reading.partner_cue:
+            return None
+        cities, countries, codes = self.place_view(doc, sent)
+        if not codes:
+            found: set[str] = set()
+            for p in cities:
+                v = p.value or {}
+                found.update(v.get("country_codes") or [v.get("country_code")])
+            for kind in ("org", "supercomputer"):
+                for sp in sent.of(kind):
+                    cc = kb_countries().get((kind, (sp.value or {}).get("key")))
+                    if cc:
+                        found.add(cc)
+            codes = [c for c in found if c]
+        if len(codes) != 1:
+            return None
+        return self.country_subject(codes[0])
 
     def topic_of(self, doc: Doc, sent: Sentence) -> str | None:
         """`topic_country`, asked once per sentence (it reads the sentence alone)."""
