@@ -11,7 +11,7 @@ All words come from `configs/lexicon/money/`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -196,6 +196,21 @@ def _subunit(text: str, end: int, nums: list[NumberMatch], k: int, g: _MoneyGram
     return None
 
 
+def _unsigned(n: NumberMatch, text: str, g: _MoneyGrammar) -> NumberMatch:
+    """A sum of money in running text is not negative: a budget, a grant or a price is
+    stated as it is, and a dash before one is a dash ("costs - 20 euros", "10 euro -20
+    euro"), not a minus. The number loses its sign and the dash leaves its span. Only a
+    sign written between a currency and the digits ("€ -12", "EUR -3,5") is kept: that is
+    how accounts write a loss on purpose."""
+    if n.value >= 0:
+        return n
+    left = g.left_re.search(text, max(0, n.start - _WINDOW), n.start)
+    if left is not None and left.group("cur") and not left.group("qual"):
+        return n
+    cut = len(n.text) - len(n.text.lstrip("-−‐–— \u00a0"))
+    return replace(n, start=n.start + cut, text=n.text[cut:], value=-n.value)
+
+
 def find_money(text: str, lang: str) -> list[MoneyMatch]:
     """Every amount of money in `text`, left to right."""
     if not text:
@@ -203,7 +218,7 @@ def find_money(text: str, lang: str) -> list[MoneyMatch]:
     g = _grammar((lang or "").lower())
     if g.currency_heads.isdisjoint(_PIECE.findall(text.casefold())):
         return []
-    nums = find_numbers(text, lang)
+    nums = [_unsigned(n, text, g) for n in find_numbers(text, lang)]
     out: list[MoneyMatch] = []
     floor = 0
     k = 0

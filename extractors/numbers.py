@@ -293,8 +293,7 @@ class _Parser:
         j = i
         t0 = toks[i].cls
         if "sign" in t0:
-            prev = self.text[toks[i].start - 1] if toks[i].start else " "
-            if prev.isalnum() or not self._next_is(i, ("num",)):
+            if not self._minus_ok(i):
                 return None
             sign, j = -1.0, i + 1
 
@@ -390,6 +389,27 @@ class _Parser:
         if snap_after_scale and 0 < tail < 1 and last_scale > 1 and fraction_end:
             value = value - tail + tail * last_scale
         return sign * value, end, last_scale, words
+
+    def _minus_ok(self, i: int) -> bool:
+        """Whether the dash at token i is a minus sign. Running text writes a dash between
+        two numbers as a range or a break ("10 - 20 euro", "10 euro – 20 euro"), never as
+        a subtraction, so a dash is a minus only when it is glued to the digits after it
+        ("-3,2 %") or opens the text, and no number stands in the two words before it."""
+        toks, text = self.toks, self.text
+        t = toks[i]
+        if i + 1 >= len(toks) or "num" not in toks[i + 1].cls:
+            return False
+        if toks[i + 1].start != t.end and (text[:t.start].strip() or not _gap_ok(text, t, toks[i + 1])):
+            return False  # a spaced dash is a minus only at the start of the text ("- 10 k")
+        if t.start and text[t.start - 1].isalnum():  # "AI-3", "B-12": a hyphen inside a name
+            return False
+        return not self._after_number(t.start)
+
+    def _after_number(self, pos: int) -> bool:
+        """A digit among the two words before `pos` ("10 - 20", "10 euro -20 euro",
+        "5 % -3 %"): a dash there joins two values."""
+        words = self.text[max(0, pos - 32):pos].split()[-2:]
+        return any(ch.isdigit() for w in words for ch in w)
 
     def _standalone_scale_ok(self, j: int) -> bool:
         """A bare scale word is a number only when it can stand alone ("mil", "millón")."""
