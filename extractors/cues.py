@@ -59,6 +59,7 @@ class Lexicon:
     project_nouns: tuple[str, ...] = ()
     award_cues: tuple[str, ...] = ()
     company_forms: frozenset[str] = frozenset()
+    round_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -105,6 +106,7 @@ def lexicon(lang: str) -> Lexicon:
         kickoff_cues=f("kickoff_cues", rel), inauguration_cues=f("inauguration_cues", rel),
         project_nouns=f("project_nouns", rel), award_cues=f("award_cues", rel),
         company_forms=frozenset(f("company_forms", rel)),
+        round_nouns=frozenset(f("round_nouns", rel)),
     )
 
 

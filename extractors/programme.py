@@ -101,6 +101,8 @@ class ProgrammeFacts(RelationState):
                     return int(past[-1]["wave"])
             if matching:
                 return int(matching[0]["wave"])
+        if self.section_wave is not None:
+            return self.section_wave
         return self.doc_wave if self.doc_wave is not None else self.last_wave
 
     # -- tables ----------------------------------------------------------------------

@@ -60,6 +60,7 @@ class RelationState:
     system_topic: bool  # the last sentence that named a machine or a factory named a machine
     award_block: int | None  # the last paragraph where a machine's contract was awarded
     block_index: int
+    section_wave: int | None  # the round the current section's heading names ("Round 2 – March 2025")
 
     def emit(self, subject: Subject | None, attribute: str, value: Any, block: Block, start: int, end: int,
              rule: str, *, wave: int | None = None) -> None:

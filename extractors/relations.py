@@ -64,6 +64,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.system_topic = False
         self.award_block = None
         self.block_index = -1
+        self.section_wave = None
 
     def spans(self, doc: Doc, kind: str) -> list[Mention]:
         """The mentions of one kind in a block (`mentions.mentions`: read from its spans once,
@@ -133,6 +134,28 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return None
         local = [s for s in self.subjects if not s.is_generic and self.subject_country(s) == codes[0]]
         return local[0] if len(local) == 1 else None
+
+    def heading_wave(self, doc: Doc) -> int | None:
+        """The round a heading names ("Round 2 – March 2025", "Zweite Runde", "Selected in
+        December 2024"): an ordinal, a number after a round noun, or a round's selection month.
+        The factories its section lists without a name are of that round."""
+        sent = whole_block(doc)
+        r = reading(doc, sent, self.lex)
+        if r.ordinal_wave is not None:
+            return r.ordinal_wave
+        known = {int(w["wave"]) for w in waves()}
+        toks = [fold(t.text) for t in doc]
+        for i, t in enumerate(toks):
+            if t in self.lex.round_nouns:
+                for j in (i + 1, i - 1):
+                    if 0 <= j < len(toks) and toks[j].rstrip(".").isdigit() and int(toks[j].rstrip(".")) in known:
+                        return int(toks[j].rstrip("."))
+        for sp in sent.of("date"):
+            v = (sp.value or {}).get("value", "")
+            for w in waves():
+                if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7]):
+                    return int(w["wave"])
+        return None
 
     def subject_from_system(self, annotated: list[tuple[Block, Doc]]) -> None:
         """A text that only names a machine which is also a factory's name ("MeluXina-AI")
@@ -365,6 +388,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
         `listed`: the country only appears in a list of several host countries; such a
         factory is no subject of the text unless it is spoken of on its own somewhere."""
+        wave = wave if wave is not None else self.section_wave
         text = f"(unnamed AI Factory, {cc})"
         for s in self.subjects:
             if s.text == text:
@@ -693,6 +717,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         for block, doc in annotated:
             if block.kind == "heading":
                 self.section_subject = self.heading_subject(doc)
+                self.section_wave = self.heading_wave(doc)
             if block.kind == "table_row":
                 self.table_row(block, doc)
             elif block.kind == "list_item":
