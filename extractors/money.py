@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from extractors.cldr import currency_forms, currency_prefixes, iso_codes
 from extractors.lexicon import load_lexicon
 from extractors.numbers import NumberMatch, find_numbers
 from extractors.phrases import phrase_alternation as _alt
@@ -23,6 +24,7 @@ __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
 
 _WINDOW = 40  # longest qualifier plus currency sign; a wider window only costs time
 _PIECE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+_CODE_PIECE = re.compile(r"(?<![^\W\d_])[A-Z]{3}(?![^\W\d_])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,14 @@ def _norm(s: str) -> str:
 class _MoneyGrammar:
     def __init__(self, lang: str) -> None:
         lex = load_lexicon("money", lang)
-        self.currencies = {_norm(k): str(v) for k, v in (lex.get("currencies") or {}).items()}
+        # CLDR's names and symbols, then the lexicon's own words (which win where both speak)
+        self.currencies = dict(currency_forms(lang))
+        self.currencies.update({_norm(k): str(v) for k, v in (lex.get("currencies") or {}).items()})
+        # ISO 4217 codes, matched in capitals only ("ALL", "TOP" and "CUP" are words in
+        # lower case); the lexicon lists the few codes also read in lower case ("eur")
+        cldr = lex.get("cldr") or {}
+        self.codes = frozenset(c for c in iso_codes() - {str(x) for x in cldr.get("not_money") or []}
+                               if c.lower() not in {str(w).lower() for w in cldr.get("never") or []})
         self.scaled = {_norm(k): (float(v[0]), str(v[1])) for k, v in (lex.get("scaled_currencies") or {}).items()}
         self.qualifiers: dict[str, str] = {}
         for qual, words in (lex.get("qualifiers") or {}).items():
@@ -50,16 +59,18 @@ class _MoneyGrammar:
                 self.qualifiers.setdefault(_norm(str(w)), str(qual))
         keys = list(self.currencies) + list(self.scaled)
         # Only signs and codes stand before an amount; words ("euros") follow it.
-        prefix = [k for k in keys if not k.replace(" ", "").isalpha() or k in self._codes(lex)]
-        cur_all = _alt(keys)
-        cur_pre = _alt(prefix)
+        symbols = currency_prefixes(lang)
+        prefix = [k for k in keys if not k.replace(" ", "").isalpha() or k in self._codes(lex) or k in symbols]
+        codes = rf"(?-i:(?<![^\W\d_])(?:{'|'.join(sorted(self.codes))})(?![^\W\d_]))"
+        cur_all = f"{_alt(keys)}|{codes}"
+        cur_pre = f"{_alt(prefix)}|{codes}"
         qual = _alt(list(self.qualifiers))
         links = _alt([_norm(str(w)) for w in lex.get("links") or []])
         # `(?<!\w)` lets the search skip positions inside words without trying the lists.
         self.left_re = re.compile(rf"(?<!\w)(?:(?P<qual>{qual})\s*)?(?:(?P<cur>{cur_pre})\s*)?\Z", re.I)
         # what `left_re` can end on (its forms' last letters, either case): most numbers follow
         # something else, and there the search would try every position of the window in vain
-        self.left_ends = frozenset(c for w in list(self.qualifiers) + prefix if w
+        self.left_ends = frozenset(c for w in list(self.qualifiers) + prefix + list(self.codes) if w
                                    for c in (w[-1].lower(), w[-1].upper(), "’" if w[-1] == "'" else w[-1]))
         # Every amount has a currency next to it, so a text with none holds no money. The
         # test compares word pieces (letter runs, digit runs, single signs) of the
@@ -97,7 +108,15 @@ class _MoneyGrammar:
         key = _norm(s)
         if key in self.scaled:
             return self.scaled[key]
-        return 1.0, self.currencies.get(key, "EUR")
+        if key in self.currencies:
+            return 1.0, self.currencies[key]
+        return 1.0, s.strip() if s.strip() in self.codes else "EUR"
+
+    def has_currency(self, text: str) -> bool:
+        """Whether `text` can hold a currency form at all (the test before any search)."""
+        if not self.currency_heads.isdisjoint(_PIECE.findall(text.casefold())):
+            return True
+        return not self.codes.isdisjoint(_CODE_PIECE.findall(text))
 
 
 @lru_cache(maxsize=None)
@@ -216,7 +235,7 @@ def find_money(text: str, lang: str) -> list[MoneyMatch]:
     if not text:
         return []
     g = _grammar((lang or "").lower())
-    if g.currency_heads.isdisjoint(_PIECE.findall(text.casefold())):
+    if not g.has_currency(text):
         return []
     nums = [_unsigned(n, text, g) for n in find_numbers(text, lang)]
     out: list[MoneyMatch] = []
