@@ -43,7 +43,7 @@ def _locale(lang: str) -> Locale | None:
 
 def _forms(word: str) -> set[str]:
     """A name, lower-cased, with and without a final full stop, with and without accents."""
-    w = " ".join(word.lower().split())
+    w = " ".join(word.lower().replace("’", "'").split())
     out = {w, w.rstrip("."), strip_accents(w), strip_accents(w).rstrip(".")}
     return {x for x in out if x}
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from extractors.cldr import month_forms
 from extractors.lexicon import load_lexicon
 from extractors.phrases import phrase_alternation as _alt
 
@@ -59,7 +60,8 @@ class _DateGrammar:
         lex = load_lexicon("dates", lang)
         # How many words may precede a date's first digit ("second quarter of the year 2025"):
         # an ordinal, a period word and a link, each possibly of several words, plus slack.
-        lead_lists = [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons", "day_cardinals",
+        lead_lists = [list(month_forms(lang))]
+        lead_lists += [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons", "day_cardinals",
                                                           "day_ordinals", "holidays")]
         lead_lists += [list(lex.get(k) or []) for k in ("quarter_words", "half_words", "period_links",
                                                         "year_links", "day_links", "quarter_abbrevs",
@@ -68,7 +70,9 @@ class _DateGrammar:
         self.lead_words = 3 * widest + 2
         # a lexicon word opening with punctuation could start a match anywhere: scan it all
         self.full_scan = any(str(w)[:1] and not str(w)[:1].isalnum() for words in lead_lists for w in words)
-        self.months = {_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()}
+        # CLDR's month names (extractors/cldr.py), then the lexicon's forms that CLDR lacks
+        self.months = dict(month_forms(lang))
+        self.months.update({_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()})
         self.ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
         self.day_ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_ordinals") or {}).items()}
         cardinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_cardinals") or {}).items()}
