@@ -60,6 +60,7 @@ class Lexicon:
     award_cues: tuple[str, ...] = ()
     company_forms: frozenset[str] = frozenset()
     round_nouns: frozenset[str] = frozenset()
+    today_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -107,6 +108,7 @@ def lexicon(lang: str) -> Lexicon:
         project_nouns=f("project_nouns", rel), award_cues=f("award_cues", rel),
         company_forms=frozenset(f("company_forms", rel)),
         round_nouns=frozenset(f("round_nouns", rel)),
+        today_words=f("today_words", rel),
     )
 
 

@@ -258,6 +258,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.programme_sum = self.about_programme and r.programme_cue
             return
         self.track_dates(sent)
+        if self.saw_factory_word:
+            self.said_today(block, doc, sent, sent.folded)
         s0 = sent.start
         named: list[tuple[Mention, Subject]] = []
         for sp in r.names:
@@ -543,8 +545,34 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
                 roles.append((bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
                               bool(contains_word(window, lex.selection_cues))))
+            if len(roles) == 1 and not any(roles[0]):
+                # the one date of a sentence and a cue farther off ("In December 2024, the JU ...
+                # selected seven consortia"): the cue of the whole sentence, when it has one kind only
+                f = sent.folded
+                deadline, cue, selection = (bool(contains_word(f, lex.deadline_cues)),
+                                            contains_word(f, lex.operation_cues), bool(contains_word(f, lex.selection_cues)))
+                if deadline + bool(cue) + selection == 1:
+                    roles = [(deadline, cue, selection)]
             r.date_roles = roles
         return r.date_roles
+
+    def said_today(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
+        """`The JU has today selected six new AI Factories`, `approved on Wednesday`: a selection
+        the text dates by its own day is a selection on the document's date."""
+        published = self.document.published_on
+        if published is None or sent.of("date") or not self.lex.today_words:
+            return
+        if not contains_word(text_f, self.lex.selection_cues):
+            return
+        hit = contains_word(text_f, self.lex.today_words)
+        if not hit:
+            return
+        at = text_f.find(hit) if isinstance(hit, str) else -1
+        start = sent.start_char + max(at, 0)
+        value = {"value": published.isoformat()}
+        wave = self.wave_of(sent, text_f, value)
+        self.emit(None, "selected_on", value, block, start, start + (len(hit) if isinstance(hit, str) else 0),
+                  "programme.selected_on.today", wave=wave)
 
     def name_tokens(self, doc: Doc) -> frozenset[int]:
         """Tokens inside factory names (a place in a name is not the factory's place), per block."""
