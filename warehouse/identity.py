@@ -3,8 +3,15 @@
 A mention is one subject as one document writes it. It joins a factory by, in order:
 knowledge-base key, exact alias, case- and diacritic-folded alias, the country of a
 known host organisation or supercomputer it names, then close spelling plus sound;
-never across countries. A mention that matches nothing but has enough evidence founds a
-new factory whose id is made from its name, so the id is the same on every run.
+never across countries. A mention that matches nothing founds a new factory from a
+proper name (names.py: not a phrase of common words) with enough evidence; its id is
+made from that name, so it is the same on every run.
+
+A mention with no proper name (an unnamed factory, "the Polish AI Factory", a phrase
+taken for a name) is identified by its country and selection round: it joins the one
+factory of that country in that round, never one of another round; when none is known
+and the round has room (waves.yaml `count`), it founds the factory of that country and
+round. Without a round it joins its country's factory only when the country has one.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ class Mention:
     host_orgs: Sequence[str] = ()
     attributes: AbstractSet[str] = frozenset()
     waves: AbstractSet[int] = frozenset()
+    lang: str | None = None
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -55,9 +63,10 @@ class FactoryEntry:
     factory_id: str
     country: str | None
     names: list[str]
-    origin: str  # knowledge_base | discovered
+    origin: str  # knowledge_base | discovered (from a proper name) | country_round (from a country and a round)
     kb_name: str | None = None
     wave: int | None = None
+    label: str | None = None  # the display name of a factory no text names
 
 
 def _is_excluded(texts: list[str], policy: Policy) -> str | None:
@@ -97,6 +106,16 @@ class Linker:
         self.entries: dict[str, FactoryEntry] = {
             f.key: FactoryEntry(f.key, f.country, list(f.names), "knowledge_base", f.name, f.wave)
             for f in kb.factories}
+        self.name_verdicts: dict[str, str | None] = {}  # name -> why it is no proper name (None: it is one)
+
+    def name_verdict(self, name: str, lang: str | None) -> str | None:
+        if name not in self.name_verdicts:
+            self.name_verdicts[name] = self.policy.name_check.verdict(name, lang)
+        return self.name_verdicts[name]
+
+    def proper_names(self, m: Mention) -> list[str]:
+        """The mention's stated names that are proper names (a factory may be founded from them)."""
+        return [n for n in m.names if self.name_verdict(n, m.lang) is None]
 
     def _mention_countries(self, m: Mention) -> set[str]:
         countries = {c.upper() for c in m.countries if c}
@@ -128,24 +147,58 @@ class Linker:
             link = self._link_via_named_thing(text, countries)
             if link:
                 return link
-        return self._link_by_country(m, countries)
+        return None
 
-    def _link_by_country(self, m: Mention, countries: set[str]) -> Link | None:
-        """An unnamed reference ("the AI factory in Slovenia", a table row of city and
-        country) is the factory of that country, when the knowledge base has only one
-        there, or only one of the selection round the statement is about."""
-        if "name" in m.attributes or len(countries) != 1:
-            return None
+    def wave_room(self, wave: int) -> tuple[bool, str]:
+        """Whether round `wave` may get one more factory (waves.yaml `count`)."""
+        known = self.kb.wave(wave)
+        if known is None:
+            return False, f"round {wave} is not in waves.yaml"
+        used = sorted(e.factory_id for e in self.entries.values() if e.wave == wave)
+        if known.count is not None and len(used) >= known.count:
+            return False, f"round {wave} has its {known.count} factories already (waves.yaml): {', '.join(used)}"
+        return True, ""
+
+    def _link_by_country(self, m: Mention, create: bool) -> tuple[Link | None, str]:
+        """A mention without a proper name ("the AI factory in Slovenia", a table row of
+        city and country, "Polish AI Factory") is the factory of its country in its round:
+        the one known there (never another round's), else one founded from that
+        identification when `create` and the round has room. Without a round, the
+        country's factory when it has only one."""
+        countries = self._mention_countries(m)
+        if len(countries) != 1:
+            return None, ("no country" if not countries else f"several countries ({', '.join(sorted(countries))})")
         cc = next(iter(countries))
-        local = [e for e in self.entries.values() if e.origin == "knowledge_base" and e.country == cc]
-        if len(local) > 1 and m.waves:
-            local = [e for e in local if e.wave in m.waves]
-        if len(local) != 1:
-            return None
-        why = f" of round {sorted(m.waves)[0]}" if m.waves and len(local) == 1 else ""
-        return Link(local[0].factory_id, "country_factory", 1.0,
-                    f"unnamed reference to the AI Factory in {cc}; the knowledge base knows one factory there{why}: "
-                    f"{local[0].factory_id}")
+        pool = sorted((e for e in self.entries.values() if e.country == cc), key=lambda e: e.factory_id)
+        if m.waves:
+            local = [e for e in pool if e.wave in m.waves] or \
+                [e for e in pool if e.wave is None and e.origin != "knowledge_base"]
+            rounds = "round " + "/".join(str(w) for w in sorted(m.waves))
+        else:
+            local, rounds = pool, "any round"
+        if len(local) == 1:
+            e = local[0]
+            return Link(e.factory_id, "country_round" if m.waves else "country_factory", 1.0,
+                        f"no proper name; the factory in {cc} of {rounds}: {e.factory_id} is the only one"), ""
+        if local:
+            return None, f"{len(local)} factories in {cc} of {rounds} ({', '.join(e.factory_id for e in local)})"
+        if not m.waves:
+            return None, f"no factory known in {cc} and the text gives no round"
+        if len(m.waves) != 1 or not create:
+            return None, f"no factory known in {cc} of {rounds}"
+        wave = next(iter(m.waves))
+        if not self.kb.can_host(cc):
+            return None, f"{cc} is not among the countries that host AI Factories (waves.yaml host_countries)"
+        room, why = self.wave_room(wave)
+        if not room:
+            return None, f"no factory known in {cc} of round {wave}, and {why}"
+        fid = f"AIF-{cc}-{wave}"
+        others = ", ".join(e.factory_id for e in pool) or "none"
+        self.entries[fid] = FactoryEntry(fid, cc, [], "country_round", wave=wave,
+                                         label=f"AI Factory {cc} (round {wave})")
+        return Link(fid, "new_country_round", None,
+                    f"no proper name; no factory known in {cc} of round {wave} (other rounds: {others}); "
+                    f"founded from the country and the round"), ""
 
     def _link_via_named_thing(self, text: str, countries: set[str]) -> Link | None:
         """A host organisation's or supercomputer's name used as the subject: the factory
@@ -181,26 +234,36 @@ class Linker:
         return None, why
 
     def _has_evidence(self, m: Mention) -> bool:
-        if "name" not in m.attributes:
+        if not self.proper_names(m):
             return False
         return any(a in m.attributes for a in self.policy.new_factory_evidence) or \
             ("country" in self.policy.new_factory_evidence and bool(self._mention_countries(m)))
 
     def _found(self, m: Mention) -> Link:
-        name = (m.names or [m.label])[0]
+        name = self.proper_names(m)[0]
         countries = sorted(self._mention_countries(m))
         country = countries[0] if len(countries) == 1 else None
+        wave = next(iter(m.waves)) if len(m.waves) == 1 else None
+        if country and not self.kb.can_host(country):
+            return Link(None, "unlinked", None,
+                        f"{name!r} is in {country}, not among the countries that host AI Factories "
+                        f"(waves.yaml host_countries)")
+        if wave is not None:
+            room, why = self.wave_room(wave)
+            if not room:
+                return Link(None, "unlinked", None, f"{name!r} matches no factory of round {wave}, and {why}")
         fid = new_factory_id(name, self.policy)
         existing = self.entries.get(fid)
         if existing is not None and existing.country != country:
             fid = f"{fid}-{country}" if country else f"{fid}-X"
-        entry = self.entries.setdefault(fid, FactoryEntry(fid, country, [], "discovered"))
+        entry = self.entries.setdefault(fid, FactoryEntry(fid, country, [], "discovered", wave=wave))
         for t in [m.subject_text, *m.names, " ".join(core_words(name, self.policy))]:
             if t and t not in entry.names:
                 entry.names.append(t)
         return Link(fid, "new", None,
-                    f"no known factory matches {name!r}; founded from a name statement with "
-                    f"{'country ' + country if country else 'a host organisation'}")
+                    f"no known factory matches {name!r}; founded from a proper name with "
+                    f"{'country ' + country if country else 'a host organisation'}"
+                    f"{f' in round {wave}' if wave is not None else ''}")
 
     def link_all(self, mentions: list[Mention]) -> dict[tuple, Link]:
         """Link every mention. Known factories first, then discovered ones in a stable
@@ -222,26 +285,47 @@ class Linker:
                 links[m.key] = link
             else:
                 rest.append(m)
-        for with_evidence in (True, False):
-            for m in rest:
-                if self._has_evidence(m) != with_evidence or m.key in links:
-                    continue
-                texts = [t for t in [m.subject_text, *m.names] if t]
-                found = None
-                for text in texts:
-                    hits = [e for e in self.entries.values() if e.origin == "discovered"
-                            and any(fold(n) == fold(text) for n in e.names)]
-                    hits = self._in_countries(hits, self._mention_countries(m))
-                    if len(hits) == 1:
-                        found = Link(hits[0].factory_id, "folded_alias", 1.0,
-                                     f"{text!r} names the factory discovered as {hits[0].factory_id}")
-                        break
-                if found is None:
-                    found, why = self._link_fuzzy(m, origin="discovered")
-                if found is None and with_evidence:
-                    found = self._found(m)
-                if found is None:
-                    found = Link(None, "unlinked", None,
-                                 f"{m.label!r} matches no factory ({why}) and lacks the evidence to found one")
+        for m in rest:  # a proper name with evidence: a factory discovered now
+            if m.key not in links and self._has_evidence(m):
+                found = self._link_discovered(m)[0] or self._found(m)
                 links[m.key] = found
+        unnamed = [m for m in rest if m.key not in links]
+        # the rest by name among the discovered ones, else by country and round: those that
+        # state a round first (they may found their round's factory), then those that do not
+        # (they join their country's factory only when, after that, it has just one)
+        whys: dict[tuple, str] = {}
+        for m in unnamed:
+            if self.proper_names(m) or not m.names:
+                found, whys[m.key] = self._link_discovered(m)
+                if found is not None:
+                    links[m.key] = found
+        for with_round in (True, False):
+            for m in unnamed:
+                if m.key in links or bool(m.waves) != with_round or self.proper_names(m):
+                    continue
+                found, why = self._link_by_country(m, create=True)
+                if found is not None:
+                    links[m.key] = found
+                else:
+                    whys[m.key] = why
+        for m in unnamed:
+            if m.key in links:
+                continue
+            names = [n for n in m.names if n not in self.proper_names(m)]
+            not_proper = f"; {self.name_verdicts[names[0]]}" if names else ""
+            evidence = "" if self.proper_names(m) else " and has no proper name to found one"
+            links[m.key] = Link(None, "unlinked", None,
+                                f"{m.label!r} matches no factory ({whys.get(m.key) or 'no match'}){evidence}{not_proper}")
         return links
+
+    def _link_discovered(self, m: Mention) -> tuple[Link | None, str]:
+        """A factory discovered in this run that the mention names (folded, then fuzzy)."""
+        texts = [t for t in [m.subject_text, *m.names] if t]
+        for text in texts:
+            hits = [e for e in self.entries.values() if e.origin == "discovered"
+                    and any(fold(n) == fold(text) for n in e.names)]
+            hits = self._in_countries(hits, self._mention_countries(m))
+            if len(hits) == 1:
+                return Link(hits[0].factory_id, "folded_alias", 1.0,
+                            f"{text!r} names the factory discovered as {hits[0].factory_id}"), ""
+        return self._link_fuzzy(m, origin="discovered")

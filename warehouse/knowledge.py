@@ -63,11 +63,25 @@ class KBSystem:
         return tuple(n for n in (self.name, self.short, *self.aliases) if n)
 
 
+@dataclass(frozen=True, slots=True)
+class KBWave:
+    """A selection round (waves.yaml): its date, how many factories it selected and, when
+    known, the round's total investment (a factory's budget never equals it)."""
+
+    wave: int
+    selected_on: str | None
+    count: int | None
+    investment_total_eur: float | None = None
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     factories: tuple[KBFactory, ...] = ()
     supercomputers: tuple[KBSystem, ...] = ()
     host_orgs: tuple[KBSystem, ...] = ()
+    waves: tuple[KBWave, ...] = ()
+    # countries that can host an AI Factory (waves.yaml `host_countries`); empty: any
+    host_countries: frozenset[str] = frozenset()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -85,6 +99,12 @@ class KnowledgeBase:
             for n in o.names:
                 idx["org_fold"].setdefault(fold(n), []).append(o)
         self._index.update(idx)
+
+    def wave(self, number: int | None) -> KBWave | None:
+        return next((w for w in self.waves if w.wave == number), None) if number is not None else None
+
+    def can_host(self, country: str | None) -> bool:
+        return bool(country) and (not self.host_countries or country in self.host_countries)
 
     def factory(self, key: str | None) -> KBFactory | None:
         return self._index["factory_key"].get(key) if key else None
@@ -154,7 +174,17 @@ def _load(directory: str) -> KnowledgeBase:
         KBSystem(name=_need(i, "name", opath), aliases=tuple(str(a) for a in i.get("aliases") or ()),
                  country=_opt(i.get("country")), city=_opt(i.get("city")), short=_opt(i.get("short")))
         for i in _read(opath, "host_orgs"))
-    return KnowledgeBase(factories=factories, supercomputers=systems, host_orgs=orgs)
+    wpath = base / "waves.yaml"
+    waves = tuple(
+        KBWave(wave=int(_need(i, "wave", wpath)), selected_on=_opt(i.get("selected_on")),
+               count=int(i["count"]) if i.get("count") is not None else None,
+               investment_total_eur=float(i["investment_total_eur"]) if i.get("investment_total_eur") else None)
+        for i in _read(wpath, "waves"))
+    hosts = yaml.safe_load(wpath.read_text(encoding="utf-8")).get("host_countries") if wpath.exists() else None
+    if hosts is not None and not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
+        raise ConfigError(f"knowledge file {wpath}: 'host_countries' must be a list of country codes")
+    return KnowledgeBase(factories=factories, supercomputers=systems, host_orgs=orgs, waves=waves,
+                         host_countries=frozenset(h.upper() for h in hosts or ()))
 
 
 def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:

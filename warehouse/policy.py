@@ -13,6 +13,7 @@ import yaml
 from extractors.statement import FACTORY_ATTRIBUTES, canonical_json
 from warehouse.errors import ConfigError
 from warehouse.knowledge import config_dir
+from warehouse.names import NameCheck, place_words
 
 CRITERIA = ("override", "knowledge_base", "trust", "agreement", "specificity", "recency", "mentions")
 REPAIRS = ("other_source", "supercomputer_site", "host_org_site", "phonetic")
@@ -33,6 +34,7 @@ class Policy:
     excluded_words: frozenset[str]
     generic_name_words: frozenset[str]
     new_factory_evidence: tuple[str, ...]
+    name_check: NameCheck
     repair_order: tuple[str, ...]
     phonetic_place_min: float
     trust_tiers: tuple[str, ...]
@@ -94,12 +96,23 @@ def _load_policy(directory: str) -> Policy:
     repairs = tuple(_section(places, "repair_order", path))
     if any(r not in REPAIRS for r in repairs):
         raise ConfigError(f"{path}: places.repair_order must use {REPAIRS}, got {repairs}")
+    generic = frozenset(w.casefold() for w in ident.get("generic_name_words") or ())
+    check = _section(ident, "name_check", path)
+    try:
+        name_check = NameCheck(languages=tuple(check["languages"]), common_zipf_own=float(check["common_zipf_own"]),
+                               common_zipf_any=float(check["common_zipf_any"]),
+                               plural_heads=frozenset(w.casefold() for w in check.get("plural_heads") or ()),
+                               generic_words=generic,
+                               place_words=place_words(Path(directory) / "lexicon" / "places", tuple(check["languages"])))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: identity.name_check is incomplete or malformed: {exc!r}") from exc
     return Policy(
         identity=_thresholds(ident, path, "identity"),
         supercomputer=_thresholds(_section(data, "supercomputer", path), path, "supercomputer"),
         excluded_words=frozenset(w.casefold() for w in ident.get("excluded_words") or ()),
-        generic_name_words=frozenset(w.casefold() for w in ident.get("generic_name_words") or ()),
+        generic_name_words=generic,
         new_factory_evidence=tuple(ident.get("new_factory_evidence") or ("country", "host_org")),
+        name_check=name_check,
         repair_order=repairs,
         phonetic_place_min=float(places.get("phonetic_min_score", 0.85)),
         trust_tiers=tuple(_section(data, "trust_tiers", path)),

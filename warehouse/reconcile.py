@@ -125,10 +125,10 @@ def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list
 
 
 _MENTION_SQL = """
-    SELECT doc_id, source_name, subject_text, subject_key, attribute, wave,
-           CASE WHEN attribute IN ('country', 'name', 'host_org') THEN value_json END
-    FROM v_current_statements WHERE scope = 'factory'
-    ORDER BY doc_id, subject_text NULLS FIRST, subject_key NULLS FIRST, statement_id"""
+    SELECT s.doc_id, s.source_name, s.subject_text, s.subject_key, s.attribute, s.wave,
+           CASE WHEN s.attribute IN ('country', 'name', 'host_org') THEN s.value_json END, d.lang
+    FROM v_current_statements s JOIN documents d ON d.doc_id = s.doc_id WHERE s.scope = 'factory'
+    ORDER BY s.doc_id, s.subject_text NULLS FIRST, s.subject_key NULLS FIRST, s.statement_id"""
 
 
 def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
@@ -151,13 +151,13 @@ def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
     m: Mention | None = None
     one = shared.setdefault
     while batch := cur.fetchmany(_CHUNK):
-        for doc_id, source, subject_text, subject_key, attribute, wave, value_json in batch:
+        for doc_id, source, subject_text, subject_key, attribute, wave, value_json, lang in batch:
             key = (doc_id, subject_text, subject_key)
             if m is None or m.key != key:
                 if m is not None:
                     frozen(m)
                 m = out[key] = Mention(one(doc_id, doc_id), one(source, source), one(subject_text, subject_text),
-                                       one(subject_key, subject_key), set(), [], [], set(), set())
+                                       one(subject_key, subject_key), set(), [], [], set(), set(), one(lang, lang))
             m.attributes.add(one(attribute, attribute))
             if wave is not None:
                 m.waves.add(int(wave))
@@ -178,6 +178,7 @@ class Reconciler:
                  gazetteer: GazetteerLike) -> None:
         self.kb, self.policy, self.overrides, self.gazetteer = kb, policy, overrides, gazetteer
         self.wave_dates: dict[int, Candidate] = {}
+        self.name_verdicts: dict[str, str | None] = {}
 
     # --- per attribute candidate builders -------------------------------------------------
     def _names(self, fid: str, entry: FactoryEntry, rows: list[Row], derived: dict) -> _Candidates:
@@ -198,10 +199,14 @@ class Reconciler:
                 derived[attr].append((r, v))
             elif kb_f is not None and fold(v) in own and v != kb_f.name:
                 cands.add(kb_f.name, r.support(), note=f"{v!r} is an alias of {kb_f.name!r} (factories.yaml)")
+            elif kb_f is None and self.name_verdicts.get(v):
+                cands.add(v, r.support(), rejected=self.name_verdicts[v])
             else:
                 cands.add(v, r.support())
         if kb_f is not None:
             cands.add(kb_f.name, from_kb=True)
+        elif entry.label and not any(not c.rejected for c in cands.all()):
+            cands.add(entry.label, note="no text names this factory: it is known by its country and round")
         elif not any(not c.rejected for c in cands.all()):
             # every name the texts gave is some other thing's name: the factory keeps its
             # id as its name, so it is never nameless (and the conflict row says why)
@@ -347,6 +352,7 @@ class Reconciler:
         mentions = _mentions(con)
         linker = Linker(self.kb, self.policy)
         links = linker.link_all(list(mentions.values()))
+        self.name_verdicts = linker.name_verdicts
         self._check_overrides(linker.entries, links)
         for table in MART_TABLES:
             con.execute(f"DELETE FROM {table}")

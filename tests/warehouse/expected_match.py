@@ -20,10 +20,10 @@ def fold(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-def combined_sources(corpus: Path, out: Path) -> Path:
-    """One sources file reading the seed and the whole dev corpus (paths under `root`)."""
+def combined_sources(corpus: Path, out: Path, parts: tuple[str, ...] = ("seed", "dev")) -> Path:
+    """One sources file reading the seed and the given development corpora (paths under `root`)."""
     entries = []
-    for part in ("seed", "dev"):
+    for part in parts:
         data = yaml.safe_load((corpus / part / "sources.yaml").read_text())
         for e in data["sources"]:
             target = (corpus / part / e["path"]).resolve()
