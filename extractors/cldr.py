@@ -95,7 +95,9 @@ def _settings(lang: str) -> tuple[list[str], set[str], str, set[str]]:
 def _claim(table: dict[str, list[str]], order: list[str]) -> dict[str, str]:
     """form -> code: a form of one currency only is that currency's; a form several share
     ("dollar", "kr") goes to the first of them in `order`, else to none."""
-    rank = {c: i for i, c in enumerate(order)}
+    rank: dict[str, int] = {}
+    for i, c in enumerate(order):
+        rank.setdefault(c, i)
     out: dict[str, str] = {}
     for form, codes in table.items():
         uniq = sorted(set(codes), key=lambda c: (rank.get(c, len(rank)), c))

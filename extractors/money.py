@@ -91,7 +91,8 @@ class _MoneyGrammar:
         subunits = _alt([str(w) for w in lex.get("subunits") or []])
         sublinks = _alt([str(w) for w in lex.get("subunit_links") or []])
         self.sub_link_re = re.compile(rf"[^\S\n]*(?:(?:{sublinks})[^\S\n]+)?", re.I)
-        self.sub_word_re = re.compile(rf"[^\S\n]*(?:{subunits})", re.I)
+        # "50 de bani", "45 cents", "43c": the link word of the language may stand before the cent word
+        self.sub_word_re = re.compile(rf"[^\S\n]*(?:(?:{links})[^\S\n]*)?(?:{subunits})", re.I)
         self.sub_tail_re = re.compile(rf"[^\S\n]+(?:{subunits})\Z", re.I)
         self.lang = lang
         self.sub_end_re = re.compile(r"[^\S\n]*(?:[.,;:!?)]|\n|\Z)")
@@ -259,8 +260,8 @@ def find_money(text: str, lang: str) -> list[MoneyMatch]:
         amount = float(n.value) * side.scale
         end = side.end
         sub = None
-        if n.scale == 1 and side.scale == 1 and side.cur_end > n.end:
-            sub = _subunit(text, side.cur_end, nums, k + 1, g)
+        if n.scale == 1 and side.scale == 1:  # "20 dollars and 43 cents", "$20 and 43c"
+            sub = _subunit(text, max(side.cur_end, n.end), nums, k + 1, g)
         if sub is not None:
             amount += sub[0] if amount >= 0 else -sub[0]
             end = sub[1]

@@ -352,6 +352,11 @@ class _Parser:
                 last = "article"
             elif "conn" in c and last in ("num", "unit", "scale", "mult", "denom") and not (
                     integer_only and t.text.lower() in g.dec_conns):
+                if last == "num" and not self._next_is(j, ("article", "denom")) and not (
+                        t.text.lower() in g.dec_conns and self._next_is(j, ("num",))):
+                    # digits and a number word are two numbers: "US$3 and fourteen (cents)",
+                    # "3 and 4"; only a fraction joins them ("2 y medio", "3 and a half")
+                    break
                 if self._next_is(j, ("num", "unit", "article", "denom")):
                     if t.text.lower() in g.dec_conns and not self._denom_ahead(j):
                         res = self._decimal(j, total())
