@@ -3,6 +3,11 @@
 Raw bytes are kept in a content-addressed cache (`<cache>/<sha[:2]>/<sha>`), so an
 unchanged source is recognised by its hash and the raw file stays available for
 re-parsing. Fetching never raises for a bad source: the result carries status "error".
+
+A fetch has one wall-clock deadline (`fetch.deadline_seconds`) for everything: connecting,
+the headers, the body and every retry. httpx's timeouts bound the wait for each read, so a
+server sending one byte every few seconds would reset them for ever; here every socket
+read and write waits at most the time left before the deadline, which nothing resets.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
+import httpcore
 import httpx
 
 from sources.errors import FetchError, UnsupportedSourceError
@@ -112,15 +118,78 @@ class _Retry(Exception):
     """A transient failure worth another attempt."""
 
 
+class _Deadline(Exception):
+    """The fetch's wall-clock deadline passed (checked between chunks, and by every socket read)."""
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write waits at most until the deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def _left(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error("the fetch deadline has passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):  # noqa: ANN001, ANN201
+        inner = self._stream.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str):  # noqa: ANN201
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sockets, each bounded by one deadline (see the module's docstring)."""
+
+    def __init__(self, deadline: float) -> None:
+        self._backend = httpcore.SyncBackend()
+        self.deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("the fetch deadline has passed")
+        stream = self._backend.connect_tcp(host, port, left if timeout is None else min(timeout, left),
+                                           local_address, socket_options)
+        return _DeadlineStream(stream, self.deadline)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001, ANN201
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(max(0.0, min(seconds, self.deadline - time.monotonic())))
+
+
+def deadline_transport(deadline: float) -> httpx.HTTPTransport:
+    """httpx's own transport with its sockets bounded by `deadline` (time.monotonic())."""
+    transport = httpx.HTTPTransport()
+    # httpx does not take a network backend; its pool keeps the one it uses here
+    transport._pool._network_backend = _DeadlineBackend(deadline)
+    return transport
+
+
 def _attempt(client: httpx.Client, spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None,
-             max_bytes: int, deadline_s: float, attempts: int) -> FetchResult:
+             max_bytes: int, deadline: float, attempts: int) -> FetchResult:
     headers = {}
     if previous is not None:
         if previous.etag:
             headers["If-None-Match"] = previous.etag
         if previous.last_modified:
             headers["If-Modified-Since"] = previous.last_modified
-    started = time.monotonic()
     with client.stream("GET", spec.url, headers=headers) as resp:
         if resp.status_code == 304 and previous is not None:
             return FetchResult("unchanged", load_cached(cache_dir, previous.sha256), previous.sha256,
@@ -143,8 +212,8 @@ def _attempt(client: httpx.Client, spec: SourceSpec, cache_dir: Path, previous: 
             if total > max_bytes:
                 return _error(spec, f"{resp.url} sent more than the {max_bytes}-byte limit; "
                                     f"download stopped", attempts)
-            if time.monotonic() - started > deadline_s:
-                raise httpx.ReadTimeout(f"download took longer than {deadline_s:.0f} s")
+            if time.monotonic() > deadline:
+                raise _Deadline()
             chunks.append(chunk)
         return _done(spec, cache_dir, previous, b"".join(chunks),
                      content_type=resp.headers.get("content-type"), etag=resp.headers.get("etag"),
@@ -155,11 +224,14 @@ def _attempt(client: httpx.Client, spec: SourceSpec, cache_dir: Path, previous: 
 def fetch(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None = None, *,
           timeout: float | None = None, max_bytes: int | None = None, retries: int | None = None,
           backoff: float | None = None, sleep: Callable[[float], None] = time.sleep,
-          transport: httpx.BaseTransport | None = None) -> FetchResult:
+          transport: httpx.BaseTransport | None = None, deadline_s: float | None = None) -> FetchResult:
     """The bytes of one source. Retries (with exponential backoff) 5xx, timeouts and
-    connection errors, never 4xx; `sleep` and `transport` are injectable for tests."""
+    connection errors, never 4xx, all within one deadline (`deadline_s`, or the config's
+    `deadline_seconds`); `sleep` and `transport` are injectable for tests (an injected
+    transport is bounded by the deadline between chunks only)."""
     cfg = load_config("ingest.yaml")["fetch"]
     timeout = float(cfg["timeout_seconds"] if timeout is None else timeout)
+    deadline_s = float(cfg.get("deadline_seconds", timeout * 6) if deadline_s is None else deadline_s)
     max_bytes = int(cfg["max_bytes"] if max_bytes is None else max_bytes)
     retries = int(cfg["retries"] if retries is None else retries)
     backoff = float(cfg["backoff_seconds"] if backoff is None else backoff)
@@ -172,11 +244,16 @@ def fetch(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None = None,
         problem = f"URL scheme {scheme or '(none)'!r} is not read (only http and https): {spec.url}"
         return FetchResult("error", error=str(UnsupportedSourceError(spec.name, problem)))
     last = "no attempt made"
+    deadline = time.monotonic() + deadline_s
+    over = f"took longer than the {deadline_s:g} s allowed for the whole fetch of {spec.url}"
     with httpx.Client(follow_redirects=True, timeout=httpx.Timeout(timeout), max_redirects=10,
-                      headers={"User-Agent": str(cfg["user_agent"])}, transport=transport) as client:
+                      headers={"User-Agent": str(cfg["user_agent"])},
+                      transport=transport or deadline_transport(deadline)) as client:
         for attempt in range(1, retries + 2):
             try:
-                return _attempt(client, spec, cache_dir, previous, max_bytes, timeout * 6, attempt)
+                return _attempt(client, spec, cache_dir, previous, max_bytes, deadline, attempt)
+            except _Deadline:
+                return _error(spec, over, attempt)
             except _Retry as exc:
                 last = str(exc)
             except httpx.TimeoutException as exc:
@@ -189,6 +266,9 @@ def fetch(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None = None,
                 return _error(spec, f"cannot fetch {spec.url}: {exc}", attempt)
             except httpx.HTTPError as exc:
                 return _error(spec, f"HTTP error fetching {spec.url}: {exc}", attempt)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return _error(spec, f"{over} (last attempt: {last})", attempt)
             if attempt <= retries:
-                sleep(backoff * (2 ** (attempt - 1)))
+                sleep(min(backoff * (2 ** (attempt - 1)), left))
         return _error(spec, f"gave up after {retries + 1} attempts: {last}", retries + 1)

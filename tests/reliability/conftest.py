@@ -24,7 +24,7 @@ GOOD = {  # name -> dev corpus file; small, and each yields factories
     "good_html": "d001_first-seven.html",
 }
 # Faster failure than production: one attempt, short timeouts; a small page cap.
-LIMITS = {"fetch": {"timeout_seconds": 1, "retries": 0, "backoff_seconds": 0},
+LIMITS = {"fetch": {"timeout_seconds": 1, "retries": 0, "backoff_seconds": 0, "deadline_seconds": 4},
           "pdf": {"max_pages": 5, "max_seconds": 30}}
 
 

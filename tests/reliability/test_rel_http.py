@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import time
 
 import pytest
 from werkzeug import Request, Response
@@ -64,3 +65,81 @@ def test_gzip_bomb_stops_at_the_size_cap(httpserver, refresh_with):
     _, out = refresh_with([entry("zipped", url=httpserver.url_for("/zip"))])
     assert "limit" in out.error("zipped")
     out.assert_good_loaded()
+
+
+class Trickler:
+    """A raw HTTP server on 127.0.0.1 that sends its status line and headers one byte at a
+    time, each byte well within the per-read timeout, for `total_s` seconds, then closes."""
+
+    def __init__(self, interval_s: float = 0.3, total_s: float = 60.0, body_too: bool = False) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.5)
+        self.interval_s, self.total_s, self.body_too = interval_s, total_s, body_too
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        payload = head + b"X-Padding: " + b"a" * 100_000 if not self.body_too else \
+            head + b"Content-Length: 100000\r\n\r\n" + b"<p>" + b"a" * 99_990
+        ends = time.monotonic() + self.total_s
+        try:
+            for byte in payload:
+                if self.stop.is_set() or time.monotonic() > ends:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.interval_s)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("what", ["headers", "body"])
+def test_trickled_bytes_cannot_outlast_the_fetch_deadline(what: str, env, tmp_path):
+    """One byte every 0.3 s never trips the 1 s read timeout; the 4 s deadline of the whole
+    fetch (test config) ends it all the same."""
+    from sources.fetch import fetch
+    from sources.registry import SourceSpec
+
+    server = Trickler(body_too=what == "body")
+    spec = SourceSpec(name="trickle", url=server.url, path=None, kind="html", publisher="P", trust="press")
+    started = time.monotonic()
+    try:
+        result = fetch(spec, tmp_path / "raw", retries=2, backoff=0.1)
+    finally:
+        server.close()
+    took = time.monotonic() - started
+    assert result.status == "error" and "'trickle'" in result.error and "4 s" in result.error, result.error
+    assert took < 10, f"the fetch took {took:.1f} s against a 4 s deadline"
+
+
+def test_a_trickling_server_is_one_failed_source_of_a_bounded_run(refresh_with):
+    server = Trickler()
+    started = time.monotonic()
+    try:
+        _, out = refresh_with([entry("trickle", url=server.url)])
+    finally:
+        server.close()
+    assert "allowed for the whole fetch" in out.error("trickle")
+    out.assert_good_loaded()
+    assert time.monotonic() - started < 90
