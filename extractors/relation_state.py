@@ -78,6 +78,9 @@ class RelationState:
     def anonymous(self, cc: str | None, wave: int | None = None, *, listed: bool = False) -> Subject:
         raise NotImplementedError
 
+    def country_subject(self, cc: str, wave: int | None = None) -> Subject:
+        raise NotImplementedError
+
     def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         raise NotImplementedError
 

@@ -361,15 +361,20 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return (p.value or {}).get("country_code")
         return None
 
-    def country_subject(self, cc: str) -> Subject:
-        """The factory the text names in country `cc`, when it names one; else that country's
-        unnamed factory."""
+    def country_subject(self, cc: str, wave: int | None = None) -> Subject:
+        """The factory of country `cc` (in round `wave`, by default the section's or the
+        document's): the one the text names there, when it names one of that round; else that
+        country's unnamed factory of the round. A factory of another round of the same country
+        is never taken for it."""
+        if wave is None:
+            wave = self.section_wave if self.section_wave is not None else self.doc_wave
         said = {st.subject_text for st in self.out if st.attribute == "country" and st.value_json.strip('"') == cc}
         local = [s for s in self.subjects if not s.is_generic and s.forms
-                 and (self.subject_country(s) == cc or (self.subject_country(s) is None and s.text in said))]
+                 and (self.subject_country(s) == cc or (self.subject_country(s) is None and s.text in said))
+                 and (wave is None or s.key is None or known_waves().get(s.key) in (None, wave))]
         if len(local) == 1:
             return self.redirect.get(id(local[0]), local[0])
-        return self.anonymous(cc, self.doc_wave)
+        return self.anonymous(cc, wave)
 
     def negated(self, doc: Doc, p: Mention, sent: Sentence) -> bool:
         """`not in France`, `pas en France`, `nicht in Deutschland`: a place right after a
@@ -391,12 +396,19 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         `listed`: the country only appears in a list of several host countries; such a
         factory is no subject of the text unless it is spoken of on its own somewhere."""
         wave = wave if wave is not None else self.section_wave
-        text = f"(unnamed AI Factory, {cc})"
-        for s in self.subjects:
-            if s.text == text:
-                s.wave = s.wave or wave
-                s.listed_only = s.listed_only and listed
-                return s
+        mine = [s for s in self.subjects if s.key is None and not s.forms and s.generic_country == cc]
+        same = [s for s in mine if s.wave == wave]
+        if not same and wave is None and len(mine) == 1:
+            same = mine  # a round-less mention of the one factory of that country the text has
+        if not same and wave is not None:
+            same = [s for s in mine if s.wave is None]  # a round learnt later: the same factory
+        if same:
+            s = same[0]
+            if s.wave is None and wave is not None:
+                s.wave = wave  # its label stays: statements already carry it
+            s.listed_only = s.listed_only and listed
+            return s
+        text = f"(unnamed AI Factory, {cc}, round {wave})" if wave is not None else f"(unnamed AI Factory, {cc})"
         s = Subject(text=text, forms=[], generic_country=cc, wave=wave, listed_only=listed)
         self.subjects.append(s)
         return s
@@ -424,13 +436,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         listed = len(codes) > 1 and not deployment
         for p in countries:
             cc = p.value["country_code"]
-            self.emit(self.anonymous(cc, wave, listed=listed), "country", cc, block, p.start_char, p.end_char,
-                      "country.unnamed_factory")
+            member = self.anonymous(cc, wave, listed=listed) if listed else self.country_subject(cc, wave)
+            self.emit(member, "country", cc, block, p.start_char, p.end_char, "country.unnamed_factory")
             if deployment:
-                self.emit(self.anonymous(cc, wave), "deployment", deployment, block, sent.start_char,
+                self.emit(member, "deployment", deployment, block, sent.start_char,
                           sent.end_char, "deployment.unnamed_factories")
         if len(codes) == 1:
-            subj = self.anonymous(codes[0], wave)
+            subj = self.country_subject(codes[0], wave)
             self.last_subject = subj
             self.values(block, doc, sent, [(sent.start, subj, "unnamed")], text_f, False)
         else:

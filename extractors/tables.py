@@ -40,6 +40,9 @@ class TableRows(RelationState):
     """A part of DocumentRelations: reads and moves on its state (`relation_state.py`)."""
 
     def table_row(self, block: Block, doc: Doc) -> None:
+        if block.header and self.round_column(block.header) is not None:
+            self.round_row(block, doc, self.round_column(block.header))
+            return
         columns = self.classify_header(block.header) if block.header else {}
         offsets = block.cell_offsets()
         if not columns or len(block.cells) < 2:
@@ -71,6 +74,63 @@ class TableRows(RelationState):
                 continue
             self.table_cell(subject, attr, block, doc, start, end)
 
+    def round_column(self, header: tuple[str, ...]) -> int | None:
+        """The column of a table of selection rounds ("Round | Announced | Factories | Host
+        countries"): its header is a round noun."""
+        for i, h in enumerate(header):
+            words = fold(h).split()
+            if words and all(w in self.lex.round_nouns for w in words):
+                return i
+        return None
+
+    def round_row(self, block: Block, doc: Doc, column: int) -> None:
+        """One selection round a row: its number, its date, its count and its host countries.
+        The date is the round's and each listed country's factory of that round's; the count
+        is the round's (a row without a round number, "Total", counts the network)."""
+        offsets = block.cell_offsets()
+        if column >= len(block.cells):
+            return
+        cell = fold(block.cells[column]).strip(" .")
+        known = {int(w["wave"]) for w in self.waves_known()}
+        wave = int(cell) if cell.isdigit() and int(cell) in known else self.lex.wave_ordinals.get(cell)
+        date_value = None
+        for sp in self.spans(doc, "date"):
+            if sp.value and not (offsets[column][0] <= sp.start_char < offsets[column][1]):
+                date_value = (sp.value, sp.start_char, sp.end_char)
+                break
+        if wave is None and date_value is not None:
+            v = date_value[0].get("value", "")
+            wave = next((int(w["wave"]) for w in self.waves_known()
+                         if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7])), None)
+        if date_value is not None and wave is not None:
+            self.emit(None, "selected_on", date_value[0], block, date_value[1], date_value[2],
+                      "programme.selected_on.round_table", wave=wave)
+        for i, (start, end) in enumerate(offsets):
+            text = block.cells[i].strip()
+            if i != column and text.isdigit() and 1 < int(text) < 100 and not any(
+                    sp.start_char <= start + block.cells[i].find(text) < sp.end_char for sp in self.spans(doc, "date")):
+                lead = start + block.cells[i].find(text)
+                self.emit(None, "factory_count", int(text), block, lead, lead + len(text),
+                          "programme.factory_count.round_table", wave=wave)
+        if wave is None:
+            return
+        for p in self.spans(doc, "place"):
+            if p.label_ != "COUNTRY":
+                continue
+            cc = (p.value or {}).get("country_code")
+            if not cc:
+                continue
+            member = self.country_subject(cc, wave)
+            self.emit(member, "country", cc, block, p.start_char, p.end_char, "country.round_table")
+            if date_value is not None:
+                self.emit(member, "selected_on", date_value[0], block, date_value[1], date_value[2],
+                          "selected_on.round_table")
+
+    @staticmethod
+    def waves_known() -> tuple[dict, ...]:
+        from extractors.cues import waves
+        return waves()
+
     def unnamed_row_subject(self, block: Block, doc: Doc, columns: dict[int, str],
                             offsets: list[tuple[int, int]]) -> Subject | None:
         """A table of sites without a name column (city | country): each row is the factory
@@ -83,7 +143,7 @@ class TableRows(RelationState):
         codes = [(p.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
         codes = codes or [(p.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
         codes = [c for c in codes if c]
-        return self.anonymous(codes[0]) if codes else None
+        return self.country_subject(codes[0]) if codes else None
 
     def _subject_from_text(self, text: str) -> Subject:
         for s in self.subjects:
