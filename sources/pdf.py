@@ -1,19 +1,30 @@
-"""PDF into blocks with pdfplumber: paragraphs per page in reading order, tables as rows.
+"""PDF into blocks: paragraphs per page in reading order, tables as rows.
+
+A page's text and ruling lines are read by pdfium (C, a few milliseconds a page) into the
+object shapes pdfplumber uses (`sources.pdfium_page`); the layout rules below and
+pdfplumber's table finder then work on them. A page pdfium's reading does not cover
+(rotated, cropped, skewed text) is read by pdfplumber/pdfminer, as every page is with
+`reader="pdfminer"`, the reference the tests compare against block by block.
 
 Ruled tables come from pdfplumber's default (lines) strategy. The lines outside them are
 scanned for runs of lines whose words fall into aligned columns separated by wide gaps;
 such a run is read with the "text" strategy. Table text is kept out of the paragraphs.
-Hostile files are bounded: a page cap and a time budget, both in `configs/ingest.yaml`.
+Hostile files are bounded: a page cap, a time budget and an inflation limit, all in
+`configs/ingest.yaml`; pdfminer reads the file's structure and checks them before pdfium
+decodes a page.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import threading
 import time
 import zlib
 from collections import Counter
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -46,8 +57,16 @@ def _caption_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alts})\.?\s*\d+\s*[:.\-–]")
 
 
+_CFG: dict[str | None, dict[str, Any]] = {}
+
+
 def _cfg() -> dict[str, Any]:
-    return load_config("ingest.yaml")["pdf"]
+    """configs/ingest.yaml's `pdf` part. Asked per text line, so kept per configs directory
+    (`load_config` builds a path each time; it caches the file the same way)."""
+    key = os.environ.get("AIFACTS_CONFIG_DIR")
+    if key not in _CFG:
+        _CFG[key] = load_config("ingest.yaml")["pdf"]
+    return _CFG[key]
 
 
 def _open(content: bytes, source_name: str, max_pages: int):
@@ -170,10 +189,126 @@ def _max_inflated() -> int:
     return int(_cfg().get("max_inflated_bytes", _DEFAULT_MAX_INFLATED))
 
 
+_LINE_WORDS = {"keep_blank_chars": False, "use_text_flow": False, "extra_attrs": ["size"]}
+_WORD_TOLERANCE = 3.0  # pdfplumber's default x and y tolerance
+
+
+def _words(chars: list[dict], by_size: bool = True) -> list[dict]:
+    """pdfplumber's `extract_words(chars, **_LINE_WORDS)` for upright chars (`by_size=False`:
+    with no extra_attrs), written for this one case (4x faster); a test holds the two equal
+    on every test PDF. Runs of chars of one size are cut into lines (tops chained within the
+    tolerance), a line is read by x0, and a word ends at a blank, a step back, a gap wider
+    than the tolerance or a jump in top."""
+    from pdfplumber.utils.text import LIGATURES
+
+    tol = _WORD_TOLERANCE
+    out: list[dict] = []
+    append = out.append
+    by_x0 = itemgetter("x0")
+    runs = groupby(chars, key=itemgetter("upright", "size") if by_size else itemgetter("upright"))
+    for _, run in runs:
+        run = list(run)
+        line_of: dict[float, int] = {}
+        number, last = -1, float("-inf")
+        for top in sorted({c["top"] for c in run}):
+            if top > last + tol:
+                number += 1
+            line_of[top], last = number, top
+        lines: dict[int, list[dict]] = {}
+        for c in run:
+            key = line_of[c["top"]]
+            if key in lines:
+                lines[key].append(c)
+            else:
+                lines[key] = [c]
+        for number in sorted(lines):
+            # the open word: its text parts, x0, x1, top, bottom, size, and its last char's
+            # x0, x1 and top (what the next char is compared with)
+            parts: list[str] = []
+            wx0 = wx1 = wtop = wbottom = size = px0 = px1 = ptop = 0.0
+            for c in sorted(lines[number], key=by_x0):
+                text = c["text"]
+                if not text or text.isspace():
+                    if parts:
+                        append({"text": "".join(parts), "x0": wx0, "x1": wx1, "top": wtop,
+                                "bottom": wbottom, "size": size})
+                        parts = []
+                    if not text:  # pdfplumber's punctuation test: "" is "in" any string
+                        append({"text": "", "x0": c["x0"], "x1": c["x1"], "top": c["top"],
+                                "bottom": c["bottom"], "size": c["size"]})
+                    continue
+                x0, x1, top, bottom = c["x0"], c["x1"], c["top"], c["bottom"]
+                if parts and (x0 < px0 or x0 > px1 + tol or abs(top - ptop) > tol):
+                    append({"text": "".join(parts), "x0": wx0, "x1": wx1, "top": wtop,
+                            "bottom": wbottom, "size": size})
+                    parts = []
+                if parts:
+                    parts.append(LIGATURES.get(text, text))
+                    if x1 > wx1:
+                        wx1 = x1
+                    if top < wtop:
+                        wtop = top
+                    if bottom > wbottom:
+                        wbottom = bottom
+                else:
+                    parts = [LIGATURES.get(text, text)]
+                    wx0, wx1, wtop, wbottom, size = x0, x1, top, bottom, c["size"]
+                px0, px1, ptop = x0, x1, top
+            if parts:
+                append({"text": "".join(parts), "x0": wx0, "x1": wx1, "top": wtop,
+                        "bottom": wbottom, "size": size})
+    return out
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's `extract_text(chars)` (no layout) for upright chars: words, then lines of
+    words whose tops chain within the tolerance, joined by spaces and newlines."""
+    words = _words(chars, by_size=False)
+    line_of: dict[float, int] = {}
+    number, last = -1, float("-inf")
+    for top in sorted({w["top"] for w in words}):
+        if top > last + _WORD_TOLERANCE:
+            number += 1
+        line_of[top], last = number, top
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(line_of[w["top"]], []).append(w["text"])
+    return "\n".join(" ".join(lines[n]) for n in sorted(lines))
+
+
+class _Table:
+    """A ruled or text-strategy table found by pdfplumber on pdfium's objects, its cells'
+    text read as pdfplumber's `Table.extract` reads it (a char belongs to the cell holding
+    its midpoint, the cell's right and bottom edges excluded)."""
+
+    def __init__(self, table, chars: list[dict]) -> None:
+        self.bbox = table.bbox
+        self._rows = table.rows
+        x0, top, x1, bottom = self.bbox
+        self._chars = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+        self._chars = [m for m in self._chars if x0 <= m[0] <= x1 and top <= m[1] <= bottom]
+
+    def extract(self) -> list[list[str | None]]:
+        out = []
+        for row in self._rows:
+            x0, top, x1, bottom = row.bbox
+            in_row = [m for m in self._chars if x0 <= m[0] < x1 and top <= m[1] < bottom]
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                inside = [c for h, v, c in in_row if cx0 <= h < cx1 and ctop <= v < cbottom]
+                cells.append(_cell_text(inside) if inside else "")
+            out.append(cells)
+        return out
+
+
 def _lines(page, size_of_body: float | None = None) -> list[_Line]:
     """Text lines of a (filtered) page, with column segments split at wide gaps."""
     gap_ratio = float(_cfg()["column_gap_ratio"])
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+    words = page.extract_words(**_LINE_WORDS)
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - w["top"]) <= max(2.0, 0.3 * w["size"]):
@@ -270,11 +405,32 @@ def _squash(text: str) -> str:
 
 
 def _outside(bboxes: list[tuple[float, float, float, float]]):
+    boxes = tuple(bboxes)
+
     def keep(obj: dict) -> bool:
-        cx = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
-        cy = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in bboxes)
+        get = obj.get
+        cx = (get("x0", 0) + get("x1", 0)) / 2
+        cy = (get("top", 0) + get("bottom", 0)) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                return False
+        return True
+    keep.boxes = boxes  # type: ignore[attr-defined]  # ObjectsPage.filter tests them inline
     return keep
+
+
+def _outside_boxes(objects: list[dict], boxes: tuple) -> list[dict]:
+    """`[o for o in objects if _outside(boxes)(o)]` without a call per object."""
+    out = []
+    for obj in objects:
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            out.append(obj)
+    return out
 
 
 def _is_running_footer(line: _Line, page_no: int, height: float) -> bool:
@@ -331,17 +487,115 @@ def _emit_page(page, page_no: int, sink: BlockSink, body_size: float) -> None:
     flush()
 
 
+# pdfium is not thread-safe and sources are parsed in threads: one document at a time.
+_PDFIUM_LOCK = threading.Lock()
+READERS = ("pdfium", "pdfminer")
+
+
+@lru_cache(maxsize=1)
+def _objects_page():
+    """The class of a page made of pdfium's objects (built on first use: pdfplumber's import
+    is not paid by a run that reads no PDF)."""
+    from pdfplumber.container import Container
+    from pdfplumber.table import TableFinder, TableSettings
+    from pdfplumber.utils import crop_to_bbox, extract_words
+
+    class ObjectsPage(Container):
+        """pdfium's objects, in pdfplumber's shapes, with the part of pdfplumber's Page API
+        the layout rules use: words, tables, crop and filter."""
+
+        def __init__(self, objects: dict[str, list[dict]],
+                     bbox: tuple[float, float, float, float], height: float) -> None:
+            self._objects = objects
+            self.bbox = bbox
+            self.height = height
+            self.width = bbox[2] - bbox[0]
+
+        @property
+        def objects(self) -> dict[str, list[dict]]:
+            return self._objects
+
+        def extract_words(self, **kwargs: Any) -> list[dict]:
+            if kwargs == _LINE_WORDS:
+                return _words(self.chars)
+            return extract_words(self.chars, **kwargs)
+
+        def find_tables(self, table_settings: dict | None = None) -> list[Any]:
+            settings = TableSettings.resolve(table_settings)
+            if settings.vertical_strategy == settings.horizontal_strategy == "lines" and \
+                    not self.edges:
+                return []  # no ruling lines, no ruled table
+            return [_Table(table, self.chars) for table in TableFinder(self, settings).tables]
+
+        def crop(self, bbox: tuple[float, float, float, float], strict: bool = False):
+            return ObjectsPage({k: crop_to_bbox(v, bbox) for k, v in self._objects.items()},
+                               bbox, self.height)
+
+        def filter(self, keep):
+            boxes = getattr(keep, "boxes", None)
+            if boxes is None:
+                return ObjectsPage({k: [o for o in v if keep(o)] for k, v in self._objects.items()},
+                                   self.bbox, self.height)
+            return ObjectsPage({k: _outside_boxes(v, boxes) for k, v in self._objects.items()},
+                               self.bbox, self.height)
+
+        def flush_cache(self, *_: Any) -> None:
+            pass
+
+    return ObjectsPage
+
+
+def _pdfium_pages(content: bytes, pages: list[Any], source_name: str, started: float,
+                  max_seconds: float) -> list[Any]:
+    """Each page as pdfium reads it (an ObjectsPage), or the pdfplumber page where pdfium's
+    reading does not cover it (see sources.pdfium_page)."""
+    import pypdfium2 as pdfium
+    from sources.pdfium_page import page_objects
+
+    out: list[Any] = []
+    with _PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(content)
+        except pdfium.PdfiumError as exc:
+            raise ParseError(source_name, f"corrupt or truncated PDF (pdfium: {exc})") from exc
+        try:
+            if len(doc) < len(pages):
+                raise ParseError(source_name, f"corrupt PDF: pdfium finds {len(doc)} pages, "
+                                              f"the page tree {len(pages)}")
+            for index, page in enumerate(pages):
+                if time.monotonic() - started > max_seconds:
+                    raise ParseError(source_name, f"PDF parsing exceeded {max_seconds:.0f} s "
+                                                  f"(stopped at page {index + 1} of {len(pages)})")
+                objects = None
+                if not page.rotation % 360 and tuple(page.mediabox) == tuple(page.cropbox) \
+                        and tuple(page.mediabox[:2]) == (0, 0):
+                    handle = doc[index]
+                    try:
+                        objects = page_objects(handle, float(page.height))
+                    finally:
+                        handle.close()
+                out.append(page if objects is None else
+                           _objects_page()(objects, tuple(page.bbox), float(page.height)))
+        finally:
+            doc.close()
+    return out
+
+
 def _body_size(pages) -> float:
     sizes: Counter = Counter()
     for page in pages[:5]:
-        for ch in page.chars[:20000]:
-            sizes[round(ch.get("size", 0), 1)] += 1
+        # counted per exact size, then per rounded size: the same counts and first-seen order
+        for size, n in Counter(ch.get("size", 0) for ch in page.chars[:20000]).items():
+            sizes[round(size, 1)] += n
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
 def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
-              max_seconds: float | None = None) -> ParsedContent:
-    """Blocks of a PDF; raises ParseError for encrypted, corrupt, empty or overlong files."""
+              max_seconds: float | None = None, reader: str = "pdfium") -> ParsedContent:
+    """Blocks of a PDF; raises ParseError for encrypted, corrupt, empty or overlong files.
+    `reader="pdfminer"` reads every page with pdfplumber (the reference; slower)."""
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     cfg = _cfg()
     max_pages = int(max_pages if max_pages is not None else cfg["max_pages"])
     max_seconds = float(max_seconds if max_seconds is not None else cfg["max_seconds"])
@@ -356,8 +610,10 @@ def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
             budget = [_max_inflated()]
             for page_no, page in enumerate(pages, start=1):
                 _check_inflation(page, page_no, budget, source_name)
-            body = _body_size(pages)
-            for page_no, page in enumerate(pages, start=1):
+            read = pages if reader == "pdfminer" else \
+                _pdfium_pages(content, pages, source_name, started, max_seconds)
+            body = _body_size(read)
+            for page_no, page in enumerate(read, start=1):
                 if time.monotonic() - started > max_seconds:
                     raise ParseError(source_name, f"PDF parsing exceeded {max_seconds:.0f} s "
                                                   f"(stopped at page {page_no} of {len(pages)})")
