@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+from contextvars import ContextVar
 import os
 import re
 import shutil
@@ -27,8 +28,18 @@ log = logging.getLogger(__name__)
 # file this variable names exists, a refresh that has written its shadow copy waits
 # before swapping it in. Tests use it to kill a refresh mid-write, to start a second
 # refresh against a held lock, and to query the warehouse while a write is under way.
+# The hook works only under pytest (which sets PYTEST_CURRENT_TEST in the environment its
+# tests and their subprocesses inherit): in a normal run the variable does nothing.
 HOLD_ENV = "AIFACTS_TEST_HOLD_WRITE"
 HOLD_MAX_S = 300.0
+UNDER_TEST_ENV = "PYTEST_CURRENT_TEST"
+WAREHOUSE_MODE = 0o600  # `blocks` holds the full texts of the sources: the owner's alone
+
+# The lock files this context holds: a refresh takes the lock before it reads anything,
+# and its write step (called within it, possibly from a task of the same flow run) enters
+# again without waiting for itself. A context variable, not a process-wide set: another
+# thread of the process is another writer and waits like one.
+_HELD: ContextVar[tuple[str, ...]] = ContextVar("aifacts_writer_locks", default=())
 
 
 class WarehouseLocked(RuntimeError):
@@ -58,6 +69,10 @@ def writer_lock(warehouse: Path, wait_s: float = 60.0, poll_s: float = 0.2) -> I
     killed refresh never leaves the warehouse locked."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock_path = lock_path_for(warehouse)
+    key = str(lock_path.resolve())
+    if key in _HELD.get():
+        yield
+        return
     fh = open(lock_path, "a+")
     deadline = time.monotonic() + wait_s
     told = False
@@ -81,7 +96,14 @@ def writer_lock(warehouse: Path, wait_s: float = 60.0, poll_s: float = 0.2) -> I
         fh.truncate()
         fh.write(str(os.getpid()))
         fh.flush()
-        yield
+        token = _HELD.set(_HELD.get() + (key,))
+        try:
+            yield
+        finally:
+            try:
+                _HELD.reset(token)
+            except ValueError:  # left in another context than it was entered in
+                _HELD.set(tuple(k for k in _HELD.get() if k != key))
     finally:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
@@ -127,6 +149,9 @@ def _fsync_dir(directory: Path) -> None:
 def _swap_in(shadow: Path, warehouse: Path) -> None:
     with open(shadow, "rb") as fh:
         os.fsync(fh.fileno())
+    os.chmod(shadow, WAREHOUSE_MODE)
+    if _wal(shadow).exists():
+        os.chmod(_wal(shadow), WAREHOUSE_MODE)
     os.replace(shadow, warehouse)
     if _wal(shadow).exists():
         os.replace(_wal(shadow), _wal(warehouse))
@@ -172,9 +197,9 @@ def in_place(warehouse: Path) -> Iterator[Shadow]:
 
 
 def hold_point() -> None:
-    """The test hook (HOLD_ENV): a no-op unless the variable is set."""
+    """The test hook (HOLD_ENV): a no-op unless the variable is set, under pytest."""
     hold = os.environ.get(HOLD_ENV)
-    if not hold:
+    if not hold or not os.environ.get(UNDER_TEST_ENV):
         return
     deadline = time.monotonic() + HOLD_MAX_S
     while Path(hold).exists() and time.monotonic() < deadline:

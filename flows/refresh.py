@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import get_run_context
 
 from flows import progress, steps
+from flows.guard import writer_lock
 from flows.runners import ConfiguredTaskRunner, load_runtime
 from flows.settings import Settings
 
@@ -46,7 +47,22 @@ def refresh(sources: str | None = None, warehouse: str | None = None, only: list
 
 
 def run_refresh(settings: Settings) -> steps.RefreshResult:
-    """The body of the flow; callable inside any flow context (the CLI's, the server's)."""
+    """The body of the flow; callable inside any flow context (the CLI's, the server's).
+
+    The writer lock is taken first, before anything is read: a second refresh of the same
+    warehouse waits or gives up at once, not after extracting everything. A run that stops
+    on an error before its write leaves a failed `runs` row saying why."""
+    flow_run_id = _flow_run_id()
+    with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
+        steps.begin_run(settings)
+        try:
+            return _run(settings, flow_run_id)
+        except (Exception, KeyboardInterrupt) as exc:
+            steps.record_abort(settings, exc, flow_run_id)
+            raise
+
+
+def _run(settings: Settings, flow_run_id: str | None) -> steps.RefreshResult:
     logger = get_run_logger()
     specs = steps.load_sources(settings)
     previous = steps.previous_state(settings, specs)
@@ -71,18 +87,17 @@ def run_refresh(settings: Settings) -> steps.RefreshResult:
                 finish_oldest()
         while pending:
             finish_oldest()
-        result = _write(settings, collected)
+        result = write_task(settings, collected, flow_run_id)
     publish_artifacts(result)
     return result
 
 
-def _write(settings: Settings, collected: steps.Collector) -> steps.RefreshResult:
+def _flow_run_id() -> str | None:
     try:
         ctx = get_run_context()
-        flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
+        return str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
     except RuntimeError:
-        flow_run_id = None
-    return write_task(settings, collected, flow_run_id)
+        return None
 
 
 def publish_artifacts(result: steps.RefreshResult) -> None:

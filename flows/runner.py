@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from flows import steps
+from flows.guard import writer_lock
 from flows.settings import Settings
 from flows.steps import RefreshResult
 
@@ -30,13 +31,21 @@ def prefect_api_configured() -> bool:
 
 def refresh_now(settings: Settings, progress: bool = False) -> RefreshResult:
     """One refresh: the fast path when nothing changed and no server wants to see the run,
-    else the real Prefect flow. `progress` is accepted for the CLI; Prefect logs the tasks."""
-    if not os.environ.get("PREFECT_API_URL"):
-        quick = steps.unchanged_reads(settings)
-        if quick is not None and not prefect_api_configured():
-            specs, reads = quick
-            return steps.write(settings, specs, reads, {}, flow_run_id=None)
-    return _run_flow(settings, progress)
+    else the real Prefect flow. `progress` is accepted for the CLI; Prefect logs the tasks.
+    The writer lock is taken before either starts, so a refresh that must wait for another
+    says so before Prefect starts (the flow, run within this context, enters it again)."""
+    with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
+        if not os.environ.get("PREFECT_API_URL"):
+            steps.begin_run(settings)
+            try:
+                quick = steps.unchanged_reads(settings)
+            except Exception as exc:
+                steps.record_abort(settings, exc, None)
+                raise
+            if quick is not None and not prefect_api_configured():
+                specs, reads = quick
+                return steps.write(settings, specs, reads, {}, flow_run_id=None)
+        return _run_flow(settings, progress)
 
 
 def _run_flow(settings: Settings, progress: bool = False) -> RefreshResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from concurrent.futures import ThreadPoolExecutor
 import logging
 from dataclasses import dataclass, field, replace
@@ -12,18 +13,20 @@ from typing import Any, Iterable, Iterator
 
 from extractors.collections_policy import fewer_collections
 from extractors.statement import Statement
-from flows.guard import hold_point, in_place, shadow_copy, writer_lock
+from flows.guard import WarehouseLocked, hold_point, in_place, shadow_copy, writer_lock
 from flows.settings import Settings
 from sources.document import Document, doc_id_for
+from sources.errors import RegistryError
 from sources.fetch import CacheEntry
 from sources.read import SourceRead, read_source
 from sources.registry import SourceSpec, load_registry
 from sources.settings import load_config
 from warehouse.load import DocumentRow
 from warehouse.queries import source_cache
+from warehouse.db import is_lock_conflict
 from warehouse.errors import WarehouseError
-from warehouse.staging import Staging
-from warehouse.writer import RunInfo, RunSummary, commit_refresh
+from warehouse.staging import Staging, remove_stale
+from warehouse.writer import CheckpointError, RunInfo, RunSummary, commit_refresh, record_failed_run
 
 log = logging.getLogger(__name__)
 
@@ -219,16 +222,76 @@ def write_collected(settings: Settings, collected: Collector, flow_run_id: str |
     """The single writer: under the lock, on a shadow copy swapped in at the end."""
     run = RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only))
     nothing_read = not collected.ok and not collected.failed and not settings.full and settings.warehouse.exists()
+
+    def commit(path: Path) -> RunSummary:
+        return commit_refresh(
+            path, run=run, documents=collected.ok, statements=collected.statements,
+            unchanged_sources=collected.unchanged, failed=collected.failed,
+            active_sources=collected.active, full=settings.full, config_dir=settings.config_dir,
+            staged=collected.staging)
+
     with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
-        with (in_place if nothing_read else shadow_copy)(settings.warehouse) as shadow:
-            try:
-                summary = commit_refresh(
-                    shadow.path, run=run, documents=collected.ok, statements=collected.statements,
-                    unchanged_sources=collected.unchanged, failed=collected.failed,
-                    active_sources=collected.active, full=settings.full, config_dir=settings.config_dir,
-                    staged=collected.staging)
-            except WarehouseError:
-                shadow.keep()  # rolled back, the failed run recorded: the copy is consistent and says why
-                raise
-            hold_point()
+        summary = _small_write(settings, commit) if nothing_read else _shadow_write(settings, commit)
     return RefreshResult(summary=summary, failures=[(d.source_name, d.error or "") for d in collected.failed])
+
+
+# How long a write in place waits for readers of the live file before it writes a copy instead.
+READER_WAIT_S = 2.0
+
+
+def _shadow_write(settings: Settings, commit: Any) -> Any:
+    with shadow_copy(settings.warehouse) as shadow:
+        try:
+            out = commit(shadow.path)
+        except CheckpointError:
+            raise  # committed but not in the file: the copy is not kept, the live file stays the last good one
+        except WarehouseError as exc:
+            shadow.keep()  # rolled back, the failed run recorded: the copy is consistent and says why
+            exc.run_recorded = True  # type: ignore[attr-defined]
+            raise
+        hold_point()
+    return out
+
+
+def _small_write(settings: Settings, commit: Any) -> Any:
+    """A few bookkeeping rows: written in place, unless a reader has the live file open
+    (DuckDB then refuses to open it for writing). Readers usually close within moments,
+    so the write retries for READER_WAIT_S, then writes a copy and swaps it in, which
+    readers never block: an open reader never breaks a refresh."""
+    deadline = time.monotonic() + READER_WAIT_S
+    while True:
+        try:
+            with in_place(settings.warehouse) as shadow:
+                out = commit(shadow.path)
+                hold_point()
+            return out
+        except Exception as exc:  # noqa: BLE001 - only a reader's lock is retried; all else re-raised
+            if not is_lock_conflict(exc):
+                raise
+            if time.monotonic() >= deadline:
+                log.warning("a reader has %s open; writing this run's rows to a copy instead (%s)",
+                            settings.warehouse, str(exc).splitlines()[0])
+                return _shadow_write(settings, commit)
+            time.sleep(0.1)
+
+
+def begin_run(settings: Settings) -> None:
+    """What a run does first, holding the writer lock: spill folders of runs that are gone
+    are removed (no other refresh of this warehouse can be using one now)."""
+    remove_stale(settings.warehouse, writer=True)
+
+
+def record_abort(settings: Settings, exc: BaseException, flow_run_id: str | None, sources_total: int = 0) -> None:
+    """A run that stopped before its write still leaves a `runs` row (status failed, with
+    the error), written like any small write. Never raises: the original error is the news."""
+    if isinstance(exc, (WarehouseLocked, RegistryError, SourcesFileError)) or getattr(exc, "run_recorded", False):
+        # not a run to record: locked out, refused before it started (a bad sources file or
+        # --only name, which must not create or touch the warehouse), or recorded by the writer
+        return
+    run = RunInfo(flow_run_id=flow_run_id, full=settings.full, partial_scope=bool(settings.only))
+    try:
+        with writer_lock(settings.warehouse, wait_s=settings.lock_wait_s):
+            write = _small_write if settings.warehouse.exists() else _shadow_write
+            write(settings, lambda path: record_failed_run(path, run=run, error=exc, sources_total=sources_total))
+    except Exception as record_exc:  # noqa: BLE001 - reported on the original error
+        exc.add_note(f"recording the aborted run in {settings.warehouse} also failed: {record_exc}")

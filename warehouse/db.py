@@ -39,6 +39,11 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
+def is_lock_conflict(exc: BaseException) -> bool:
+    """True for DuckDB's refusal to open a file another process has open (a reader)."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
 def writer_memory_limit() -> str:
     """DuckDB memory for a refresh (AIFACTS_DUCKDB_MEMORY, e.g. 2GB; default 256MB)."""
     value = os.environ.get("AIFACTS_DUCKDB_MEMORY", "256MB").strip()

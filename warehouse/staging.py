@@ -6,11 +6,13 @@ corpus; instead each batch's block texts and statements go to Parquet files in a
 private directory beside the warehouse, only the small document metadata stays in
 memory, and the writer bulk-inserts the files with DuckDB's Parquet reader. The
 directory is removed when the run ends, whatever the outcome; one left by a killed
-run is removed by the next run.
+run is removed by the next run. Its owner holds a lock on a file inside it, so a folder
+whose lock can be taken has no owner left, whatever its process id now belongs to.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -29,6 +31,7 @@ from warehouse.load import DocumentRow, blocks_table, statements_table
 log = logging.getLogger(__name__)
 
 _PREFIX = "staging"
+_OWNER = "owner.lock"
 
 
 class StagingError(WarehouseError):
@@ -45,14 +48,38 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(warehouse: Path) -> list[Path]:
-    """Staging directories of `warehouse` whose process is gone (a killed run)."""
+def _owned(path: Path) -> bool:
+    """True while the run that made `path` still holds the lock on its owner file."""
+    try:
+        fh = open(path / _OWNER, "rb")
+    except OSError:
+        return False
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def remove_stale(warehouse: Path, *, writer: bool = False) -> list[Path]:
+    """Staging directories of `warehouse` left by runs that are gone: their process is dead,
+    or their owner lock is free. With `writer` (the caller holds the warehouse's writer lock,
+    so no other refresh of it runs) a folder without an owner lock goes too, even when its
+    process id is alive again (ids are reused, soon in a container)."""
     removed = []
     for path in warehouse.parent.glob(f".{warehouse.name}.{_PREFIX}-*"):
+        if not path.is_dir():
+            continue
         pid = path.name.rsplit("-", 2)[-2] if path.name.count("-") >= 2 else ""
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        dead = pid.isdigit() and not _pid_alive(int(pid))
+        has_owner = (path / _OWNER).exists()
+        if dead or (has_owner and not _owned(path)) or (writer and not has_owner):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
+    if removed:
+        log.warning("removed %d staging folders left by interrupted refreshes of %s", len(removed), warehouse)
     return removed
 
 
@@ -65,6 +92,8 @@ class Staging:
         remove_stale(warehouse)
         self.directory = Path(tempfile.mkdtemp(prefix=f".{warehouse.name}.{_PREFIX}-{os.getpid()}-",
                                                dir=warehouse.parent))
+        self._owner = open(self.directory / _OWNER, "wb")
+        fcntl.flock(self._owner.fileno(), fcntl.LOCK_EX)
         self.block_files: list[Path] = []
         self.statement_files: list[Path] = []
         self.statements = 0
@@ -97,6 +126,7 @@ class Staging:
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
+        self._owner.close()
 
     def __enter__(self) -> "Staging":
         return self

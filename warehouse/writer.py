@@ -31,6 +31,11 @@ from warehouse.reconcile import Reconciler
 from warehouse.staging import Staging
 
 
+class CheckpointError(WarehouseError):
+    """The run's transaction committed but could not be checkpointed into the file (a full
+    disk): the run counts as failed and its copy is not swapped in."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunInfo:
     """`partial_scope`: the run read only some sources (--only), so sources it did not
@@ -113,7 +118,6 @@ def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[Documen
             summary = _write(con, run_id, run, started, documents, statements, unchanged_sources, failed,
                              active_sources, full, cfg, gazetteer, staged)
             con.execute("COMMIT")
-            return summary
         except Exception as exc:  # any failure must roll back; re-raised below as WarehouseError
             con.execute("ROLLBACK")
             try:
@@ -128,6 +132,26 @@ def commit_refresh(db_path: str | Path, *, run: RunInfo, documents: list[Documen
                           "set AIFACTS_DUCKDB_MEMORY higher, e.g. AIFACTS_DUCKDB_MEMORY=1GB)")
             raise WarehouseError(f"refresh of warehouse {db_path} failed and was rolled back: "
                                  f"{type(exc).__name__}: {detail}") from exc
+        try:
+            # written into the file now, not at some later close: a checkpoint that fails
+            # (a full disk) fails the run instead of leaving it to the WAL unannounced
+            con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise CheckpointError(f"refresh of warehouse {db_path} committed run {run_id} but could not write it "
+                                  f"into the file (checkpoint failed: {type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0]}); the run is not kept") from exc
+        return summary
+    finally:
+        con.close()
+
+
+def record_failed_run(db_path: str | Path, *, run: RunInfo, error: BaseException, sources_total: int) -> int:
+    """A run that ended before its write (an aborted run) recorded as a failed row of `runs`;
+    returns its run id."""
+    con = db.connect(db_path)
+    try:
+        _record_failure(con, run, run.started_at or _now(), error, sources_total)
+        return con.execute("SELECT max(run_id) FROM runs").fetchall()[0][0]
     finally:
         con.close()
 

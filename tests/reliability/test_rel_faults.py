@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -123,11 +124,25 @@ def test_read_only_warehouse_folder_fails_cleanly(good_warehouse: Path, src: Pat
 
 
 def test_second_refresh_waits_then_gives_up_while_one_is_writing(good_warehouse: Path, src: Path, monkeypatch):
+    """The lock is held by another thread (another writer: a context of its own)."""
     monkeypatch.setenv("AIFACTS_LOCK_WAIT", "0.5")
     digest = _digest(good_warehouse)
-    with writer_lock(good_warehouse, wait_s=1):
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with writer_lock(good_warehouse, wait_s=1):
+            held.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    try:
+        assert held.wait(30)
         with pytest.raises(WarehouseLocked) as err:
             run(_with_new_source(src), good_warehouse)
+    finally:
+        release.set()
+        thread.join(30)
     assert str(good_warehouse) in str(err.value)
     assert _digest(good_warehouse) == digest
 
