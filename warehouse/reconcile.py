@@ -25,6 +25,9 @@ from warehouse.errors import ConfigError
 from warehouse.identity import FactoryEntry, Link, Linker, Mention
 from warehouse.knowledge import KBSystem, KnowledgeBase, fold
 from warehouse.places import GazetteerLike, check_city
+from warehouse.plausibility import (BUDGETS, SHARES, apply_doubts, copied_statements, programme_totals,
+                                    reject_before_selection, reject_programme_totals, reject_shares_above,
+                                    reject_totals_below)
 from warehouse.policy import Override, Policy
 from warehouse.similarity import best_match
 from warehouse.tables import STR_LIST, insert_rows, registered
@@ -179,6 +182,8 @@ class Reconciler:
         self.kb, self.policy, self.overrides, self.gazetteer = kb, policy, overrides, gazetteer
         self.wave_dates: dict[int, Candidate] = {}
         self.name_verdicts: dict[str, str | None] = {}
+        self.doubts: dict[str, str] = {}  # statement id -> why its value is not this factory's
+        self.totals: list[tuple[float, str]] = []  # programme and round totals
 
     # --- per attribute candidate builders -------------------------------------------------
     def _names(self, fid: str, entry: FactoryEntry, rows: list[Row], derived: dict) -> _Candidates:
@@ -305,9 +310,17 @@ class Reconciler:
             lst = cands.all()
             if not lst:
                 return Decision(None, "none", "")
+            apply_doubts(lst, self.doubts)
+            if attr in BUDGETS:
+                reject_programme_totals(lst, self.totals)
             decision = choose(lst, attr, self.policy)
             result[attr] = (lst, decision)
             return decision
+
+        if entry.wave is None and entry.origin != "knowledge_base":
+            stated = {r.wave for r in rows if r.wave is not None}
+            if len(stated) == 1:  # the texts place a discovered factory in one round
+                entry.wave = next(iter(stated))
 
         decide("name", self._names(fid, entry, by_attr.get("name", []), derived))
         country_d = decide("country", self._country(fid, entry, by_attr.get("country", [])))
@@ -320,7 +333,10 @@ class Reconciler:
         org = _pick(self.kb.orgs_named(org_d.chosen.value), country) if org_d.chosen else None
         decide("city", self._cities(by_attr.get("city", []), country, system, org))
         wave_date = self.wave_dates.get(entry.wave) if entry.wave is not None else None
-        extra = {"selected_on"} if wave_date else set()
+        known_wave = self.kb.wave(entry.wave)
+        placed = sorted({r.source_name for r in rows if r.wave is not None and r.wave == entry.wave})
+        round_date = known_wave.selected_on if known_wave and (placed or entry.origin == "knowledge_base") else None
+        extra = {"selected_on"} if wave_date or round_date else set()
         for attr in sorted(set(by_attr) | extra | {o.attribute for o in self._overrides_for(fid, entry)}):
             if attr in ATTRIBUTE_ORDER:
                 continue
@@ -332,8 +348,35 @@ class Reconciler:
                 for sup in wave_date.supports:
                     cands.add(wave_date.value, sup, note=f"the selection date of wave {entry.wave} "
                                                          f"(programme fact; factories.yaml gives the wave)")
+            if attr == "selected_on" and round_date:
+                where = (f"{', '.join(placed[:3])}{' and others' if len(placed) > 3 else ''} place the factory "
+                         f"in round {entry.wave}") if placed else f"factories.yaml places it in round {entry.wave}"
+                cands.add({"value": round_date}, from_kb=True,
+                          note=f"the selection date of round {entry.wave} (waves.yaml); {where}")
             decide(attr, cands)
+        self._check_together(result)
         return result
+
+    def _check_together(self, result: dict[str, tuple[list[Candidate], Decision]]) -> None:
+        """Checks of one value against another chosen one: a share above the total, an
+        operation before the selection. A rejected value is chosen no longer."""
+        def redo(attr: str) -> None:
+            lst, _ = result[attr]
+            result[attr] = (lst, choose(lst, attr, self.policy))
+
+        shares = {a: result[a][1].chosen.value for a in SHARES if a in result and result[a][1].chosen}
+        if "budget_total_eur" in result and result["budget_total_eur"][1].chosen and \
+                reject_totals_below(result["budget_total_eur"][0], shares):
+            redo("budget_total_eur")
+        total = result.get("budget_total_eur")
+        for share in SHARES:
+            if total and total[1].chosen and share in result:
+                reject_shares_above(result[share][0], total[1].chosen.value, share)
+                redo(share)
+        selected = result.get("selected_on")
+        if selected and selected[1].chosen and "operational_by" in result:
+            reject_before_selection(result["operational_by"][0], selected[1].chosen.value)
+            redo("operational_by")
 
     def _overrides_for(self, fid: str, entry: FactoryEntry) -> list[Override]:
         keys = {fold(fid), *(fold(n) for n in entry.names), fold(entry.kb_name or "")}
@@ -373,6 +416,8 @@ class Reconciler:
             self._link_statements(con)
         finally:
             con.execute("DROP TABLE IF EXISTS _mention_fid")
+        self.doubts = copied_statements(con, {fid: e.names for fid, e in linker.entries.items()},
+                                        self.policy.name_check.plural_heads)
         return self._decide_all(con, linker)
 
     @staticmethod
@@ -447,6 +492,8 @@ class Reconciler:
                 conflicts.append(conflict)
             if attr == "selected_on" and wave is not None and decision.chosen is not None:
                 self.wave_dates[wave] = decision.chosen
+        self.totals = programme_totals(self.kb, [(attr, wave, json.loads(vj)) for attr, wave, vj, _, chosen, _ in out
+                                                 if chosen])
         return out
 
 
