@@ -22,7 +22,7 @@ from babel.numbers import get_territory_currencies, list_currencies
 
 from extractors.lexicon import load_lexicon
 
-__all__ = ["currency_forms", "currency_prefixes", "iso_codes", "month_forms", "strip_accents"]
+__all__ = ["currency_forms", "currency_prefixes", "iso_codes", "month_forms", "strip_accents", "weekday_forms"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
@@ -61,6 +61,24 @@ def month_forms(lang: str) -> dict[str, int]:
     for context in ("format", "stand-alone"):
         for width in ("wide", "abbreviated"):
             for num, name in dict(loc.months[context][width]).items():
+                for form in _forms(str(name)):
+                    if len(form.replace(".", "")) >= 3:
+                        out.setdefault(form, int(num))
+    return out
+
+
+@lru_cache(maxsize=None)
+def weekday_forms(lang: str) -> dict[str, int]:
+    """Every CLDR weekday name of `lang`, lower-cased -> 0 (Monday) .. 6 (Sunday): wide and
+    abbreviated, format and stand-alone, with and without the full stop and accents. Forms
+    of fewer than three letters are left out (they are words: "ma", "di")."""
+    loc = _locale(lang)
+    if loc is None:
+        return {}
+    out: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for num, name in dict(loc.days[context][width]).items():
                 for form in _forms(str(name)):
                     if len(form.replace(".", "")) >= 3:
                         out.setdefault(form, int(num))

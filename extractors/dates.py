@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from extractors.cldr import month_forms
+from extractors.cldr import month_forms, weekday_forms
 from extractors.lexicon import load_lexicon
 from extractors.phrases import phrase_alternation as _alt
 
@@ -60,12 +60,13 @@ class _DateGrammar:
         lex = load_lexicon("dates", lang)
         # How many words may precede a date's first digit ("second quarter of the year 2025"):
         # an ordinal, a period word and a link, each possibly of several words, plus slack.
-        lead_lists = [list(month_forms(lang))]
+        lead_lists = [list(month_forms(lang)), list(weekday_forms(lang))]
         lead_lists += [list((lex.get(k) or {})) for k in ("months", "ordinals", "seasons", "day_cardinals",
                                                           "day_ordinals", "holidays")]
         lead_lists += [list(lex.get(k) or []) for k in ("quarter_words", "half_words", "period_links",
                                                         "year_links", "day_links", "quarter_abbrevs",
-                                                        "half_abbrevs", "month_words", "numeric_month_links")]
+                                                        "half_abbrevs", "month_words", "numeric_month_links",
+                                                        "last_words", "day_nouns", "weekday_links")]
         widest = max((len(str(w).split()) for words in lead_lists for w in words), default=1)
         self.lead_words = 3 * widest + 2
         # a lexicon word opening with punctuation could start a match anywhere: scan it all
@@ -105,7 +106,26 @@ class _DateGrammar:
         mwords = _alt(lex.get("month_words") or [])
         nmlink = _alt(lex.get("numeric_month_links") or [])
         holidays = _alt(list(self.holidays))
+        # "the third Tuesday of September 2014", "the last day of October 2015": CLDR's
+        # weekday names, the lexicon's ordinals of days, its words for "last" and "day"
+        self.weekdays = dict(weekday_forms(lang))
+        self.last_words = {_fold(str(w)) for w in lex.get("last_words") or []}
+        nth_words = _alt([w for w, n in self.day_ordinals.items() if n <= 5] + list(self.last_words))
+        wdays = _alt(list(self.weekdays))
+        dnouns = _alt(lex.get("day_nouns") or [])
+        wlinks = _alt(lex.get("weekday_links") or [])
+        # "between April and October 2027", "April–October 2027": the year of both months
+        ranges = [(str(a), str(b)) for a, b in lex.get("month_ranges") or []]
+        self.range_openers = {_fold(a) for a, _b in ranges}
+        self.range_free = {_fold(str(w)) for w in lex.get("month_range_links") or []}
+        ropen = _alt([a for a, _b in ranges])
+        rjoin = _alt([b for _a, b in ranges] + list(self.range_free)) + r"|[-–—]"
+        self.pivot = int(lex.get("two_digit_pivot", 50))
+        yfirst = bool(lex.get("year_first", False))
         year = r"(?:1[89]|20)\d{2}(?!\d)"
+        # a two-digit year: after a month name only when no word follows ("14th April 15",
+        # not "14 April 15 people"), with an apostrophe ("April '15") always
+        yy = rf"(?:['’]\d{{2}}|\d{{2}}(?![\d.,:]?\d)(?![^\S\n]*(?:[^\W\d_]|%|\d)))(?!\d)"
         day = rf"(?<![\d.,])(?:[012]?\d|3[01])(?:{suffix})?(?!\d)"
         ordnum = r"(?<!\d)[1-4](?:st|nd|rd|th|\.|e|er|ème|º|ª|o|a|η)?"
         sp = r"[^\S\n]*"
@@ -116,7 +136,14 @@ class _DateGrammar:
         self.core_re = re.compile(
             rf"(?P<iso>(?<![\d.,/])(?P<iy>{year})(?P<is>[-/.]|[^\S\n])(?P<im>[01]?\d)(?P=is)(?P<id>[0-3]?\d)(?!\d))"
             rf"|(?P<num>(?<![\d.,/])(?P<na>[0-3]?\d)(?P<ns>[./-]|[^\S\n])(?P<nb>[0-3]?\d)(?:(?P=ns)|,{sp})(?P<ny>{year}))"
-            rf"|(?P<ymd>(?<![\d.,/])(?P<y5>{year}){sep}(?P<m5>{mon}){sep}(?P<d5>[0-3]?\d)(?!\d))"
+            # "31.10.74", "20/02/14": day first, a two-digit year; never in a longer run of
+            # digits and marks ("1.2.14.5", "v1.2.14")
+            rf"|(?P<num2>(?<![\w.,/-])(?P<na2>[0-3]?\d)(?P<ns2>[./-])(?P<nb2>[01]?\d)(?P=ns2)(?P<ny2>\d{{2}})(?![\w/-]|[.,]\d))"
+            rf"|(?P<nth>(?P<nn>{nth_words}){sp}(?:(?P<nwd>{wdays})|(?:{dnouns})){sp}(?:(?:{wlinks}){sp})?"
+            rf"(?P<nm>{mon}){ytail}(?P<ny3>{year}))"
+            rf"|(?P<mrange>(?:(?P<ro>{ropen}){sp})?(?P<r1>{mon}){sp}(?P<rj>{rjoin}){sp}(?P<r2>{mon}){ytail}(?P<ry>{year}))"
+            + (rf"|(?P<yfirst>(?<![\d.,/])(?P<y11>{year})\.?{sp}(?P<m11>{mon}){sp}(?P<d11>[0-3]?\d)\.?(?!\d))" if yfirst else "")
+            + rf"|(?P<ymd>(?<![\d.,/])(?P<y5>{year}){sep}(?P<m5>{mon}){sep}(?P<d5>[0-3]?\d)(?!\d))"
             rf"|(?P<ydm>(?<![\d.,/])(?P<y6>{year}){sep}(?P<d6>[0-3]?\d){sep}(?P<m6>{mon}))"
             rf"|(?P<dym>(?<![\d.,/])(?P<d7>[0-3]?\d){sep}(?P<y7>{year}){sep}(?P<m7>{mon}))"
             rf"|(?P<myd>(?P<m8>{mon}){sep}(?P<y8>{year}){sep}(?P<d8>[0-3]?\d)(?!\d))"
@@ -128,7 +155,7 @@ class _DateGrammar:
             rf"|(?P<ordm>(?P<om>{mords}){sp}(?:{mwords}){sp}(?:(?:{plink}|{ylink}){sp})?(?P<oy>{year}))"
             rf"|(?P<hol>(?P<hn>{holidays}){sp},?{sp}(?:(?:{ylink}|{plink}){sp})?(?P<hy>{year}))"
             rf"|(?P<dmy>(?P<d1>{day})(?:{sp}\.?{sp}(?:(?:{dlink}){sp})?|{sep})(?P<m1>{mon})"
-            rf"(?:(?:{sp},?{sp}(?:(?:{ylink}){sp})?|{sep})(?P<y1>{year}))?)"
+            rf"(?:(?:{sp},?{sp}(?:(?:{ylink}){sp})?|{sep})(?:(?P<y1>{year})|(?P<y1s>{yy})))?)"
             rf"|(?P<mdy>(?P<m2>{mon})(?:{sp}|{sep})(?P<d2>{day})(?:{sp},?{sp}(?:(?:{ylink}){sp})?(?P<y2>{year})|{sep}(?P<y2b>{year}))?)"
             rf"|(?P<my>(?P<m3>{mon}){sp},?{sp}(?:(?:{ylink}){sp}|[-/]{sp})?(?P<y3>{year}))"
             rf"|(?P<ym>(?<![\d.,])(?P<y4>{year})(?:{sp}[-/.]{sp}(?P<mn4>[01]?\d)(?![\d./-])|{sp},?{sp}(?P<m4>{mon})(?!{sp}\d)))"
@@ -151,7 +178,8 @@ class _DateGrammar:
         # that opens with neither is not tried; the words unbounded, so this only ever says more)
         openers = [*self.months, *self.day_words, *self.holidays, *self.ordinals, *self.seasons,
                    *(lex.get("quarter_words") or []), *(lex.get("half_words") or []),
-                   *(lex.get("quarter_abbrevs") or ["Q"]), *(lex.get("half_abbrevs") or ["H"])]
+                   *(lex.get("quarter_abbrevs") or ["Q"]), *(lex.get("half_abbrevs") or ["H"]),
+                   *self.last_words, *self.range_openers]
         self.opener_re = re.compile(rf"\d|{_alt(openers, boundary=False)}", re.I)
         # Inside a run of digits (after its first) a date can only open with a year that ends
         # the run (four digits: the branches with no digit lookbehind open with a year) or
@@ -314,6 +342,31 @@ def _day(y: int, m: int, d: int) -> str | None:
         return None
 
 
+def _century(yy: int, g: _DateGrammar) -> int:
+    """The year of a two-digit year: below the lexicon's pivot in this century ("14" ->
+    2014), from it in the last ("74" -> 1974), as European texts write them."""
+    return 2000 + yy if yy < g.pivot else 1900 + yy
+
+
+def _nth_day(y: int, mo: int, n: int, weekday: int | None) -> str | None:
+    """The n-th (n = -1: last) weekday of a month, or its n-th (last) day when no weekday
+    is named: "the third Tuesday of September 2014" is 2014-09-16, a day and not a month."""
+    try:
+        first = dt.date(y, mo, 1)
+        last = dt.date(y + mo // 12, mo % 12 + 1, 1) - dt.timedelta(days=1)
+    except ValueError:
+        return None
+    if weekday is None:
+        day = last.day if n == -1 else n
+        return _day(y, mo, day) if day >= 1 else None
+    if n == -1:
+        return (last - dt.timedelta(days=(last.weekday() - weekday) % 7)).isoformat()
+    if n < 1:
+        return None
+    d = first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    return d.isoformat() if d.month == mo else None
+
+
 def _ord(g: _DateGrammar, s: str) -> int | None:
     s = _fold(s)
     if s in g.ordinals:
@@ -336,6 +389,32 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         a, b, y = int(gd["na"]), int(gd["nb"]), int(gd["ny"])
         d, mo = (b, a) if (g.order == "mdy" and a <= 12) or (a <= 12 < b) else (a, b)
         v = _day(y, mo, d)
+        return (v, False, None) if v else None
+    if kind == "num2":
+        a, b = int(gd["na2"]), int(gd["nb2"])
+        d, mo = (b, a) if g.order == "mdy" and a <= 12 else (a, b)
+        v = _day(_century(int(gd["ny2"]), g), mo, d)
+        return (v, False, None) if v else None
+    if kind == "nth":
+        mo = g.month(gd["nm"])
+        if mo is None:
+            return None
+        y = int(gd["ny3"])
+        word = _fold(gd["nn"])
+        n = -1 if word in g.last_words else g.day_ordinals.get(word, 0)
+        v = _nth_day(y, mo, n, g.weekdays.get(_fold(gd["nwd"])) if gd["nwd"] else None)
+        return (v, False, None) if v else None
+    if kind == "mrange":
+        m1, m2 = g.month(gd["r1"]), g.month(gd["r2"])
+        joiner = _fold(gd["rj"])
+        if not (m1 and m2 and m1 < m2):
+            return None
+        if not (gd["ro"] or joiner in g.range_free or not joiner[:1].isalpha()):
+            return None  # "April and October 2027" names two months, "between April and October" one span
+        return gd["ry"], False, None
+    if kind == "yfirst":
+        mo = g.month(gd["m11"])
+        v = _day(int(gd["y11"]), mo, int(gd["d11"])) if mo else None
         return (v, False, None) if v else None
     if kind in ("ymd", "ydm", "dym", "myd"):
         n = {"ymd": "5", "ydm": "6", "dym": "7", "myd": "8"}[kind]
@@ -363,6 +442,8 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         d = int(re.match(r"\d+", gd["d1"] or gd["d2"]).group())  # type: ignore[union-attr]
         mo = g.month(gd["m1"] or gd["m2"])
         y = gd["y1"] or gd["y2"] or gd["y2b"]
+        if y is None and gd.get("y1s"):
+            y = str(_century(int(gd["y1s"].lstrip("'’")), g))
         if mo is None:
             return None
         if y is None:
@@ -397,7 +478,7 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
 
 def _without_year(m: re.Match[str]) -> bool:
     """A day and month written without a year (the one kind `_value` completes from `ref`)."""
-    return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y2") or m.group("y2b"))
+    return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y1s") or m.group("y2") or m.group("y2b"))
 
 
 def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMatch]:
