@@ -401,8 +401,8 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
             return None
         y = int(gd["ny3"])
         word = _fold(gd["nn"])
-        n = -1 if word in g.last_words else g.day_ordinals.get(word, 0)
-        v = _nth_day(y, mo, n, g.weekdays.get(_fold(gd["nwd"])) if gd["nwd"] else None)
+        nth = -1 if word in g.last_words else g.day_ordinals.get(word, 0)
+        v = _nth_day(y, mo, nth, g.weekdays.get(_fold(gd["nwd"])) if gd["nwd"] else None)
         return (v, False, None) if v else None
     if kind == "mrange":
         m1, m2 = g.month(gd["r1"]), g.month(gd["r2"])
