@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 T = TypeVar("T")
 
 _wanted: bool | None = None  # None: decide from the terminal and the environment
+_session = None  # the command's one live display (rich Progress), while `session` runs
 
 
 def configure(enabled: bool | None) -> None:
@@ -44,21 +45,64 @@ def active(enabled: bool | None = None) -> bool:
     return sys.stderr.isatty()
 
 
+def _columns() -> tuple:
+    from rich.progress import BarColumn, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class Count(ProgressColumn):
+        """'3/10' for a counted task, nothing for the spinner line."""
+
+        def render(self, task) -> Text:  # noqa: ANN001
+            return Text("" if task.total is None else f"{task.completed:.0f}/{task.total:.0f}")
+
+    return (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(), TimeElapsedColumn())
+
+
+@contextmanager
+def session(description: str, enabled: bool | None = None) -> Iterator[None]:
+    """One live display on stderr for a whole command, from its first second: a spinner line
+    with the elapsed time (while Prefect starts, sources are read, the writer runs); the
+    bars that `track` opens inside it join the same display. Off where `active` says so."""
+    global _session
+    if not active(enabled) or _session is not None:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(*_columns(), console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(description, total=None)
+        _session = bar
+        try:
+            yield
+        finally:
+            _session = None
+
+
 def track(iterable: Iterable[T], description: str, enabled: bool | None = None, total: int | None = None,
           size: Callable[[T], int] | None = None) -> Iterator[T]:
     """Yields the items of `iterable` unchanged, advancing a bar on stderr when `active`.
     `size` weighs an item (a batch counts as its documents); `total` is in those units
     and defaults to len(iterable) when it has one."""
+    if total is None and size is None and hasattr(iterable, "__len__"):
+        total = len(iterable)  # type: ignore[arg-type]
+    shared = _session
+    if shared is not None and enabled is not False:
+        task = shared.add_task(description, total=total)
+        try:
+            for item in iterable:
+                yield item
+                shared.advance(task, size(item) if size else 1)
+        finally:
+            shared.remove_task(task)
+        return
     if not active(enabled):
         yield from iterable
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress
 
-    if total is None and size is None and hasattr(iterable, "__len__"):
-        total = len(iterable)  # type: ignore[arg-type]
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*_columns(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
         for item in iterable:
             yield item

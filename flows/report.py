@@ -18,12 +18,14 @@ from pathlib import Path
 from string import Template
 from typing import Any, Iterable, Sequence
 
+from flows.output import human
 from flows.report_svg import BudgetBar, TimelineEvent, budget_chart, money_label, timeline_chart
-from warehouse.queries import explain, open_readonly
+from warehouse.queries import FACTORIES_SQL, explain, open_readonly
 
 # (column of `factories`, attribute in `factory_values`, heading)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("name", "name", "Factory"),
+    ("wave", "wave", "Round"),
     ("country_code", "country", "Country"),
     ("city", "city", "City"),
     ("host_org", "host_org", "Host"),
@@ -40,6 +42,9 @@ MONEY_COLUMNS = {"budget_total_eur", "budget_eu_eur", "budget_national_eur"}
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "sources_total", "fetched", "unchanged",
                "failed", "statements_new", "statements_retired", "values_changed")
 CONTEXT_CHARS = 180
+# a conflict row whose reason says a plausibility check doubted the value (warehouse/reconcile
+# writes them; any status): the value gets a warning beside it wherever the page shows it
+FLAGGED = re.compile(r"implausib|not plausible|plausibility", re.I)
 TEMPLATE_NAME = "report_template.html"
 
 
@@ -58,6 +63,16 @@ class ReportData:
     conflicts: list[dict[str, Any]]
     runs: list[dict[str, Any]]
     programme: list[dict[str, Any]] = field(default_factory=list)
+    # (factory_id, attribute) -> the reasons a plausibility check gave
+    flags: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def flag(self, factory_id: str, attribute: str) -> str:
+        """The warning beside a flagged value (escaped HTML), or ''."""
+        reasons = self.flags.get((factory_id, attribute))
+        if not reasons:
+            return ""
+        text = "; ".join(reasons)
+        return f' <span class="flag" title="{escape(text, quote=True)}">⚠ {escape(text)}</span>'
 
 
 def _dicts(con: Any, sql: str) -> list[dict[str, Any]]:
@@ -72,7 +87,7 @@ def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
 
     con = open_readonly(warehouse)
     try:
-        factories = _dicts(con, "SELECT * FROM factories ORDER BY country_code, factory_id")
+        factories = _dicts(con, FACTORIES_SQL)
         events = _dicts(con, """SELECT e.*, coalesce(f.name, e.factory_id) AS factory_name
                                 FROM events e LEFT JOIN factories f USING (factory_id)
                                 ORDER BY e.on_date, e.factory_id, e.kind""")
@@ -81,6 +96,9 @@ def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
                                    WHERE c.status = 'open' ORDER BY c.factory_id NULLS FIRST, c.attribute""")
         run_rows = _dicts(con, f"SELECT * FROM runs ORDER BY run_id DESC LIMIT {int(runs)}")
         programme = _dicts(con, "SELECT * FROM programme_facts ORDER BY attribute, wave NULLS FIRST")
+        reasons = con.execute("""SELECT factory_id, attribute, reason FROM conflicts
+                                 WHERE factory_id IS NOT NULL AND reason IS NOT NULL
+                                 ORDER BY factory_id, attribute, reason""").fetchall()
     except duckdb.CatalogException as exc:
         raise ReportError(f"warehouse {warehouse} lacks a curated table ({exc}); run `aifacts refresh` on it") from exc
     finally:
@@ -88,7 +106,11 @@ def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
     evidence = {f["factory_id"]: explain(warehouse, f["factory_id"]) for f in factories}
     if programme and "chosen" in programme[0]:
         programme = [p for p in programme if p["chosen"]]
-    return ReportData(str(warehouse), factories, evidence, events, conflicts, run_rows, programme)
+    flags: dict[tuple[str, str], list[str]] = {}
+    for fid, attribute, reason in reasons:
+        if FLAGGED.search(reason) and reason not in flags.get((fid, attribute), []):
+            flags.setdefault((fid, attribute), []).append(reason)
+    return ReportData(str(warehouse), factories, evidence, events, conflicts, run_rows, programme, flags)
 
 
 def anchor(*parts: str) -> str:
@@ -99,25 +121,7 @@ def anchor(*parts: str) -> str:
 
 def show(value: Any) -> str:
     """A stored value as a reader writes it (money with its qualifier, dates with their modifier)."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        if "amount" in value:
-            amount, currency = value.get("amount"), value.get("currency")
-            if isinstance(amount, (int, float)):
-                text = f"{amount:,.0f} {currency}" if currency and currency != "EUR" else money_label(float(amount))
-            else:
-                text = f"{amount} {currency or ''}".strip()
-            qualifier = value.get("qualifier")
-            return f"{qualifier} {text}" if qualifier and qualifier != "exact" else text
-        if "value" in value:
-            return " ".join(str(v) for v in (value.get("mod"), value["value"]) if v)
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(show(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return human(value)
 
 
 def _cell(row: dict[str, Any], column: str) -> str:
@@ -130,17 +134,45 @@ def _cell(row: dict[str, Any], column: str) -> str:
     return show(value)
 
 
-def _table(headings: Sequence[str], rows: Iterable[Sequence[str]], css_id: str = "") -> str:
-    """Rows are already escaped HTML."""
+def _table(headings: Sequence[str], rows: Iterable[Sequence[str]], css_id: str = "",
+           row_classes: Sequence[str] = ()) -> str:
+    """Rows are already escaped HTML; `row_classes` are css classes, one per row."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headings)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    rows = list(rows)
+    classes = list(row_classes) or [""] * len(rows)
+    body = "".join((f'<tr class="{escape(k)}">' if k else "<tr>") + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                   for r, k in zip(rows, classes))
     ident = f' id="{css_id}"' if css_id else ""
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def round_of(row: dict[str, Any]) -> str:
+    """The css class of a factory's round: round-1, round-2, ... or round-none."""
+    wave = row.get("wave")
+    return f"round-{int(wave)}" if isinstance(wave, (int, float)) else "round-none"
+
+
+def round_filter(data: ReportData) -> tuple[str, str]:
+    """(the radio buttons above the factories table, the CSS that hides other rounds'
+    rows): a filter without scripts, so the page stays one inert file."""
+    rounds = sorted({round_of(f) for f in data.factories}, key=lambda r: (r == "round-none", r))
+    if len(rounds) < 2:
+        return "", ""
+    label = {r: ("no round" if r == "round-none" else "round " + r.split("-")[1]) for r in rounds}
+    buttons = ['<span class="meta">Show:</span><input type="radio" name="round" id="show-all" checked>'
+               '<label for="show-all">all rounds</label>']
+    css = []
+    for r in rounds:
+        count = sum(1 for f in data.factories if round_of(f) == r)
+        buttons.append(f'<input type="radio" name="round" id="show-{r}"><label for="show-{r}">{label[r]} '
+                       f'({count})</label>')
+        css.append(f"#show-{r}:checked ~ .scroll #factories-table tbody tr:not(.{r}) {{ display: none; }}")
+    return "".join(buttons), "\n".join(css)
+
+
 def factories_table(data: ReportData) -> str:
     columns = [c for c in COLUMNS if not data.factories or c[0] in data.factories[0]]
-    rows = []
+    rows, classes = [], []
     for f in data.factories:
         fid = f["factory_id"]
         known = {a["attribute"] for a in data.evidence.get(fid, {}).get("attributes", [])}
@@ -151,14 +183,17 @@ def factories_table(data: ReportData) -> str:
                 cells.append('<span class="missing">–</span>')
                 continue
             html = escape(text)
-            if attribute in known:
+            if column == "wave":
+                html = escape(text)
+            elif attribute in known:
                 html = f'<a href="#{anchor(fid, attribute)}" title="evidence for {escape(attribute)}">{html}</a>'
             if column == "name":
                 html += f'<span class="id">{escape(fid)}</span>'
-            cells.append(html)
+            cells.append(html + data.flag(fid, attribute))
         cells.append(escape(show(f.get("n_sources"))))
         rows.append(cells)
-    return _table([h for _, _, h in columns] + ["Sources"], rows, "factories-table")
+        classes.append(round_of(f))
+    return _table([h for _, _, h in columns] + ["Sources"], rows, "factories-table", classes)
 
 
 def budget_bars(data: ReportData) -> tuple[list[BudgetBar], list[str]]:
@@ -295,9 +330,15 @@ def evidence_section(data: ReportData) -> str:
                     f'</span>{_evidence_items(c["evidence"])}</div>' for c in others) + "</details>")
             attrs.append(f'<div class="attr" id="{anchor(fid, a["attribute"])}"><span class="meta">'
                          f'{escape(a["attribute"])}</span> = <span class="chosen">{escape(show(a.get("chosen")))}'
-                         f'</span> <span class="reason">{escape(str(reason or ""))}</span>{body}</div>')
-        sections.append(f'<section id="{anchor(fid)}"><h3>{escape(str(f.get("name") or fid))} '
-                        f'<span class="meta">{escape(fid)}</span></h3>{"".join(attrs)}</section>')
+                         f'</span>{data.flag(fid, a["attribute"])} <span class="reason">{escape(str(reason or ""))}'
+                         f'</span>{body}</div>')
+        n_flags = sum(1 for (flagged_fid, _) in data.flags if flagged_fid == fid)
+        flagged = f' <span class="flag">⚠ {n_flags} flagged</span>' if n_flags else ""
+        # folded per factory: a link to one of its values opens it (the browser expands a
+        # <details> that holds the fragment's target)
+        sections.append(f'<details class="factory {round_of(f)}" id="{anchor(fid)}"><summary><h3>'
+                        f'{escape(str(f.get("name") or fid))} <span class="meta">{escape(fid)} · '
+                        f'{len(attrs)} attributes</span>{flagged}</h3></summary>{"".join(attrs)}</details>')
     return "".join(sections) or '<p class="empty">No factories yet.</p>'
 
 
@@ -328,8 +369,11 @@ def render_html(data: ReportData, generated_at: datetime | None = None) -> str:
     last = data.runs[0] if data.runs else {}
     subtitle = f"Built from the warehouse {data.warehouse} on {when}" + (
         f"; last run {last.get('run_id')} ({last.get('status')})" if last else "")
+    buttons, round_css = round_filter(data)
     return template.substitute(
         title="AI Factories: the curated facts",
+        round_filter=buttons,
+        round_css=round_css,
         subtitle=escape(subtitle),
         stats=stats_html(data),
         factories_table=factories_table(data),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from warehouse.db import connect
+from warehouse.queries import FACTORIES_SQL, open_readonly
 
 EXPORTED = ("factories", "factory_values", "conflicts", "events", "programme_facts", "runs",
             "factory_history", "documents", "v_statements")
@@ -25,12 +25,12 @@ def _flat_for_csv(table: pa.Table) -> pa.Table:
 
 def export_tables(warehouse: Path, out_dir: Path, fmt: str) -> list[tuple[str, Path, int]]:
     """Writes one file per table; returns (table, path, rows). Read-only on the warehouse."""
+    con = open_readonly(warehouse)
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(warehouse, read_only=True)
     written = []
     try:
         for name in EXPORTED:
-            table = con.sql(f"SELECT * FROM {name}").to_arrow_table()
+            table = con.sql(FACTORIES_SQL if name == "factories" else f"SELECT * FROM {name}").to_arrow_table()
             path = out_dir / f"{name}.{fmt}"
             if fmt == "parquet":
                 import pyarrow.parquet as pq

@@ -8,6 +8,7 @@ with backoff for a bounded time and then fail with a message that says why.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,24 @@ import duckdb
 from warehouse import db
 from warehouse.errors import ExplainError, QueryError, WarehouseBusy, WarehouseError
 
-__all__ = ["ExplainError", "QueryError", "WarehouseBusy", "WarehouseError"]
+__all__ = ["ExplainError", "NotAWarehouse", "QueryError", "WarehouseBusy", "WarehouseError"]
 
 DEFAULT_WAIT_SECONDS = 30.0
+# the curated factories as users see them (`aifacts factories`, the export): every column,
+# the aliases without the placeholder of an unnamed reference ("(unnamed AI Factory, BG)")
+FACTORIES_SQL = """SELECT * REPLACE (list_filter(aliases, lambda a: NOT starts_with(a, '(unnamed ')) AS aliases)
+                   FROM factories ORDER BY country_code, factory_id"""
 
 
-def open_readonly(path: str | Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+class NotAWarehouse(WarehouseError):
+    """The file given as the warehouse is no DuckDB database (or cannot be opened)."""
+
+
+def open_readonly(path: str | Path, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; waits up to `wait_seconds` (default AIFACTS_READ_WAIT, 30 s)
+    while a refresh holds the file."""
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get("AIFACTS_READ_WAIT") or DEFAULT_WAIT_SECONDS)
     path = Path(path)
     if not path.exists():
         raise WarehouseError(f"warehouse {path} does not exist; run a refresh first")
@@ -33,7 +46,8 @@ def open_readonly(path: str | Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) 
             return db.connect(path, read_only=True)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+                raise NotAWarehouse(f"cannot open {path} as a warehouse ({exc}); pass --warehouse the DuckDB "
+                                    "file a refresh wrote") from exc
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(f"warehouse {path} is locked by a running refresh; gave up after "
                                     f"{wait_seconds:.0f} s (try again when the refresh has finished)") from exc
@@ -47,7 +61,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return cols, cur.fetchall()
 
 
-def run_query(path: str | Path, sql: str, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> tuple[list[str], list[tuple]]:
+def run_query(path: str | Path, sql: str, wait_seconds: float | None = None) -> tuple[list[str], list[tuple]]:
     """Any SQL on a read-only connection with external access disabled: writes, ATTACH,
     COPY TO and INSTALL fail inside DuckDB."""
     con = open_readonly(path, wait_seconds)
@@ -62,9 +76,35 @@ def run_query(path: str | Path, sql: str, wait_seconds: float = DEFAULT_WAIT_SEC
 def factories_rows(path: str | Path) -> tuple[list[str], list[tuple]]:
     con = open_readonly(path)
     try:
-        return _rows(con, """SELECT factory_id, name, country_code, city, host_org, supercomputer, deployment,
-                                    budget_total_eur, budget_total_qualifier, selected_on, operational_by, n_sources
-                             FROM factories ORDER BY country_code, factory_id""")
+        return _rows(con, FACTORIES_SQL)
+    finally:
+        con.close()
+
+
+CONTRACT_TABLES = ("documents", "statements", "factories", "factory_values", "conflicts", "events",
+                   "programme_facts", "runs", "factory_history", "v_statements")
+
+
+def table_comments(path: str | Path) -> tuple[list[str], list[tuple]]:
+    """Every table and view of the warehouse with its comment (COMMENT ON, migrations)."""
+    con = open_readonly(path)
+    try:
+        return _rows(con, """
+            SELECT table_name AS name, 'table' AS kind, estimated_size AS rows, comment FROM duckdb_tables()
+            WHERE NOT internal AND schema_name = 'main'
+            UNION ALL
+            SELECT view_name, 'view', NULL, comment FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'
+            ORDER BY kind, name""")
+    finally:
+        con.close()
+
+
+def column_comments(path: str | Path, table: str) -> tuple[list[str], list[tuple]]:
+    """The columns of one table or view: type, nullability and comment."""
+    con = open_readonly(path)
+    try:
+        return _rows(con, """SELECT column_name AS "column", data_type AS type, comment FROM duckdb_columns()
+                             WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index""", [table])
     finally:
         con.close()
 

@@ -19,6 +19,8 @@ from tests.flows.sample_warehouse import ROOT, sample_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "data" / "report.png"
+FLAGGED_SHOT = ROOT / "data" / "report-flagged.png"
+FLAG_REASON = "implausible: the EU share (€90 m) is above the total (€85 m)"
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +183,71 @@ def test_chromium_renders_the_table_and_the_chart(chromium: Path, warehouse: Pat
     total_colour = tuple(int(SERIES[0][1][i:i + 2], 16) for i in (1, 3, 5))
     counts = {colour: n for n, colour in image.getcolors(maxcolors=image.width * image.height)}
     assert counts.get(total_colour, 0) > 200
+
+
+def flagged_copy(warehouse: Path, folder: Path) -> Path:
+    """The sample warehouse with one plausibility conflict (as warehouse/reconcile writes them)
+    on HammerHAI's EU budget, and IT4LIA moved to round 2."""
+    copy = folder / "flagged.duckdb"
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("INSERT INTO conflicts (conflict_id, factory_id, attribute, candidates_json, chosen_json, reason, "
+                    "status) VALUES ('plaus-1', 'HammerHAI', 'budget_eu_eur', '[]', "
+                    "'{\"amount\": 90000000, \"qualifier\": \"exact\"}', ?, 'open')", [FLAG_REASON])
+        con.execute("UPDATE factories SET wave = 2 WHERE factory_id = 'IT4LIA'")
+    finally:
+        con.close()
+    return copy
+
+
+def test_a_value_flagged_as_implausible_is_warned_beside_it(warehouse: Path, tmp_path: Path):
+    page = write_report(flagged_copy(warehouse, tmp_path), tmp_path / "flagged.html")
+    soup = _soup(page)
+    rows = {r.select_one("span.id").get_text(): r for r in soup.select("#factories-table tbody tr")}
+    heads = [th.get_text() for th in soup.select("#factories-table thead th")]
+    eu_cell = rows["HammerHAI"].select("td")[heads.index("EU")]
+    assert FLAG_REASON in eu_cell.select_one(".flag").get_text()
+    # only that value: the other cells and the other factories carry no warning
+    assert len(soup.select("#factories-table .flag")) == 1
+    evidence = soup.find(id=anchor("HammerHAI", "budget_eu_eur"))
+    assert evidence is not None and FLAG_REASON in evidence.select_one(".flag").get_text()
+    plain = _soup(write_report(warehouse, tmp_path / "plain.html"))
+    assert not plain.select(".flag"), "a warehouse without plausibility conflicts shows no warning"
+
+
+def test_round_column_and_filter(warehouse: Path, tmp_path: Path):
+    soup = _soup(write_report(flagged_copy(warehouse, tmp_path), tmp_path / "rounds.html"))
+    heads = [th.get_text() for th in soup.select("#factories-table thead th")]
+    assert "Round" in heads
+    rows = {r.select_one("span.id").get_text(): r for r in soup.select("#factories-table tbody tr")}
+    assert "round-2" in rows["IT4LIA"]["class"] and "round-1" in rows["MIMER"]["class"]
+    assert rows["IT4LIA"].select("td")[heads.index("Round")].get_text() == "2"
+    buttons = {i["id"] for i in soup.select("input[type=radio][name=round]")}
+    assert buttons == {"show-all", "show-round-1", "show-round-2"}
+    css = soup.find("style").get_text()
+    assert "#show-round-2:checked ~ .scroll #factories-table tbody tr:not(.round-2) { display: none; }" in css
+    # the buttons and the table are siblings, as the CSS rule needs
+    assert soup.find(id="show-round-2").parent is soup.select_one("#factories-table").find_parent("div").parent
+
+
+def test_evidence_is_folded_per_factory(warehouse: Path, page: Path):
+    soup = _soup(page)
+    folded = soup.select(".evidence details.factory")
+    assert len(folded) == len(_factories(warehouse))
+    assert all(d.find("summary") and d.select(".attr") for d in folded)
+    assert not [d for d in folded if d.has_attr("open")], "folded by default"
+
+
+def test_chromium_shows_the_flagged_value(chromium: Path, warehouse: Path, tmp_path: Path):
+    from PIL import Image
+
+    page = write_report(flagged_copy(warehouse, tmp_path), tmp_path / "flagged.html")
+    dom = _headless(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
+    assert dom.returncode == 0 and FLAG_REASON in dom.stdout, dom.stderr[-500:]
+    FLAGGED_SHOT.parent.mkdir(parents=True, exist_ok=True)
+    shot = _headless(chromium, tmp_path / "profile", f"--screenshot={FLAGGED_SHOT}", page.as_uri())
+    assert shot.returncode == 0 and FLAGGED_SHOT.exists(), shot.stderr[-500:]
+    image = Image.open(FLAGGED_SHOT).convert("RGB")
+    counts = {colour: n for n, colour in image.getcolors(maxcolors=image.width * image.height)}
+    assert counts.get((0xfd, 0xe8, 0xc8), 0) > 100, "the warning's colour is not on screen"
