@@ -135,9 +135,20 @@ def _extract_window(docs: list[Document], size: int, cache: BlockCache,
             else:
                 wanted.setdefault(nlp.lang, {})[key] = d.published_on
     by_lang = {nlp.lang: nlp for nlp in pipelines}  # the key's language is the pipeline's ("xx" for unknown ones)
+    broken: dict[tuple, str] = {}  # blocks the pipeline failed on -> the error
     for lang, blocks in wanted.items():
-        ready.update(_annotate(by_lang[lang], blocks, size, cache))
+        try:
+            ready.update(_annotate(by_lang[lang], blocks, size, cache))
+        except Exception:  # noqa: BLE001 - a block that breaks a component: found below, one block at a time
+            if failures is None:
+                raise
+            ready.update(_annotate_each(by_lang[lang], blocks, size, cache, broken))
     for d, nlp, pairs in zip(docs, pipelines, keyed):
+        bad = next((broken[key] for _, key in pairs if key in broken), None)
+        if bad is not None:
+            failures[d.doc_id] = f"{d.source_name}: extraction failed: {bad}"  # type: ignore[index]
+            yield d, []
+            continue
         try:
             statements = DocumentRelations(d, nlp.lang).run([(b, ready[key]) for b, key in pairs])
         except Exception as exc:  # noqa: BLE001 - one document's failure must not end the others'
@@ -147,6 +158,19 @@ def _extract_window(docs: list[Document], size: int, cache: BlockCache,
             failures[d.doc_id] = message
             statements = []
         yield d, statements
+
+
+def _annotate_each(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache,
+                   broken: dict[tuple, str]) -> dict[tuple, SpacyDoc]:
+    """`_annotate` block by block, after the batch failed: the blocks that fail go to
+    `broken` with their error, so only their documents fail."""
+    out: dict[tuple, SpacyDoc] = {}
+    for key, ref in wanted.items():
+        try:
+            out.update(_annotate(nlp, {key: ref}, size, cache))
+        except Exception as exc:  # noqa: BLE001 - this block's document fails, not the others
+            broken[key] = f"annotating a block of {len(key[1])} characters: {type(exc).__name__}: {exc}"[:500]
+    return out
 
 
 def _annotate(nlp: Language, wanted: dict[tuple, date | None], size: int, cache: BlockCache) -> dict[tuple, SpacyDoc]:
