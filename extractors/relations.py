@@ -489,7 +489,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             for sp in sent.of(kind):
                 if sp.start not in name_tokens:
                     near = nearest(sp.start)
-                    if kind == "org" and near is not None and near[1] != "sentence" \
+                    discovered = kind == "org" and sp.rule == "org_head"  # not known: only with a cue
+                    if kind == "org" and near is not None and (near[1] not in ("sentence", "item") or (
+                            discovered and near[1] != "item")) \
                             and not self.host_cue_near(doc, sp, s0, s1):
                         continue  # an organisation in a sentence that does not name the factory
                     if near is not None and self.fits(near[0], kind, sp):

@@ -14,7 +14,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extractors.config import word_lists
+from extractors.config import load_yaml, word_lists
+from extractors.cues import fold
 from extractors.ext import write_spans
 from extractors.knowledge import known_names
 from extractors.names import JOINERS, is_name_like
@@ -56,6 +57,9 @@ class Systems:
         self.sc_cues.add("SC", [nlp.make_doc(w) for w in words.get("supercomputer_cues", [])])
         self.host_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.host_cues.add("HOST", [nlp.make_doc(w) for w in words.get("host_cues", []) if len(w) > 3])
+        self.org_heads = frozenset(fold(w) for w in (load_yaml("lexicon/org_heads.yaml") or {}).get("org_heads", [])
+                                   if " " not in w)
+        self.articles = frozenset(w.lower() for w in self.stop)
 
     def __call__(self, doc: Doc) -> Doc:
         orgs, scs = self.find(doc)
@@ -87,7 +91,51 @@ class Systems:
             if host is not None:
                 taken.update(range(host.start, host.end))
                 orgs.append((host.start_char, host.end_char, "ORG", {"key": None, "name": host.text}, "host_cue"))
+        for span in self._orgs_by_head(doc, taken):
+            taken.update(range(span.start, span.end))
+            orgs.append((span.start_char, span.end_char, "ORG", {"key": None, "name": span.text}, "org_head"))
         return orgs, scs
+
+    def _orgs_by_head(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Capitalised phrases around an organisation head word ("Advanced Computing Austria",
+        "Barcelona Supercomputing Center", "University of Stuttgart"), with an acronym in
+        brackets right after kept out: a name of two words or more that no known name covers."""
+        if not self.org_heads:
+            return []
+        out: list[Span] = []
+        heads = [t.i for t in doc if t.text[:1].isupper() and fold(t.text) in self.org_heads and t.i not in taken]
+        done = -1
+        for h in heads:
+            if h <= done:
+                continue
+            start = h
+            while start - 1 >= 0 and self._org_word(doc[start - 1]) and not doc[start - 1].is_sent_start \
+                    and (start - 1) not in taken:
+                start -= 1
+            if start - 1 >= 0 and doc[start - 1].is_sent_start and self._org_word(doc[start - 1]) \
+                    and doc[start - 1].lower_ not in self.articles and (start - 1) not in taken:
+                start -= 1
+            end = h + 1
+            while end < len(doc) and end - start < MAX_ORG_TOKENS and end not in taken:
+                tok = doc[end]
+                if self._org_word(tok):
+                    end += 1
+                elif tok.lower_ in ORG_CONNECTORS and tok.text not in ("–", "-") and end + 1 < len(doc) \
+                        and self._org_word(doc[end + 1]) and end + 1 not in taken:
+                    end += 2
+                else:
+                    break
+            if end - start >= 2:
+                out.append(doc[start:end])
+                done = end - 1
+        return out
+
+    def _org_word(self, tok) -> bool:  # noqa: ANN001 - a spaCy token
+        """A word of an organisation's name: capitalised letters (an acronym too), no article."""
+        t = tok.text
+        if tok.lower_ in self.articles:
+            return False
+        return (t[:1].isupper() and t.replace("-", "").isalpha()) or (t.isupper() and len(t) > 1)
 
     def _coined_near(self, doc: Doc, s: int, e: int, taken: set[int]) -> Span | None:
         """A coined name right before or after a supercomputer word."""
