@@ -109,7 +109,9 @@ def _need_warehouse(path: Path, command_name: str) -> None:
 
 
 def _quiet_prefect() -> None:
-    """Prefect's start-up banner and its analytics stay off unless the user set them."""
+    """Prefect's start-up banner, its telemetry notice and its analytics stay off unless the
+    user set them."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -162,20 +164,47 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
                  json.dumps(n, ensure_ascii=False) if n is not None else None) for f, a, o, n in s.changed_values],
                "csv", console=out)
     else:
-        out.print(f"run {s.run_id} {s.status}: {s.sources_total} sources, {s.fetched} read, {s.unchanged} unchanged, "
-                  f"{s.failed} failed; {s.statements_new} new statements, {s.statements_retired} retired, "
-                  f"{s.values_changed} values changed", highlight=False)
-        if not quiet:
-            changes = s.changed_values
-            for f, a, o, n in changes[:SHOWN_CHANGES]:
-                out.print(f"  {f}.{a}: {human(o) or '(none)'} -> {human(n) or '(none)'}", highlight=False, markup=False)
-            if len(changes) > SHOWN_CHANGES:
-                out.print(f"  … and {len(changes) - SHOWN_CHANGES} more (all of them: aifacts history --runs 1"
-                          f"{'' if warehouse is None else f' -w {warehouse}'})", highlight=False, markup=False)
+        for line in run_lines(s, warehouse, quiet):
+            out.print(line, highlight=False, markup=False)
+    if fmt == "table":  # what the run brought for a curator: new factories, unlinked mentions, changed knowledge
+        for line in _curation_notes(settings.warehouse, s.run_id, quiet):
+            out.print(line, highlight=False, markup=False)
     for name, error in result.failures:
         say("aifacts refresh", f"source {name} failed: {error}")
     if s.status in ("partial", "failed"):
         raise typer.Exit(PARTIAL)
+
+
+def run_lines(s: Any, warehouse: Optional[Path] = None, quiet: bool = False) -> list[str]:
+    """What `refresh` prints for people: the summary, then the first changed values as people
+    write them ("€200 m", "2026-Q2"), then how many more and where to see them all."""
+    lines = [f"run {s.run_id} {s.status}: {s.sources_total} sources, {s.fetched} read, {s.unchanged} unchanged, "
+             f"{s.failed} failed; {s.statements_new} new statements, {s.statements_retired} retired, "
+             f"{s.values_changed} values changed"]
+    if quiet:
+        return lines
+    changes = s.changed_values
+    lines += [f"  {f}.{a}: {human(o) or '(none)'} -> {human(n) or '(none)'}" for f, a, o, n in changes[:SHOWN_CHANGES]]
+    if len(changes) > SHOWN_CHANGES:
+        lines.append(f"  … and {len(changes) - SHOWN_CHANGES} more (all of them: aifacts history --runs 1"
+                     f"{'' if warehouse is None else f' -w {warehouse}'})")
+    return lines
+
+
+def _curation_notes(warehouse: Path, run_id: int, quiet: bool) -> list[str]:
+    """warehouse/curation.py's lines for the run; when quiet, only their headings on one line."""
+    from warehouse.curation import run_notes
+    from warehouse.queries import open_readonly
+
+    con = open_readonly(warehouse)
+    try:
+        lines = run_notes(con, run_id)
+    finally:
+        con.close()
+    if quiet:
+        heads = [line.rstrip(":") for line in lines if not line.startswith("  ")]
+        return ["; ".join(heads) + " (aifacts factories --new)"] if heads else []
+    return lines
 
 
 @command()
@@ -192,16 +221,35 @@ def query(sql: str = typer.Argument(..., help="A read-only SQL query."), warehou
 
 
 @command()
-def factories(warehouse: Optional[Path] = WarehouseOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt) -> None:
+def factories(warehouse: Optional[Path] = WarehouseOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt,
+              new: bool = typer.Option(False, "--new", help="What curators look at after a new round: the factories "
+                                       "not in the knowledge base and the mentions linked to no factory.")) -> None:
     """Print the curated factories table (one row per AI Factory, the chosen values).
 
     csv and json have every column of the export (`aifacts export`); the table shows the
-    columns people read first, budgets as written ("about €200 m")."""
+    columns people read first, budgets as written ("about €200 m"). `--new` lists what a
+    curator checks after a refresh instead (warehouse/curation.py)."""
     from warehouse.queries import factories_rows
 
     fmt = _fmt(fmt, as_json)
     wh = _wh(warehouse)
     _need_warehouse(wh, "factories")
+    if new:
+        from warehouse.curation import NEW_COLUMNS, UNLINKED_COLUMNS, new_factories, unlinked_mentions
+        from warehouse.queries import open_readonly
+
+        con = open_readonly(wh)
+        try:
+            found, unlinked = new_factories(con), unlinked_mentions(con)
+        finally:
+            con.close()
+        if fmt == "json":
+            _print_json({"new_factories": [dict(zip(NEW_COLUMNS, r)) for r in found],
+                         "unlinked_mentions": [dict(zip(UNLINKED_COLUMNS, r)) for r in unlinked]})
+            return
+        render(NEW_COLUMNS, found, fmt, title="Factories not in the knowledge base", console=out)
+        render(UNLINKED_COLUMNS, unlinked, fmt, title="Mentions linked to no factory", console=out)
+        return
     columns, rows = factories_rows(wh)
     if fmt == "table":
         columns, rows = _readable_factories(columns, rows)
