@@ -82,6 +82,7 @@ class KnowledgeBase:
     waves: tuple[KBWave, ...] = ()
     # countries that can host an AI Factory (waves.yaml `host_countries`); empty: any
     host_countries: frozenset[str] = frozenset()
+    directory: str | None = field(default=None, compare=False)  # the config directory it was read from
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -184,7 +185,7 @@ def _load(directory: str) -> KnowledgeBase:
     if hosts is not None and not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
         raise ConfigError(f"knowledge file {wpath}: 'host_countries' must be a list of country codes")
     return KnowledgeBase(factories=factories, supercomputers=systems, host_orgs=orgs, waves=waves,
-                         host_countries=frozenset(h.upper() for h in hosts or ()))
+                         host_countries=frozenset(h.upper() for h in hosts or ()), directory=directory)
 
 
 def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from extractors.statement import canonical_json
+from warehouse import curation
 from warehouse.choice import Candidate, Decision, Support, choose
 from warehouse.errors import ConfigError
 from warehouse.identity import FactoryEntry, Link, Linker, Mention
@@ -418,7 +419,9 @@ class Reconciler:
             con.execute("DROP TABLE IF EXISTS _mention_fid")
         self.doubts = copied_statements(con, {fid: e.names for fid, e in linker.entries.items()},
                                         self.policy.name_check.plural_heads)
-        return self._decide_all(con, linker)
+        outcome = self._decide_all(con, linker)
+        curation.record(con, self.kb.directory)
+        return outcome
 
     @staticmethod
     def _link_statements(con: duckdb.DuckDBPyConnection) -> None:
