@@ -11,6 +11,7 @@ DuckDB from the spilled files.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from pathlib import Path
 
@@ -44,6 +45,30 @@ def refresh(sources: str | None = None, warehouse: str | None = None, only: list
     settings = Settings.resolve(sources=sources, warehouse=warehouse, only=only, full=full,
                                 allow_outside=allow_outside)
     return run_refresh(settings)
+
+
+# What a served refresh reads and writes, fixed by `aifacts serve` when it starts (the runs it
+# starts inherit its environment); see `scheduled_refresh`.
+SERVED_SOURCES_ENV = "AIFACTS_SERVED_SOURCES"
+SERVED_WAREHOUSE_ENV = "AIFACTS_SERVED_WAREHOUSE"
+
+
+class ServedSettingsError(RuntimeError):
+    """A served run was started without the settings `aifacts serve` fixes."""
+
+
+@flow(name="refresh-scheduled", log_prints=True, task_runner=ConfiguredTaskRunner())
+def scheduled_refresh(full: bool = False) -> steps.RefreshResult:
+    """The flow `aifacts serve` deploys. The Prefect API has no authentication, so a served
+    deployment takes no parameter that widens what it reads: the sources file and the
+    warehouse were fixed when `aifacts serve` started, paths outside the sources file's
+    folder are never allowed, and a run asked for with any other parameter fails before it
+    reads anything (Prefect refuses parameters the flow does not declare)."""
+    sources, warehouse = os.environ.get(SERVED_SOURCES_ENV), os.environ.get(SERVED_WAREHOUSE_ENV)
+    if not sources or not warehouse:
+        raise ServedSettingsError(f"{SERVED_SOURCES_ENV} and {SERVED_WAREHOUSE_ENV} are not set: "
+                                  "served refreshes are started by `aifacts serve`")
+    return run_refresh(Settings.resolve(sources=sources, warehouse=warehouse, full=bool(full), allow_outside=False))
 
 
 def run_refresh(settings: Settings) -> steps.RefreshResult:

@@ -3,6 +3,11 @@
 Schedules only fire when a Prefect server runs the scheduler: Prefect's ephemeral mode
 (no PREFECT_API_URL) never triggers them. So `serve` refuses to pretend: without a
 configured server it says so, or starts one on 127.0.0.1 when asked (--start-server).
+
+The Prefect API has no authentication: any local process can reach the server started by
+--start-server (it binds 127.0.0.1 only) and ask for runs. So the served flow
+(`refresh.scheduled_refresh`) takes no parameter that widens what it reads; the sources
+file and the warehouse are fixed here, when serve starts.
 """
 
 from __future__ import annotations
@@ -57,6 +62,25 @@ def start_local_server(timeout_s: float = 90) -> tuple[subprocess.Popen, str]:
     raise ScheduleError(f"the Prefect server did not answer on {url} within {timeout_s:.0f} s")
 
 
+def fix_served_paths(cfg: dict, sources: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
+    """The sources file and warehouse of every served run, fixed now: resolved, the sources
+    file validated like the CLI does, and put where the runs (started by this process)
+    read them. Nothing a caller of the Prefect API sends can change them."""
+    from flows.refresh import SERVED_SOURCES_ENV, SERVED_WAREHOUSE_ENV
+    from flows.settings import default_sources, default_warehouse
+    from sources.registry import load_registry
+
+    params = cfg.get("parameters") or {}
+    unknown = set(params) - {"sources", "warehouse"}
+    if unknown:
+        raise ScheduleError(f"schedule.yaml: unknown parameter(s) {sorted(unknown)} (only sources and warehouse)")
+    src = Path(sources or params.get("sources") or default_sources()).resolve()
+    wh = Path(warehouse or params.get("warehouse") or default_warehouse()).resolve()
+    load_registry(src)  # a bad sources file stops serve now, not each run later
+    os.environ[SERVED_SOURCES_ENV], os.environ[SERVED_WAREHOUSE_ENV] = str(src), str(wh)
+    return src, wh
+
+
 def serve_refresh(*, sources: Path | None, warehouse: Path | None, cron: str | None, interval: int | None,
                   start_server: bool) -> None:
     cfg = schedule_config()
@@ -72,17 +96,13 @@ def serve_refresh(*, sources: Path | None, warehouse: Path | None, cron: str | N
         server, url = start_local_server()
         os.environ["PREFECT_API_URL"] = url
         print(f"started a Prefect server at {url.removesuffix('/api')} (UI); it stops with this command")
-    from flows.refresh import refresh
+    from flows.refresh import scheduled_refresh
 
-    params = dict(cfg.get("parameters") or {})
-    if sources:
-        params["sources"] = str(Path(sources).resolve())
-    if warehouse:
-        params["warehouse"] = str(Path(warehouse).resolve())
+    fix_served_paths(cfg, sources, warehouse)
     # limit=1: one refresh at a time. A run that outlasts the interval would otherwise
     # overlap the next; they would only queue on the writer lock, each holding a process
     # with its own extraction pipeline (measured: a 5 s interval on 2 cores never finished one).
-    kwargs: dict = {"name": cfg.get("deployment", "aifacts-refresh"), "parameters": params, "limit": 1}
+    kwargs: dict = {"name": cfg.get("deployment", "aifacts-refresh"), "limit": 1}
     if interval:
         kwargs["interval"] = interval
     else:
@@ -90,7 +110,7 @@ def serve_refresh(*, sources: Path | None, warehouse: Path | None, cron: str | N
         kwargs["schedule"] = CronSchedule(cron=cron or cfg.get("cron", "0 6 * * *"),
                                           timezone=cfg.get("timezone", "UTC"))
     try:
-        refresh.serve(**kwargs)
+        scheduled_refresh.serve(**kwargs)
     finally:
         if server is not None:
             server.terminate()
