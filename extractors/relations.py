@@ -490,6 +490,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if sp.start not in name_tokens:
                     near = nearest(sp.start)
                     discovered = kind == "org" and sp.rule == "org_head"  # not known: only with a cue
+                    if discovered and near is not None and near[1] in ("coref", "section", "doc_subject"):
+                        continue  # a new organisation in a sentence naming no factory: a person's, an event's
                     if kind == "org" and near is not None and (near[1] not in ("sentence", "item") or (
                             discovered and near[1] != "item")) \
                             and not self.host_cue_near(doc, sp, s0, s1):
