@@ -122,6 +122,7 @@ class _DateGrammar:
         rjoin = _alt([b for _a, b in ranges] + list(self.range_free)) + r"|[-–—]"
         self.pivot = int(lex.get("two_digit_pivot", 50))
         yfirst = bool(lex.get("year_first", False))
+        ymarks = _alt(lex.get("year_marks") or [], boundary=False)  # "2025 m. kovo 12 d."
         year = r"(?:1[89]|20)\d{2}(?!\d)"
         # a two-digit year: after a month name only when no word follows ("14th April 15",
         # not "14 April 15 people"), with an apostrophe ("April '15") always
@@ -142,7 +143,8 @@ class _DateGrammar:
             rf"|(?P<nth>(?P<nn>{nth_words}){sp}(?:(?P<nwd>{wdays})|(?:{dnouns})){sp}(?:(?:{wlinks}){sp})?"
             rf"(?P<nm>{mon}){ytail}(?P<ny3>{year}))"
             rf"|(?P<mrange>(?:(?P<ro>{ropen}){sp})?(?P<r1>{mon}){sp}(?P<rj>{rjoin}){sp}(?P<r2>{mon}){ytail}(?P<ry>{year}))"
-            + (rf"|(?P<yfirst>(?<![\d.,/])(?P<y11>{year})\.?{sp}(?P<m11>{mon}){sp}(?P<d11>[0-3]?\d)\.?(?!\d))" if yfirst else "")
+            + (rf"|(?P<yfirst>(?<![\d.,/])(?P<y11>{year})\.?{sp}(?:(?:{ymarks}){sp})?(?P<m11>{mon})"
+               rf"(?:{sp}(?P<d11>[0-3]?\d)(?!\d)\.?)?)" if yfirst else "")
             + rf"|(?P<ymd>(?<![\d.,/])(?P<y5>{year}){sep}(?P<m5>{mon}){sep}(?P<d5>[0-3]?\d)(?!\d))"
             rf"|(?P<ydm>(?<![\d.,/])(?P<y6>{year}){sep}(?P<d6>[0-3]?\d){sep}(?P<m6>{mon}))"
             rf"|(?P<dym>(?<![\d.,/])(?P<d7>[0-3]?\d){sep}(?P<y7>{year}){sep}(?P<m7>{mon}))"
@@ -414,6 +416,8 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         return gd["ry"], False, None
     if kind == "yfirst":
         mo = g.month(gd["m11"])
+        if mo and not gd["d11"]:
+            return f"{gd['y11']}-{mo:02d}", False, None
         v = _day(int(gd["y11"]), mo, int(gd["d11"])) if mo else None
         return (v, False, None) if v else None
     if kind in ("ymd", "ydm", "dym", "myd"):

@@ -108,6 +108,8 @@ class _Grammar:
         self.dec_conns = {str(w).lower() for w in lex.get("decimal_connectors") or []}
         self.dec_words = {str(w).lower() for w in lex.get("decimal_words") or []}
         self.of_words = {str(w).lower() for w in lex.get("of_words") or []}
+        # a word between a number and its scale word ("20 de milioane" in Romanian)
+        self.scale_links = {str(w).lower() for w in lex.get("scale_links") or []}
         self.percent = {str(w).lower() for w in lex.get("percent_words") or []}
         self.last_numerator = lex.get("fraction_numerator", "whole") == "last"
         self.teens_after_tens = bool(lex.get("teens_after_tens", False))
@@ -118,7 +120,7 @@ class _Grammar:
             for word, value in table.items():
                 self._add(word, kind, value)
         for kind, words in (("article", self.articles), ("conn", self.conns), ("dec", self.dec_words),
-                            ("of", self.of_words), ("pct", self.percent)):
+                            ("of", self.of_words), ("pct", self.percent), ("slink", self.scale_links)):
             for word in words:
                 self._add(word, kind, True)
         self.max_multi = max((len(k) for k in self.multi), default=1)
@@ -382,6 +384,8 @@ class _Parser:
                 break
             elif "of" in c and last == "denom" and self._next_is(j, ("scale", "article")):
                 last = "of"
+            elif "slink" in c and last in ("num", "unit", "mult") and self._next_is(j, ("scale",)):
+                pass  # "20 de milioane": the scale word after the link counts as if it followed
             else:
                 break
             j += 1
