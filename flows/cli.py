@@ -39,7 +39,9 @@ class _Group(AifactsGroup):
         return _plain_flags(super().get_params(ctx))
 
 
-app = typer.Typer(help="aifacts: a fact warehouse of the EU's AI Factories, built from public texts.",
+app = typer.Typer(help="aifacts: a fact warehouse of the EU's AI Factories, built from public texts.\n\n"
+                       "Exit codes: 0 done; 1 a partial or failed run, a refused query; 2 a usage or config error; "
+                       "3 the warehouse is locked by another refresh; 4 a bug.",
                   cls=_Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 sources_app = typer.Typer(help="Show, add, remove and validate the sources a refresh reads.",
                           cls=_Group, no_args_is_help=True)
@@ -349,8 +351,9 @@ def serve(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Ware
                                                   "8765 is taken; 0: any free port)."),
           no_schedule: bool = typer.Option(False, "--no-schedule", help="Serve only the report page and the read-only "
                                                                         "warehouse, no scheduled runs.")) -> None:
-    """Serve the refresh flow on its schedule (Prefect) and, on http://127.0.0.1:8765, the report
-    page and a read-only view of the warehouse (tables, their comments, read-only SQL)."""
+    """Serve the refresh flow on its schedule (Prefect), and the report and a read-only warehouse on 127.0.0.1:8765.
+
+    The pages: / the report, /warehouse the tables with their comments, /sql read-only SQL."""
     from flows import serve_page
 
     wh = _wh(warehouse)
@@ -469,8 +472,9 @@ def sources_add(name: str = typer.Argument(..., help="A unique name for the sour
                 kind: Optional[str] = typer.Option(None, "--kind", help="html, pdf or text; inferred when absent."),
                 original_url: Optional[str] = typer.Option(None, "--original-url", help="Where a local copy came from."),
                 sources: Optional[Path] = SourcesOpt) -> None:
-    """Add a source to the sources file (validated: the file must exist, the URL must be http(s);
-    comments and order kept)."""
+    """Add a source to the sources file (validated: the file must exist, the URL must be http(s)).
+
+    Comments and order of the file are kept; the line printed says which refresh reads it."""
     from flows.sources_edit import checked_location
     from sources.registry import add_source
 
@@ -485,8 +489,9 @@ def sources_add(name: str = typer.Argument(..., help="A unique name for the sour
 @sources_command("remove")
 def sources_remove(name: str = typer.Argument(..., help="The name of the source to remove."),
                    sources: Optional[Path] = SourcesOpt) -> None:
-    """Remove a source from the sources file (comments and order of the others kept). The next
-    refresh retires its statements; the warehouse keeps them as history."""
+    """Remove a source from the sources file (comments and order of the others kept).
+
+    The next refresh retires its statements; the warehouse keeps them as history."""
     from flows.sources_edit import remove_source
 
     file = sources or default_sources()
