@@ -315,12 +315,13 @@ def eval_cmd(gold: list[Path] = typer.Argument(..., help="Gold JSONL file(s) (se
     for path in gold:
         if not path.is_file():
             raise fail("eval", f"gold file {path} does not exist (give a JSONL file, see GOLD_FORMAT.md)", USAGE)
-    from flows.runner import refresh_now
     from warehouse.evaluate import format_report, score
     from warehouse.queries import open_readonly
 
     wh = _wh(warehouse)
     if refresh_first or (sources is not None and not wh.exists()):
+        from flows.runner import refresh_now  # the extraction stack, only when a refresh is asked for
+
         _quiet_prefect()
         refresh_now(Settings.resolve(sources=sources or default_sources(), warehouse=wh), progress=False)
     _need_warehouse(wh, "eval")
