@@ -158,7 +158,7 @@ class _DateGrammar:
             rf"|(?P<hol>(?P<hn>{holidays}){sp},?{sp}(?:(?:{ylink}|{plink}){sp})?(?P<hy>{year}))"
             rf"|(?P<dmy>(?P<d1>{day})(?:{sp}\.?{sp}(?:(?:{dlink}){sp})?|{sep})(?P<m1>{mon})"
             rf"(?:(?:{sp},?{sp}(?:(?:{ylink}){sp})?|{sep})(?:(?P<y1>{year})|(?P<y1s>{yy})))?)"
-            rf"|(?P<mdy>(?P<m2>{mon})(?:{sp}|{sep})(?P<d2>{day})(?:{sp},?{sp}(?:(?:{ylink}){sp})?(?P<y2>{year})|{sep}(?P<y2b>{year}))?)"
+            rf"|(?P<mdy>(?P<m2>{mon})(?:{sp}|{sep})(?P<d2>{day})(?:{sp},?{sp}(?:(?:{ylink}){sp})?(?P<y2>{year})|{sep}(?P<y2b>{year})|{sp},?{sp}(?P<y2s>{yy}))?)"
             rf"|(?P<my>(?P<m3>{mon}){sp},?{sp}(?:(?:{ylink}){sp}|[-/]{sp})?(?P<y3>{year}))"
             rf"|(?P<ym>(?<![\d.,])(?P<y4>{year})(?:{sp}[-/.]{sp}(?P<mn4>[01]?\d)(?![\d./-])|{sp},?{sp}(?P<m4>{mon})(?!{sp}\d)))"
             rf"|(?P<nmy>(?<![\d.,/-])(?P<mn9>[01]?\d){sp}[-/.]{sp}(?P<y9>{year}))"
@@ -446,8 +446,9 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         d = int(re.match(r"\d+", gd["d1"] or gd["d2"]).group())  # type: ignore[union-attr]
         mo = g.month(gd["m1"] or gd["m2"])
         y = gd["y1"] or gd["y2"] or gd["y2b"]
-        if y is None and gd.get("y1s"):
-            y = str(_century(int(gd["y1s"].lstrip("'’")), g))
+        short = gd.get("y1s") or gd.get("y2s")
+        if y is None and short:
+            y = str(_century(int(short.lstrip("'’")), g))
         if mo is None:
             return None
         if y is None:
@@ -482,7 +483,8 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
 
 def _without_year(m: re.Match[str]) -> bool:
     """A day and month written without a year (the one kind `_value` completes from `ref`)."""
-    return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y1s") or m.group("y2") or m.group("y2b"))
+    return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y1s") or m.group("y2") or m.group("y2b")
+                                                  or m.group("y2s"))
 
 
 def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMatch]:
