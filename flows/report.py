@@ -42,9 +42,13 @@ MONEY_COLUMNS = {"budget_total_eur", "budget_eu_eur", "budget_national_eur"}
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "sources_total", "fetched", "unchanged",
                "failed", "statements_new", "statements_retired", "values_changed")
 CONTEXT_CHARS = 180
-# a conflict row whose reason says a plausibility check doubted the value (warehouse/reconcile
-# writes them; any status): the value gets a warning beside it wherever the page shows it
-FLAGGED = re.compile(r"implausib|not plausible|plausibility", re.I)
+# A plausibility doubt, read from any conflict row (any status): its reason, or the note of a
+# candidate it rejected, calls the value implausible, or ends as warehouse/plausibility.py's
+# reasons do (a share above the total, an operation before the selection, a round's figure
+# given to one factory, a fact copied from a sentence about another). The value, or the
+# empty cell left by a rejected one, gets a warning beside it wherever the page shows it.
+FLAGGED = re.compile(r"implausib|not plausible|cannot exceed the whole|cannot be smaller than its part"
+                     r"|not of one factory|not of this factory|copied from a sentence about", re.I)
 TEMPLATE_NAME = "report_template.html"
 
 
@@ -66,19 +70,28 @@ class ReportData:
     # (factory_id, attribute) -> the reasons a plausibility check gave
     flags: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    def flag(self, factory_id: str, attribute: str) -> str:
-        """The warning beside a flagged value (escaped HTML), or ''."""
+    def flag(self, factory_id: str, attribute: str, short: bool = False) -> str:
+        """The warning beside a flagged value (escaped HTML), or ''. `short`: the first words
+        of each doubt, the whole of it in the tooltip (for the table's narrow cells)."""
         reasons = self.flags.get((factory_id, attribute))
         if not reasons:
             return ""
         text = "; ".join(reasons)
-        return f' <span class="flag" title="{escape(text, quote=True)}">⚠ {escape(text)}</span>'
+        shown = "; ".join(_gist(r) for r in reasons) if short else text
+        return f' <span class="flag" title="{escape(text, quote=True)}">⚠ {escape(shown)}</span>'
 
 
 def _dicts(con: Any, sql: str) -> list[dict[str, Any]]:
     cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def _gist(reason: str, limit: int = 48) -> str:
+    """A doubt's first words: up to its first colon or bracket, at most `limit` characters."""
+    cut = min([i for i in (reason.find(":"), reason.find(" (")) if i > 0] or [len(reason)])
+    text = reason[:cut].strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
@@ -96,9 +109,8 @@ def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
                                    WHERE c.status = 'open' ORDER BY c.factory_id NULLS FIRST, c.attribute""")
         run_rows = _dicts(con, f"SELECT * FROM runs ORDER BY run_id DESC LIMIT {int(runs)}")
         programme = _dicts(con, "SELECT * FROM programme_facts ORDER BY attribute, wave NULLS FIRST")
-        reasons = con.execute("""SELECT factory_id, attribute, reason FROM conflicts
-                                 WHERE factory_id IS NOT NULL AND reason IS NOT NULL
-                                 ORDER BY factory_id, attribute, reason""").fetchall()
+        reasons = con.execute("""SELECT factory_id, attribute, reason, candidates_json FROM conflicts
+                                 WHERE factory_id IS NOT NULL ORDER BY factory_id, attribute, reason""").fetchall()
     except duckdb.CatalogException as exc:
         raise ReportError(f"warehouse {warehouse} lacks a curated table ({exc}); run `aifacts refresh` on it") from exc
     finally:
@@ -106,11 +118,27 @@ def gather(warehouse: str | Path, runs: int = 10) -> ReportData:
     evidence = {f["factory_id"]: explain(warehouse, f["factory_id"]) for f in factories}
     if programme and "chosen" in programme[0]:
         programme = [p for p in programme if p["chosen"]]
+    return ReportData(str(warehouse), factories, evidence, events, conflicts, run_rows, programme,
+                      plausibility_flags(reasons))
+
+
+def plausibility_flags(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str], list[str]]:
+    """(factory, attribute) -> the doubts, from conflict rows (factory_id, attribute, reason,
+    candidates_json): a reason that is a doubt, and each candidate rejected for one."""
     flags: dict[tuple[str, str], list[str]] = {}
-    for fid, attribute, reason in reasons:
-        if FLAGGED.search(reason) and reason not in flags.get((fid, attribute), []):
-            flags.setdefault((fid, attribute), []).append(reason)
-    return ReportData(str(warehouse), factories, evidence, events, conflicts, run_rows, programme, flags)
+
+    def add(key: tuple[str, str], text: str) -> None:
+        if text not in flags.setdefault(key, []):
+            flags[key].append(text)
+
+    for fid, attribute, reason, candidates in rows:
+        if reason and FLAGGED.search(reason):
+            add((fid, attribute), reason)
+        for cand in _candidates(candidates):
+            note = str(cand.get("note") or "")
+            if cand.get("status") == "rejected" and FLAGGED.search(note) and note not in (reason or ""):
+                add((fid, attribute), f"{show(cand.get('value'))} rejected: {note}")
+    return {k: v for k, v in flags.items() if v}
 
 
 def anchor(*parts: str) -> str:
@@ -179,8 +207,8 @@ def factories_table(data: ReportData) -> str:
         cells = []
         for column, attribute, _ in columns:
             text = _cell(f, column)
-            if not text:
-                cells.append('<span class="missing">–</span>')
+            if not text:  # no value kept; a doubt may say why
+                cells.append('<span class="missing">–</span>' + data.flag(fid, attribute, short=True))
                 continue
             html = escape(text)
             if column == "wave":
@@ -189,7 +217,7 @@ def factories_table(data: ReportData) -> str:
                 html = f'<a href="#{anchor(fid, attribute)}" title="evidence for {escape(attribute)}">{html}</a>'
             if column == "name":
                 html += f'<span class="id">{escape(fid)}</span>'
-            cells.append(html + data.flag(fid, attribute))
+            cells.append(html + data.flag(fid, attribute, short=True))
         cells.append(escape(show(f.get("n_sources"))))
         rows.append(cells)
         classes.append(round_of(f))

@@ -207,13 +207,33 @@ def test_a_value_flagged_as_implausible_is_warned_beside_it(warehouse: Path, tmp
     rows = {r.select_one("span.id").get_text(): r for r in soup.select("#factories-table tbody tr")}
     heads = [th.get_text() for th in soup.select("#factories-table thead th")]
     eu_cell = rows["HammerHAI"].select("td")[heads.index("EU")]
-    assert FLAG_REASON in eu_cell.select_one(".flag").get_text()
-    # only that value: the other cells and the other factories carry no warning
-    assert len(soup.select("#factories-table .flag")) == 1
+    assert eu_cell.select_one(".flag").get_text() == "⚠ implausible"  # the gist; the whole in the tooltip
+    assert eu_cell.select_one(".flag")["title"] == FLAG_REASON
     evidence = soup.find(id=anchor("HammerHAI", "budget_eu_eur"))
     assert evidence is not None and FLAG_REASON in evidence.select_one(".flag").get_text()
+    assert len(eu_cell.select(".flag")) == 1
+    # a conflict the policy decided (trust, agreement) is no doubt
+    for decided in ("Budget total", "Host"):
+        assert not rows["HammerHAI"].select("td")[heads.index(decided)].select(".flag"), decided
     plain = _soup(write_report(warehouse, tmp_path / "plain.html"))
-    assert not plain.select(".flag"), "a warehouse without plausibility conflicts shows no warning"
+    plain_rows = {r.select_one("span.id").get_text(): r for r in plain.select("#factories-table tbody tr")}
+    assert not plain_rows["HammerHAI"].select_one("td:nth-of-type(%d) .flag" % (heads.index("EU") + 1))
+
+
+def test_plausibility_doubts_are_read_from_reasons_and_rejected_candidates():
+    from flows.report import plausibility_flags
+
+    rejected = ('[{"value": {"amount": 9e7, "qualifier": "exact"}, "status": "rejected", "source": "s1", '
+                '"note": "the EU share €90 m is above the factory\'s chosen total €85 m: a share cannot exceed the '
+                'whole"}, {"value": {"amount": 4e7, "qualifier": "exact"}, "status": "chosen", "source": "s2"}]')
+    flags = plausibility_flags([
+        ("A", "budget_eu_eur", "decided by trust: trust tier official (s2) over trust tier press (s1)", rejected),
+        ("B", "operational_by", "copied from a sentence about A ('…'): the same words give it to 3 factories",
+         "[]"),
+        ("C", "city", "decided by agreement: 2 agreeing sources over 1 agreeing sources", "[]")])
+    assert flags[("A", "budget_eu_eur")] == ["€90 m rejected: the EU share €90 m is above the factory's chosen "
+                                             "total €85 m: a share cannot exceed the whole"]
+    assert list(flags) == [("A", "budget_eu_eur"), ("B", "operational_by")]
 
 
 def test_round_column_and_filter(warehouse: Path, tmp_path: Path):

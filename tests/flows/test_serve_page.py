@@ -19,6 +19,7 @@ from tests.flows.test_report import _headless, chromium  # noqa: F401 - the fixt
 from warehouse.queries import CONTRACT_TABLES
 
 SERVE_SHOT = ROOT / "data" / "serve.png"
+TABLES_SHOT = ROOT / "data" / "serve-tables.png"
 URL_LINE = re.compile(r"report page and read-only warehouse: (http://127\.0\.0\.1:\d+/)")
 
 
@@ -94,6 +95,9 @@ def test_chromium_opens_the_served_page(chromium: Path, served: str, tmp_path: P
     # the serve bar is painted across the top in its dark colour
     top = image.crop((0, 0, image.width, 12)).getcolors(maxcolors=image.width * 12)
     assert max(top)[1] == (0x1d, 0x27, 0x33), max(top)
+    tables = _headless(chromium, tmp_path / "profile", f"--screenshot={TABLES_SHOT}", served + "warehouse")
+    assert tables.returncode == 0 and TABLES_SHOT.exists(), tables.stderr[-500:]
+    assert max(ImageStat.Stat(Image.open(TABLES_SHOT).convert("RGB")).var) > 100
 
 
 def test_started_prefect_server_tells_its_ui_the_port_it_took():
