@@ -185,6 +185,12 @@ CENTS_AND_WORDS = [
     ("nl", "2 euro en 75 cent", _amt(2.75)),
     ("sv", "12 kronor och 50 öre", _amt(12.5, cur="SEK")),
     ("da", "9 kroner og 50 øre", _amt(9.5, cur="DKK")),
+    ("it", "costa un euro", _amt(1)),
+    ("fr", "pour un euro", _amt(1)),
+    ("pt", "por um euro", _amt(1)),
+    ("es", "veinte euros", _amt(20)),
+    ("sv", "tjugo euro", _amt(20)),
+    ("ro", "douăzeci de euro", _amt(20)),
 ]
 
 
