@@ -78,8 +78,8 @@ def programme_totals(kb: KnowledgeBase, chosen_programme: Iterable[tuple[str, in
     for attr, wave, value in chosen_programme:
         m = money(value)
         if attr.startswith("investment_") and m and m[1] == "EUR":
-            what = "EU share of the" if attr == "investment_eu_eur" else "total investment of the"
-            out.append((m[0], f"the {what} {'round ' + str(wave) if wave else 'programme'} (programme fact)"))
+            what = "EU share" if attr == "investment_eu_eur" else "total investment"
+            out.append((m[0], f"the {what} of {'round ' + str(wave) if wave else 'the programme'} (programme fact)"))
     return out
 
 

@@ -319,9 +319,7 @@ class Reconciler:
             return decision
 
         if entry.wave is None and entry.origin != "knowledge_base":
-            stated = {r.wave for r in rows if r.wave is not None}
-            if len(stated) == 1:  # the texts place a discovered factory in one round
-                entry.wave = next(iter(stated))
+            entry.wave = self._stated_round(rows)
 
         decide("name", self._names(fid, entry, by_attr.get("name", []), derived))
         country_d = decide("country", self._country(fid, entry, by_attr.get("country", [])))
@@ -357,6 +355,19 @@ class Reconciler:
             decide(attr, cands)
         self._check_together(result)
         return result
+
+    def _stated_round(self, rows: list[Row]) -> int | None:
+        """The round the texts place a discovered factory in: a selection date that is a
+        round's date (waves.yaml) says it first, else the round its statements are about."""
+        dated = set()
+        for r in rows:
+            v = r.value if r.attribute == "selected_on" else None
+            if isinstance(v, dict) and isinstance(v.get("value"), str) and len(v["value"]) >= 7:
+                dated |= {w.wave for w in self.kb.waves if w.selected_on and w.selected_on.startswith(v["value"][:7])}
+        if len(dated) == 1:
+            return next(iter(dated))
+        stated = {r.wave for r in rows if r.wave is not None}
+        return next(iter(stated)) if len(stated) == 1 else None
 
     def _check_together(self, result: dict[str, tuple[list[Candidate], Decision]]) -> None:
         """Checks of one value against another chosen one: a share above the total, an

@@ -87,11 +87,14 @@ def doc(source: str, text: str = "", *, trust: str = "press", published: date | 
 
 
 def fact(d: DocumentRow, subject: str | None, attribute: str, value, *, key: str | None = None,
-         block: int = 0, scope: str = "factory", wave: int | None = None, text: str | None = None):
+         block: int = 0, scope: str = "factory", wave: int | None = None, text: str | None = None,
+         located: bool = False):
+    """A statement of `d`; `located`: its span is where `text` stands in the block (else 0..len)."""
     shown = text or (value if isinstance(value, str) else str(value))
+    start = dict(d.blocks)[block].index(shown) if located else 0
     return make_statement(value=value, doc_id=d.doc_id, source_name=d.source_name, scope=scope,
                           subject_text=subject, subject_key=key, attribute=attribute, value_text=shown,
-                          block=block, span_start=0, span_end=len(shown), rule="test.rule", wave=wave)
+                          block=block, span_start=start, span_end=start + len(shown), rule="test.rule", wave=wave)
 
 
 class Warehouse:
