@@ -79,6 +79,21 @@ def session(description: str, enabled: bool | None = None) -> Iterator[None]:
             _session = None
 
 
+def advance(description: str, n: int = 1, total: int | None = None) -> None:
+    """One step of a named task inside the command's `session` (e.g. a source read, for a
+    bar that moves per source rather than per batch); nothing outside a session. The task
+    appears at its first step; `total` sets its length."""
+    shared = _session
+    if shared is None:
+        return
+    tasks = {t.description: t.id for t in shared.tasks}
+    if description not in tasks:
+        tasks[description] = shared.add_task(description, total=total)
+    elif total is not None:
+        shared.update(tasks[description], total=total)
+    shared.advance(tasks[description], n)
+
+
 def track(iterable: Iterable[T], description: str, enabled: bool | None = None, total: int | None = None,
           size: Callable[[T], int] | None = None) -> Iterator[T]:
     """Yields the items of `iterable` unchanged, advancing a bar on stderr when `active`.

@@ -55,3 +55,26 @@ def test_batches_advance_by_their_size(terminal: FakeTerminal):
     batches = [[1, 2, 3], [4, 5]]
     assert list(progress.track(batches, "extracting", total=5, size=len)) == batches
     assert "5/5" in terminal.getvalue()
+
+
+def test_a_session_shows_a_line_from_the_start_and_takes_steps(terminal: FakeTerminal, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("sys.stderr", terminal)
+    with progress.session("refreshing 3 sources", True):
+        progress.advance("reading sources", total=3)
+        progress.advance("reading sources", 2)
+        assert list(progress.track([1, 2], "extracting")) == [1, 2]
+        tasks = {t.description: (t.completed, t.total) for t in progress._session.tasks}
+    assert tasks["reading sources"] == (3, 3) and tasks["refreshing 3 sources"] == (0, None)
+    assert "extracting" not in tasks, "a bar of `track` leaves the session when its items are done"
+    assert "refreshing 3 sources" in terminal.getvalue()
+    progress.advance("after the session")  # a no-op, no error
+    assert progress._session is None
+
+
+def test_a_session_stays_off_in_ci(terminal: FakeTerminal, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setenv("CI", "true")
+    with progress.session("refreshing", True):
+        progress.advance("reading sources")
+        assert progress._session is None
+    assert terminal.getvalue() == ""
