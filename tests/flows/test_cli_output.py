@@ -135,6 +135,15 @@ def test_every_contract_table_has_a_comment(warehouse: Path):
     assert not bare, f"contract columns without a comment: {bare}"
 
 
+def test_every_table_says_what_it_holds(warehouse: Path):
+    """A new table gets its comment in the migration that creates it (or the next)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        bare = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE comment IS NULL UNION ALL "
+                                          "SELECT view_name FROM duckdb_views() WHERE NOT internal AND comment IS NULL")
+                .fetchall()]
+    assert not bare, f"tables without a comment (COMMENT ON TABLE ... in a migration): {bare}"
+
+
 def test_dates_are_dates_with_their_precision(warehouse: Path):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
