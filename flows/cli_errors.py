@@ -55,11 +55,10 @@ def classify(exc: BaseException) -> tuple[int, str]:
     """(exit code, the line to print) for an exception a command let through."""
     names = [c.__name__ for c in type(exc).__mro__]
     code = next((CODES[n] for n in names if n in CODES), INTERNAL)
-    message = one_line(str(exc)) or type(exc).__name__
-    if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
-        message = f"{exc.filename}: {message}"
-    if isinstance(exc, OSError) and exc.strerror:
+    if isinstance(exc, OSError) and exc.strerror:  # "x.yaml: No such file or directory", not "[Errno 2] ..."
         message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    else:
+        message = one_line(str(exc)) or type(exc).__name__
     fix = next((FIXES[n] for n in names if n in FIXES), None)
     if fix and fix not in message:
         message = f"{message} ({fix})"

@@ -24,7 +24,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Sequence
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 DEFAULT_PORT = 8765
 MAX_ROWS = 500  # rows a page shows of one table or query
@@ -205,7 +205,7 @@ def _handler(pages: Pages) -> type[BaseHTTPRequestHandler]:
                 elif url.path == "/warehouse":
                     self._send(200, pages.tables())
                 elif url.path.startswith("/warehouse/"):
-                    self._send(200, pages.table(url.path.removeprefix("/warehouse/")))
+                    self._send(200, pages.table(unquote(url.path.removeprefix("/warehouse/"))))
                 elif url.path == "/sql":
                     self._send(200, pages.sql(parse_qs(url.query).get("q", [""])[0]))
                 else:
