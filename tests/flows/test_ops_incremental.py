@@ -64,6 +64,7 @@ def test_a_changed_source_is_the_only_one_read_and_history_shows_the_change(corp
     assert hist.popen.returncode == 0, hist.explain()
     changes = json.loads(hist.stdout)
     assert changes and {c["run_id"] for c in changes} == {2}
-    amounts = [(json.loads(c["old"] or "{}").get("amount"), json.loads(c["new"] or "{}").get("amount"))
+    # `history --json` holds the values themselves (issue 26), not JSON text
+    amounts = [((c["old"] or {}).get("amount"), (c["new"] or {}).get("amount"))
                for c in changes if c["attribute"].startswith("budget")]
     assert (old, new) in amounts, changes
