@@ -217,6 +217,8 @@ def factories_table(data: ReportData) -> str:
                 html = f'<a href="#{anchor(fid, attribute)}" title="evidence for {escape(attribute)}">{html}</a>'
             if column == "name":
                 html += f'<span class="id">{escape(fid)}</span>'
+            elif column in ("selected_on", "operational_by", *MONEY_COLUMNS):
+                html = f'<span class="nowrap">{html}</span>'  # "2024-12-10", "about €80 m" on one line
             cells.append(html + data.flag(fid, attribute, short=True))
         cells.append(escape(show(f.get("n_sources"))))
         rows.append(cells)
