@@ -301,7 +301,11 @@ def history(warehouse: Optional[Path] = WarehouseOpt,
     convert = decoded if fmt == "json" else human if fmt == "table" else None
     if convert:
         rows = [tuple(convert(v) if i in at else v for i, v in enumerate(r)) for r in rows]
-    render(columns, rows, fmt, title=f"Changes in the last {runs} runs", console=out)
+    last = "the last run" if runs == 1 else f"the last {runs} runs"
+    if fmt == "table" and not rows:
+        out.print(f"no value changed in {last}", highlight=False)
+        return
+    render(columns, rows, fmt, title=f"Changes in {last}", console=out)
 
 
 @command(name="eval")
