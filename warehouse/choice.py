@@ -80,15 +80,19 @@ def _date_of(c: Candidate) -> str | None:
 
 def compatible_supports(c: Candidate, others: list[Candidate]) -> list[Support]:
     """Dates that one refines ('2024-12' and '2024-12-10') do not contradict each other:
-    each counts the other's sources, so trust and agreement tie and specificity decides."""
+    each counts the other's sources, so trust and agreement tie and specificity decides.
+    A coarse date counts finer ones only while those agree among themselves: '2025' does
+    not gather '2025-03' and '2025-04' to outvote both."""
     own = _date_of(c)
     if own is None:
         return c.supports
+    related = [(o, d) for o in others if o is not c and not o.rejected and (d := _date_of(o)) and d != own]
+    coarser = [o for o, d in related if own.startswith(d)]
+    finer = [(o, d) for o, d in related if d.startswith(own)]
+    chain = all(a.startswith(b) or b.startswith(a) for _, a in finer for _, b in finer)
     out = list(c.supports)
-    for o in others:
-        d = _date_of(o)
-        if o is not c and d and not o.rejected and (own.startswith(d) or d.startswith(own)):
-            out.extend(o.supports)
+    for o in coarser + ([o for o, _ in finer] if chain else []):
+        out.extend(o.supports)
     return out
 
 

@@ -38,6 +38,7 @@ class Mention:
     attributes: AbstractSet[str] = frozenset()
     waves: AbstractSet[int] = frozenset()
     lang: str | None = None
+    cities: Sequence[str] = ()
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -107,6 +108,11 @@ class Linker:
             f.key: FactoryEntry(f.key, f.country, list(f.names), "knowledge_base", f.name, f.wave)
             for f in kb.factories}
         self.name_verdicts: dict[str, str | None] = {}  # name -> why it is no proper name (None: it is one)
+        self.sites: dict[str, set[str]] = {}  # factory id -> folded cities and hosts its linked mentions state
+
+    def _note_site(self, m: Mention, link: Link | None) -> None:
+        if link is not None and link.factory_id:
+            self.sites.setdefault(link.factory_id, set()).update(fold(t) for t in (*m.cities, *m.host_orgs) if t)
 
     def name_verdict(self, name: str, lang: str | None) -> str | None:
         if name not in self.name_verdicts:
@@ -181,6 +187,14 @@ class Linker:
             return Link(e.factory_id, "country_round" if m.waves else "country_factory", 1.0,
                         f"no proper name; the factory in {cc} of {rounds}: {e.factory_id} is the only one"), ""
         if local:
+            mine = {fold(t) for t in (*m.cities, *m.host_orgs) if t}
+            same_site = [e for e in local if mine & self.sites.get(e.factory_id, set())]
+            if len(same_site) == 1:
+                e = same_site[0]
+                where = ", ".join(sorted(mine & self.sites[e.factory_id]))
+                return Link(e.factory_id, "country_site", 1.0,
+                            f"no proper name; of the {len(local)} factories in {cc} of {rounds}, only "
+                            f"{e.factory_id} is placed at {where} by other mentions"), ""
             return None, f"{len(local)} factories in {cc} of {rounds} ({', '.join(e.factory_id for e in local)})"
         if not m.waves:
             return None, f"no factory known in {cc} and the text gives no round"
@@ -283,12 +297,14 @@ class Linker:
             link = self._link_known(m) or self._link_fuzzy(m, origin="knowledge_base")[0]
             if link:
                 links[m.key] = link
+                self._note_site(m, link)
             else:
                 rest.append(m)
         for m in rest:  # a proper name with evidence: a factory discovered now
             if m.key not in links and self._has_evidence(m):
                 found = self._link_discovered(m)[0] or self._found(m)
                 links[m.key] = found
+                self._note_site(m, found)
         unnamed = [m for m in rest if m.key not in links]
         # the rest by name among the discovered ones, else by country and round: those that
         # state a round first (they may found their round's factory), then those that do not
@@ -299,6 +315,7 @@ class Linker:
                 found, whys[m.key] = self._link_discovered(m)
                 if found is not None:
                     links[m.key] = found
+                    self._note_site(m, found)
         for with_round in (True, False):
             for m in unnamed:
                 if m.key in links or bool(m.waves) != with_round or self.proper_names(m):

@@ -130,7 +130,7 @@ def _rows_by_factory(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list
 
 _MENTION_SQL = """
     SELECT s.doc_id, s.source_name, s.subject_text, s.subject_key, s.attribute, s.wave,
-           CASE WHEN s.attribute IN ('country', 'name', 'host_org') THEN s.value_json END, d.lang
+           CASE WHEN s.attribute IN ('country', 'name', 'host_org', 'city') THEN s.value_json END, d.lang
     FROM v_current_statements s JOIN documents d ON d.doc_id = s.doc_id WHERE s.scope = 'factory'
     ORDER BY s.doc_id, s.subject_text NULLS FIRST, s.subject_key NULLS FIRST, s.statement_id"""
 
@@ -147,7 +147,7 @@ def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
         for name in ("countries", "attributes", "waves"):
             value = frozenset(getattr(m, name))
             setattr(m, name, shared.setdefault(value, value))
-        for name in ("names", "host_orgs"):
+        for name in ("names", "host_orgs", "cities"):
             value = tuple(getattr(m, name))
             setattr(m, name, shared.setdefault(value, value))
 
@@ -161,7 +161,8 @@ def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
                 if m is not None:
                     frozen(m)
                 m = out[key] = Mention(one(doc_id, doc_id), one(source, source), one(subject_text, subject_text),
-                                       one(subject_key, subject_key), set(), [], [], set(), set(), one(lang, lang))
+                                       one(subject_key, subject_key), set(), [], [], set(), set(), one(lang, lang),
+                                       [])
             m.attributes.add(one(attribute, attribute))
             if wave is not None:
                 m.waves.add(int(wave))
@@ -172,6 +173,8 @@ def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
                 m.names.append(v)
             elif attribute == "host_org" and isinstance(v, str):
                 m.host_orgs.append(v)
+            elif attribute == "city" and isinstance(v, str) and v not in m.cities:
+                m.cities.append(v)
     if m is not None:
         frozen(m)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,16 @@ def test_programme_facts_per_attribute_and_wave(wh):
     rows = wh.sql("SELECT wave, value_json FROM programme_facts WHERE chosen ORDER BY wave")
     assert rows == [(1, "7"), (2, "6")]
     assert wh.sql("SELECT factory_id, attribute, wave FROM conflicts") == [(None, "factory_count", 1)]
+
+
+def test_a_bare_year_does_not_gather_finer_dates_that_disagree_to_outvote_them():
+    from warehouse.choice import Candidate, Support, choose
+    from warehouse.policy import load_policy
+
+    def cand(value: str, *sources: str) -> Candidate:
+        return Candidate(json.dumps({"value": value}), [Support(f"s-{s}-{value}", s, "press", None, "") for s in sources])
+
+    year, month, day, other = cand("2025", "a", "b", "c"), cand("2025-03", "d", "e"), cand("2025-03-12", "f"), \
+        cand("2025-04", "g")
+    decision = choose([year, month, day, other], "selected_on", load_policy(Path(__file__).resolve().parents[2] / "configs"))
+    assert decision.chosen is day and decision.decided_by == "specificity", decision.reason

@@ -192,3 +192,13 @@ def test_a_written_text_with_an_unknown_factory_lists_it_through_the_real_pipeli
     assert set(new) == {"NORDLYS"} and new["NORDLYS"]["wave"] == 3 and new["NORDLYS"]["country_code"] == "NO"
     assert [str(s) for (s,) in selected] == ["2025-10-10"]
     assert "Largest AI Factory" in unlinked and "nordlys" in unlinked["Largest AI Factory"][2]
+
+
+def test_without_a_round_the_site_other_mentions_give_decides_between_a_countrys_factories(wh, rounds):
+    a = doc("tidewater", blocks=["The Tidewater AI Factory is based in Ulm."])
+    b = doc("germany", blocks=["The German AI Factory in Ulm opens in 2026."])
+    wh.refresh((a, [fact(a, "Tidewater AI Factory", "city", "Ulm")]),
+               (b, unnamed(b, "DE", None, city="Ulm", operational_by={"value": "2026"})))
+    fid, method, reason = links(wh)["(unnamed AI Factory, DE)"]
+    assert (fid, method) == ("TIDEWATER", "country_site") and "placed at ulm" in reason
+    assert wh.value("TIDEWATER", "operational_by") == {"value": "2026"} and wh.value("WAVELET", "operational_by") is None
