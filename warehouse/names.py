@@ -120,11 +120,12 @@ class NameCheck:
 
 
 def _coined(token: str, shouted: bool) -> bool:
-    """A made-up word: digits or symbols in it, a capital after a small letter, or all
-    capitals while the rest of the name is not shouted."""
+    """A made-up word: digits or symbols in it, a capital after a small letter, or four or
+    more capitals while the rest of the name is not shouted (a short one, "EU", "GPU",
+    is judged by the word lists like any word)."""
     if any(c.isdigit() for c in token) or "+" in token:
         return True
     letters = [c for c in token if c.isalpha()]
     if any(a.islower() and b.isupper() for a, b in zip(token, token[1:])):
         return True
-    return not shouted and len(letters) >= 2 and all(c.isupper() for c in letters)
+    return not shouted and len(letters) >= 4 and all(c.isupper() for c in letters)
