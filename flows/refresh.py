@@ -30,7 +30,7 @@ from flows.settings import Settings
 # cache keys would cost more than the work, and a refresh must always look again.
 @task(name="read-and-extract", cache_policy=NO_CACHE)
 def batch_task(specs: list, cache_dir: str, previous: list):  # noqa: ANN001 - prefect parameters
-    return steps.read_and_extract(specs, Path(cache_dir), previous)
+    return steps.read_and_extract_budgeted(specs, Path(cache_dir), previous)
 
 
 @task(name="write-warehouse", retries=0, cache_policy=NO_CACHE)

@@ -123,11 +123,30 @@ def read_batch(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEnt
 
 def read_and_extract(specs: list[SourceSpec], cache_dir: Path,
                      previous: list[CacheEntry | None]) -> tuple[list[SourceRead], dict[str, list[Statement]]]:
-    """One batch: its sources read, then their documents extracted together."""
+    """One batch: its sources read, then their documents extracted together, in this process."""
     reads = read_batch(specs, cache_dir, previous)
     documents = [r.document for r in reads if r.document is not None]
     failures: dict[str, str] = {}
     statements = extract_batch(documents, failures) if documents else {}
+    return failed_extractions(reads, failures), statements
+
+
+def read_and_extract_budgeted(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None]
+                              ) -> tuple[list[SourceRead], dict[str, list[Statement]]]:
+    """`read_and_extract` as a run does it: in a worker process, within the time and memory
+    budgets of `budgets` in ingest.yaml (see `runner_isolated`); in this process with
+    `budgets.isolation: inline`."""
+    from flows import runner_isolated
+
+    budget = runner_isolated.load_budget()
+    if budget.isolation != "process" or not runner_isolated.can_start_workers():
+        return read_and_extract(specs, cache_dir, previous)
+    reads = runner_isolated.read_isolated(specs, cache_dir, previous, budget)
+    if not any(r.document is not None for r in reads):
+        return reads, {}
+    statements, failures = runner_isolated.extract_isolated(reads, budget)
+    for doc_id in failures:
+        statements.pop(doc_id, None)
     return failed_extractions(reads, failures), statements
 
 

@@ -1,0 +1,291 @@
+"""Reading and extracting in a worker process the run can stop: time and memory budgets.
+
+A size cap bounds bytes, not time or memory: a page can be small and still take minutes to
+parse, or gigabytes to hold, in C code that no Python-level timeout interrupts. So a
+batch's sources are read and extracted in a worker process (one per run process, kept for
+the next batches so its pipelines and block cache stay warm) whose address space is capped
+(RLIMIT_AS, `budgets.memory_mb`), and the run watches it from outside:
+
+- reading: the worker says when it starts and ends each source; one that takes longer than
+  `budgets.read_seconds` (fetch and parse) gets the worker killed, and becomes that
+  source's error; the sources not yet read go to a new worker.
+- extracting: the batch has `extract_seconds` plus its characters at
+  `extract_chars_per_second`; past that the worker is killed and the documents not yet
+  done are extracted again one by one, each with its own such budget, so only the one
+  that overruns fails.
+- a worker that dies (the memory cap, a crash in C code) fails the sources it was on, the
+  same way.
+
+`budgets.isolation: inline` reads and extracts in the run's own process (no budgets), as
+does a daemonic process (a Dask worker), which may not start one.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from extractors.statement import Statement
+from sources.fetch import CacheEntry
+from sources.read import SourceRead
+from sources.registry import SourceSpec
+from sources.settings import load_config
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    isolation: str = "process"
+    read_seconds: float = 120.0
+    extract_seconds: float = 60.0
+    extract_chars_per_second: float = 20_000.0
+    memory_mb: int = 4096
+
+    def extract_deadline(self, chars: int) -> float:
+        return self.extract_seconds + chars / max(1.0, self.extract_chars_per_second)
+
+
+def load_budget() -> Budget:
+    cfg = load_config("ingest.yaml").get("budgets") or {}
+    b = Budget(isolation=str(cfg.get("isolation", "process")), read_seconds=float(cfg.get("read_seconds", 120)),
+               extract_seconds=float(cfg.get("extract_seconds", 60)),
+               extract_chars_per_second=float(cfg.get("extract_chars_per_second", 20_000)),
+               memory_mb=int(cfg.get("memory_mb", 4096)))
+    if b.isolation not in ("process", "inline"):
+        raise ValueError(f"ingest.yaml: budgets.isolation {b.isolation!r} is not 'process' or 'inline'")
+    return b
+
+
+def can_start_workers() -> bool:
+    """False inside a daemonic process (a Dask worker), which may not start processes: its
+    batches are read and extracted inline there, as with `isolation: inline`."""
+    return not mp.current_process().daemon
+
+
+class WorkerGone(Exception):
+    """The worker process ended (killed by the run, the memory cap, or a crash)."""
+
+
+# ---------------------------------------------------------------- the worker process
+
+def _child(conn: Connection, memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from flows import steps
+    from sources.read import read_source
+
+    send_lock = threading.Lock()
+
+    def send(msg: tuple) -> None:
+        with send_lock:
+            conn.send(msg)
+
+    def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> SourceRead:
+        send(("started", spec.name))
+        try:
+            read = read_source(spec, cache_dir, previous)
+        except MemoryError:
+            read = SourceRead(spec.name, "error", error=f"source {spec.name!r}: reading it needed more than the "
+                                                        f"{memory_mb} MB a source may use", cache=previous)
+        send(("read", read))
+        return read
+
+    steps.read_one = read_one  # the batch's reads, each announced to the run (this process only)
+    documents: dict[str, Any] = {}
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg[0] == "read":
+            _, specs, cache_dir, previous = msg
+            reads = steps.read_batch(specs, Path(cache_dir), previous)
+            documents = {r.document.doc_id: r.document for r in reads if r.document is not None}
+            send(("reads_done",))
+        elif msg[0] == "extract":
+            _, doc_ids, given = msg
+            if any(i not in documents and i not in given for i in doc_ids):
+                send(("missing",))  # read by a worker before this one: the run sends them
+                continue
+            docs = [documents.get(i) or given[i] for i in doc_ids]
+            from extractors.pipeline import build_pipeline
+
+            for lang in {d.lang or "en" for d in docs}:
+                build_pipeline(lang)  # built before the clock starts
+            send(("extracting",))
+            failures: dict[str, str] = {}
+            try:
+                statements = steps.extract_batch(docs, failures)
+            except MemoryError:
+                send(("memory",))
+                continue
+            send(("extracted", statements, failures))
+        else:
+            return
+
+
+# ---------------------------------------------------------------- the run's side
+
+class Worker:
+    def __init__(self, budget: Budget) -> None:
+        ctx = mp.get_context("spawn")
+        self.conn, child_conn = ctx.Pipe()
+        self.proc = ctx.Process(target=_child, args=(child_conn, budget.memory_mb), daemon=True,
+                                name="aifacts-worker")
+        self.proc.start()
+        child_conn.close()
+        self.memory_mb = budget.memory_mb
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
+
+    def send(self, msg: tuple) -> None:
+        try:
+            self.conn.send(msg)
+        except (OSError, ValueError) as exc:
+            raise WorkerGone(self.why()) from exc
+
+    def recv(self, timeout: float) -> tuple | None:
+        try:
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerGone(self.why()) from exc
+        if not self.proc.is_alive():
+            raise WorkerGone(self.why())
+        return None
+
+    def why(self) -> str:
+        self.proc.join(timeout=1)
+        code = self.proc.exitcode
+        if code is not None and code < 0:
+            return f"its worker process was killed by signal {-code} (the {self.memory_mb} MB memory cap, or a crash)"
+        return f"its worker process ended (exit code {code}; the {self.memory_mb} MB memory cap, or a crash)"
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=10)
+        self.conn.close()
+
+
+_worker: Worker | None = None
+_worker_lock = threading.Lock()
+
+
+def _get_worker(budget: Budget) -> Worker:
+    global _worker
+    if _worker is None or not _worker.alive() or _worker.memory_mb != budget.memory_mb:
+        if _worker is not None:
+            _worker.kill()
+        _worker = Worker(budget)
+    return _worker
+
+
+def _drop_worker() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.kill()
+    _worker = None
+
+
+def _failed(spec: SourceSpec, previous: CacheEntry | None, problem: str) -> SourceRead:
+    return SourceRead(spec.name, "error", error=f"source {spec.name!r}: {problem}", cache=previous)
+
+
+def read_isolated(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None],
+                  budget: Budget) -> list[SourceRead]:
+    """The batch's reads, each within `read_seconds` and the memory cap."""
+    done: dict[str, SourceRead] = {}
+    todo = list(zip(specs, previous))
+    while todo:
+        worker = _get_worker(budget)
+        started: dict[str, float] = {}
+        try:
+            worker.send(("read", [s for s, _ in todo], str(cache_dir), [p for _, p in todo]))
+            while True:
+                msg = worker.recv(POLL_S)
+                now = time.monotonic()
+                if msg is not None:
+                    if msg[0] == "started":
+                        started[msg[1]] = now
+                    elif msg[0] == "read":
+                        done[msg[1].source_name] = msg[1]
+                        started.pop(msg[1].source_name, None)
+                    elif msg[0] == "reads_done":
+                        break
+                over = [n for n, t in started.items() if now - t > budget.read_seconds]
+                if over:
+                    _drop_worker()
+                    for spec, prev in todo:
+                        if spec.name in over:
+                            done[spec.name] = _failed(spec, prev, f"reading took longer than the "
+                                                      f"{budget.read_seconds:g} s a source may take; stopped")
+                    break
+        except WorkerGone as exc:
+            _drop_worker()
+            culprits = list(started) or [s.name for s, _ in todo if s.name not in done][:1]
+            for spec, prev in todo:
+                if spec.name in culprits:
+                    done[spec.name] = _failed(spec, prev, f"reading it stopped: {exc}")
+        todo = [(s, p) for s, p in todo if s.name not in done]
+    return [done[s.name] for s in specs]
+
+
+def extract_isolated(reads: list[SourceRead], budget: Budget) -> tuple[dict[str, list[Statement]], dict[str, str]]:
+    """The documents of the batch's reads extracted within the budget: all together first;
+    when that overruns or the worker dies, the ones left one by one."""
+    docs = [r.document for r in reads if r.document is not None]
+    statements, failures = _extract_in_worker(docs, budget)
+    if statements is not None:
+        return statements, failures
+    log.warning("extraction of a batch of %d documents overran its budget or lost its worker; "
+                "extracting them one by one", len(docs))
+    statements, failures = {}, {}
+    for doc in docs:
+        one, failed = _extract_in_worker([doc], budget)
+        if one is None:
+            failures[doc.doc_id] = (f"source {doc.source_name!r}: extraction stopped: {failed.get('why')} "
+                                    f"({sum(len(b.text) for b in doc.blocks)} characters)")
+        else:
+            statements.update(one)
+            failures.update(failed)
+    return statements, failures
+
+
+def _extract_in_worker(docs: list, budget: Budget) -> tuple[dict | None, dict[str, str]]:
+    chars = sum(len(b.text) for d in docs for b in d.blocks)
+    limit = budget.extract_deadline(chars)
+    worker = _get_worker(budget)
+    try:
+        worker.send(("extract", [d.doc_id for d in docs], {}))
+        deadline = None
+        while True:
+            msg = worker.recv(POLL_S)
+            if msg is not None and msg[0] == "extracting":
+                deadline = time.monotonic() + limit
+            elif msg is not None and msg[0] == "extracted":
+                return msg[1], msg[2]
+            elif msg is not None and msg[0] == "memory":
+                _drop_worker()
+                return None, {"why": f"it needed more than the {budget.memory_mb} MB a source may use"}
+            elif msg is not None and msg[0] == "missing":
+                worker.send(("extract", [d.doc_id for d in docs], {d.doc_id: d for d in docs}))
+            if deadline is not None and time.monotonic() > deadline:
+                _drop_worker()
+                return None, {"why": f"it took longer than the {limit:.0f} s its text allows; stopped"}
+    except WorkerGone as exc:
+        _drop_worker()
+        return None, {"why": str(exc)}
