@@ -7,13 +7,17 @@ the factory heads it must mark, so a missing case ending, adjective or head form
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from extractors.config import word_lists
+from extractors.extract import extract
 from extractors.pipeline import build_pipeline, pipeline_config
+from tests.extractors.helpers import facts, make_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 LEXICON = ROOT / "configs" / "lexicon"
@@ -170,6 +174,58 @@ def test_gigafactories_are_not_factories(lang: str, text: str) -> None:
     doc = build_pipeline(lang)(text)
     assert not list(doc.spans.get("factory", [])), f"{lang}: {[sp.text for sp in doc.spans['factory']]}"
     assert any(sp.label_ == "COUNTRY" for sp in doc.spans.get("place", [])), f"{lang}: no country in {text!r}"
+
+
+# --- the relation step on these lists: host cues, budget cues, selection cues --------------------
+
+# (lang, paragraph, host organisation or None, selected_on or None); the factory is PIAST-AI in Poznań, 100 M EUR
+RELATIONS = [
+    ("sv", "Den polska AI-fabriken PIAST-AI i Poznań drivs av PCSS och tas i drift under 2026. Den valdes ut "
+           "den 12 mars 2025. Budgeten är 100 miljoner euro.", "PCSS", "2025-03-12"),
+    ("da", "Den polske AI-fabrik PIAST-AI i Poznań drives af PCSS og tages i brug i 2026. Den blev udvalgt den "
+           "12. marts 2025. Budgettet er 100 millioner euro.", "PCSS", "2025-03-12"),
+    ("nb", "Den polske KI-fabrikken PIAST-AI i Poznań drives av PCSS. Den ble valgt ut 12. mars 2025. "
+           "Budsjettet er 100 millioner euro.", "PCSS", "2025-03-12"),
+    ("fi", "Puolalainen PIAST-AI tekoälytehdas Poznańissa otetaan käyttöön vuonna 2026. Sen budjetti on "
+           "100 miljoonaa euroa.", None, None),
+    ("hu", "A lengyel PIAST-AI MI-gyárat Poznańban a PCSS üzemelteti, és 2026-ban indul. A gyárat 2025. március "
+           "12-én választották ki. Költségvetése 100 millió euró.", "PCSS", "2025-03-12"),
+    ("hr", "Poljskom AI tvornicom PIAST-AI u Poznanju upravlja PCSS. Proračun iznosi 100 milijuna eura.",
+     "PCSS", None),
+    ("sl", "Poljska AI tovarna PIAST-AI v Poznanju, ki jo upravlja PCSS, bo začela delovati leta 2026. Proračun "
+           "znaša 100 milijonov evrov.", "PCSS", None),
+    ("sk", "Poľskú AI továreň PIAST-AI v Poznani prevádzkuje PCSS a spustí sa v roku 2026. Rozpočet je "
+           "100 miliónov eur.", "PCSS", None),
+    ("uk", "Польська фабрика ШІ PIAST-AI у Познані працюватиме під керівництвом PCSS і запрацює у 2026 році. Її "
+           "обрали 12 березня 2025 року. Бюджет становить 100 мільйонів євро.", "PCSS", "2025-03-12"),
+    ("bg", "Полската AI фабрика PIAST-AI в Познан ще бъде управлявана от PCSS. Тя беше избрана на 12 март 2025 г. "
+           "Бюджетът е 100 милиона евро.", "PCSS", "2025-03-12"),
+]
+
+
+@pytest.mark.parametrize("lang,text,host,selected", RELATIONS, ids=[r[0] for r in RELATIONS])
+def test_the_relation_step_ties_place_host_budget_and_selection_to_the_factory(lang, text, host, selected):
+    got = facts(extract(make_doc([text], lang=lang, published=date(2025, 3, 20))))
+    of = {}
+    for subject, attribute, value in got:
+        of.setdefault((subject, attribute), set()).add(value)
+    subject = next((s for s, a, v in got if a == "name" and s and "PIAST-AI" in s), None)
+    assert subject, f"{lang}: no factory PIAST-AI in {sorted(got, key=str)}"
+    assert of.get((subject, "country")) == {"PL"}, f"{lang}: {sorted(got, key=str)}"
+    assert of.get((subject, "city")), f"{lang}: no city in {sorted(got, key=str)}"
+    budgets = {json.loads(v)["amount"] for v in of.get((subject, "budget_total_eur"), ())}
+    assert budgets == {100_000_000}, f"{lang}: budgets {budgets}"
+    if host:
+        assert of.get((subject, "host_org")) == {host}, f"{lang}: {sorted(got, key=str)}"
+    if selected:
+        days = {json.loads(v)["value"] for v in of.get((subject, "selected_on"), ())}
+        assert selected in days, f"{lang}: selected_on {days}"
+
+
+def test_a_ukrainian_typographic_apostrophe_still_cues_the_supercomputer() -> None:
+    text = "Польська фабрика ШІ PIAST-AI отримає новий суперкомп\u2019ютер у Познані."
+    got = facts(extract(make_doc([text], lang="uk")))
+    assert ("PIAST-AI", "deployment", "new") in got, sorted(got, key=str)
 
 
 # --- the files themselves ---------------------------------------------------------------------
