@@ -90,7 +90,8 @@ class _DateGrammar:
                 self.post_mods.setdefault(_fold(str(w)), str(mod))
         self.ymin, self.ymax = int(lex.get("year_min", 1900)), int(lex.get("year_max", 2099))
         self.order = str(lex.get("numeric_order", "dmy"))
-        month = _alt(list(self.months))
+        # `mon` takes an optional full stop: the forms that only add one need no branch
+        month = _alt([m for m in self.months if not (m.endswith(".") and m[:-1] in self.months)])
         suffix = _alt(lex.get("day_suffixes") or [], boundary=False)
         dlink = _alt(lex.get("day_links") or [])
         ylink = _alt(lex.get("year_links") or [])

@@ -11,6 +11,7 @@ All words come from `configs/lexicon/money/`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -24,7 +25,13 @@ __all__ = ["MoneyMatch", "find_money", "normalise_money_text"]
 
 _WINDOW = 40  # longest qualifier plus currency sign; a wider window only costs time
 _PIECE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+_MARKS = frozenset(".-'’&,/")
 _CODE_PIECE = re.compile(r"(?<![^\W\d_])[A-Z]{3}(?![^\W\d_])")
+_LETTERS = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
+_WORDY = re.compile(rf"{_LETTERS}\.?(?: {_LETTERS}\.?)*")  # a currency form made of words
+_NAME_WORD = re.compile(rf"{_LETTERS}\.?")
+_GAP = re.compile(r"\s+")
+_WORD_START = re.compile(r"(?<![^\W\d_])[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +57,28 @@ class _MoneyGrammar:
         # ISO 4217 codes, matched in capitals only ("ALL", "TOP" and "CUP" are words in
         # lower case); the lexicon lists the few codes also read in lower case ("eur")
         cldr = lex.get("cldr") or {}
+        never = {str(w).lower() for w in cldr.get("never") or []}
         self.codes = frozenset(c for c in iso_codes() - {str(x) for x in cldr.get("not_money") or []}
-                               if c.lower() not in {str(w).lower() for w in cldr.get("never") or []})
+                               if c.lower() not in never)
         self.scaled = {_norm(k): (float(v[0]), str(v[1])) for k, v in (lex.get("scaled_currencies") or {}).items()}
         self.qualifiers: dict[str, str] = {}
         for qual, words in (lex.get("qualifiers") or {}).items():
             for w in words or []:
                 self.qualifiers.setdefault(_norm(str(w)), str(qual))
         keys = list(self.currencies) + list(self.scaled)
-        # Only signs and codes stand before an amount; words ("euros") follow it.
+        # Forms made of words ("svenska kronor", "kr.", "dollar des états-unis") are looked up
+        # word by word in a table (`currency_at`): CLDR gives a language a thousand of them or
+        # more, and one regex over all would be slow to build and slow to try after every
+        # number. Signs ("€", "R$", "Mio. €") and the ISO codes stay a regex.
+        self.names = frozenset(k for k in keys if _WORDY.fullmatch(k))
+        self.name_words = max((len(k.split()) for k in self.names), default=0)
+        signs = [k for k in keys if k not in self.names]
+        # Only signs, symbols and codes stand before an amount; words ("euros") follow it.
         symbols = currency_prefixes(lang)
-        prefix = [k for k in keys if not k.replace(" ", "").isalpha() or k in self._codes(lex) or k in symbols]
+        before = symbols | self._codes(lex)
+        prefix = signs + [k for k in self.names if k in before]
         codes = rf"(?-i:(?<![^\W\d_])(?:{'|'.join(sorted(self.codes))})(?![^\W\d_]))"
-        cur_all = f"{_alt(keys)}|{codes}"
+        self.sign_re = re.compile(f"{_alt(signs)}|{codes}", re.I)
         cur_pre = f"{_alt(prefix)}|{codes}"
         qual = _alt(list(self.qualifiers))
         links = _alt([_norm(str(w)) for w in lex.get("links") or []])
@@ -74,13 +90,24 @@ class _MoneyGrammar:
                                    for c in (w[-1].lower(), w[-1].upper(), "’" if w[-1] == "'" else w[-1]))
         # Every amount has a currency next to it, so a text with none holds no money. The
         # test compares word pieces (letter runs, digit runs, single signs) of the
-        # case-folded text with the first piece of every currency form: a currency form can
-        # only match where its first piece is a whole piece of the text, since forms are
-        # bounded by letters. Python's regex cannot skip ahead over `cur_all` (its branches
-        # open with lookbehinds), and this test runs on every block.
-        self.currency_re = re.compile(cur_all, re.I)  # what the heads stand in for (tested)
-        self.currency_heads = frozenset(_PIECE.findall(k.casefold())[0] for k in keys if _PIECE.findall(k))
-        self.right_re = re.compile(rf"[^\S\n]*(?:[-‐][^\S\n]*)?(?:(?:{links})[^\S\n]*)?(?P<cur>{cur_all})", re.I)
+        # case-folded text with one piece of every currency form: a currency form can only
+        # match where each of its pieces is a whole piece of the text, since forms are
+        # bounded by letters; codes are compared in capitals. This test runs on every block.
+        # Any piece of a form would do; the one rarest in texts stands for it best: a
+        # currency sign before a word ("a$" -> "$"), then the currency's own noun, which is a
+        # form by itself and which many names share ("new zealand dollar", "slovenian tolar"
+        # -> "dollar", "tolar"), else a word of four letters or more ("dirham des émirats"),
+        # not "a", "new", "des" or a nationality, which would send every text to the full
+        # search. Full stops, hyphens and apostrophes never stand for a form ("kr.",
+        # "us-dollar", "euro's") unless it has nothing else.
+        pieces = {k: [p for p in _PIECE.findall(k.casefold()) if p not in _MARKS] or _PIECE.findall(k.casefold())
+                  for k in keys}
+        freq = Counter(p for ps in pieces.values() for p in set(ps))
+        self.currency_heads = frozenset(
+            max(ps, key=lambda p: (not p.isalnum(), p in self.currencies, len(p) >= 4, freq[p], len(p)))
+            for ps in pieces.values() if ps)
+        # between a number and its currency: a dash, a link word ("milioni di euro")
+        self.right_re = re.compile(rf"[^\S\n]*(?:[-‐][^\S\n]*)?(?:(?P<link>{links})[^\S\n]*)?", re.I)
         seps = [str(s) for s in lex.get("range_separators") or []]
         self.seps = {_norm(s) for s in seps}
         between = [(_norm(str(a)), _norm(str(b))) for a, b in lex.get("range_between") or []]
@@ -98,8 +125,7 @@ class _MoneyGrammar:
         self.sub_end_re = re.compile(r"[^\S\n]*(?:[.,;:!?)]|\n|\Z)")
         articles = {_norm(str(k)): float(v) for k, v in (lex.get("article_amounts") or {}).items()}
         self.articles = articles
-        words = [k for k in self.currencies if k.replace(" ", "").isalpha()]
-        self.article_re = re.compile(rf"(?P<art>{_alt(list(articles))})\s+(?P<cur>{_alt(words)})", re.I) if articles else None
+        self.article_re = re.compile(rf"(?P<art>{_alt(list(articles))})\s+", re.I) if articles else None
 
     @staticmethod
     def _codes(lex: Any) -> set[str]:
@@ -112,6 +138,41 @@ class _MoneyGrammar:
         if key in self.currencies:
             return 1.0, self.currencies[key]
         return 1.0, s.strip() if s.strip() in self.codes else "EUR"
+
+    def currency_at(self, text: str, pos: int) -> tuple[str, int] | None:
+        """The longest currency form that starts at `pos`, as (its text, its end): a sign or
+        code by regex, a form of words by table, up to `name_words` words, with or without
+        a final full stop ("euros." ends a sentence, "kr." is a form)."""
+        m = self.sign_re.match(text, pos)  # its forms that open with a letter carry a lookbehind
+        best = (m.group(), m.end()) if m is not None and m.end() > pos else None
+        ends: list[int] = []
+        p = pos
+        for _ in range(self.name_words if not (pos and text[pos - 1].isalpha()) else 0):
+            w = _NAME_WORD.match(text, p)
+            if w is None:
+                break
+            ends.append(w.end())
+            gap = _GAP.match(text, w.end())
+            if gap is None:
+                break
+            p = gap.end()
+        for end in reversed(ends):
+            key = _norm(text[pos:end])
+            if key not in self.names and key.endswith("."):
+                end -= 1
+                key = key[:-1]
+            if key in self.names:
+                if best is None or end > best[1]:
+                    best = (text[pos:end], end)
+                break
+        return best
+
+    def search_currency(self, text: str) -> bool:
+        """Whether any currency form stands anywhere in `text` (what `has_currency` must
+        never deny; the tests check it)."""
+        if self.sign_re.search(text):
+            return True
+        return any(self.currency_at(text, m.start()) for m in _WORD_START.finditer(text))
 
     def has_currency(self, text: str) -> bool:
         """Whether `text` can hold a currency form at all (the test before any search)."""
@@ -182,14 +243,25 @@ def _context(text: str, n: NumberMatch, g: _MoneyGrammar, floor: int) -> _Side:
             qual = g.qualifiers.get(_norm(left.group("qual")))
             qual_start = left.start("qual")
     end = n.end
-    right = g.right_re.match(text, n.end)
+    right = _right(text, n.end, g)
     code_right = None
     if right is not None:
-        rscale, code_right = g.currency(right.group("cur"))
+        rscale, code_right = g.currency(right[0])
         scale = scale * rscale
-        end = right.end()
+        end = right[1]
     cur = code_right or code_left
     return _Side(start, end, qual, min(qual_start, start), cur, scale, end)
+
+
+def _right(text: str, pos: int, g: _MoneyGrammar) -> tuple[str, int] | None:
+    """The currency after a number ("20 euros", "430 milioni di euro", "5-kr"): (its form, end)."""
+    gap = g.right_re.match(text, pos)
+    if gap is None:
+        return None
+    hit = g.currency_at(text, gap.end())
+    if hit is None and gap.group("link"):
+        hit = g.currency_at(text, gap.start("link"))  # the link word was the currency's own
+    return hit
 
 
 def _subunit(text: str, end: int, nums: list[NumberMatch], k: int, g: _MoneyGrammar) -> tuple[float, int, int] | None:
@@ -318,11 +390,14 @@ def _articles(text: str, g: _MoneyGrammar, found: list[MoneyMatch]) -> list[Mone
     if g.article_re is None:
         return found
     for m in g.article_re.finditer(text):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
+        hit = g.currency_at(text, m.end())
+        if hit is None or not _norm(hit[0]).replace(" ", "").isalpha():
+            continue
+        if any(f.start < hit[1] and m.start() < f.end for f in found):
             continue
         amount = g.articles.get(_norm(m.group("art")), 1.0)
-        _s, code = g.currency(m.group("cur"))
-        extra.append(MoneyMatch(m.start(), m.end(), m.group(), _money(amount, code, "exact")))
+        _s, code = g.currency(hit[0])
+        extra.append(MoneyMatch(m.start(), hit[1], text[m.start():hit[1]], _money(amount, code, "exact")))
     return sorted(found + extra, key=lambda x: x.start)
 
 

@@ -128,7 +128,7 @@ def test_currency_pre_check_never_skips_a_text_with_a_currency() -> None:
     for lang in ("en", "de", "fr", "it", "es", "nl", "pt", "pl", "el", "ro", "cs", "lt"):
         g = _grammar(lang)
         for text in texts:
-            if g.currency_re.search(text):
+            if g.search_currency(text):
                 checked += 1
                 assert g.has_currency(text), (lang, text)
     assert checked > 500
