@@ -1,9 +1,14 @@
-"""Property tests: parsers fail only with ParseError, the extractor never raises, and
-money and dates written inside arbitrary prose are read back to the value they state."""
+"""Property tests: parsers fail only with ParseError, the extractor never raises (also on
+numbers of hundreds of digits and paragraphs past spaCy's limit), and money and dates
+written inside arbitrary prose are read back to the value they state.
+
+CI runs few cases; AIFACTS_FUZZ_EXAMPLES=2000 runs that many of each property."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import random
 
 import pytest
 from babel.dates import format_date
@@ -17,7 +22,12 @@ from sources.text import parse_text
 from tests.extractors.helpers import make_doc
 from tests.reliability.hostile import text_pdf
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+def examples(default: int) -> int:
+    return int(os.environ.get("AIFACTS_FUZZ_EXAMPLES") or default)
+
+
+FAST = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PARSERS = {"html": parse_html, "text": parse_text, "pdf": parse_pdf}
 
 
@@ -47,7 +57,7 @@ def test_pdf_parser_on_damaged_real_pdfs(cut: int, junk: bytes):
         assert "'fuzz'" in str(exc)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(text=st.text(max_size=400), lang=st.sampled_from(["en", "de", "fr", "it", "es", "el", "pl", "xx"]))
 def test_extractor_never_raises_on_arbitrary_unicode(text: str, lang: str):
     from extractors.extract import extract
@@ -65,7 +75,7 @@ MONEY_FORMS = {  # lang: (template, scale) where {n} is the number in the langua
 }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(whole=st.integers(1, 999), tenth=st.integers(1, 9), lang=st.sampled_from(sorted(MONEY_FORMS)),
        before=FILLER, after=FILLER)
 def test_money_inside_prose_round_trips(whole: int, tenth: int, lang: str, before: str, after: str):
@@ -82,7 +92,7 @@ def test_money_inside_prose_round_trips(whole: int, tenth: int, lang: str, befor
     assert normalise_money_text(found[0].text, lang) == found[0].value
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(day=st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2080, 12, 31)),
        lang=st.sampled_from(["en", "de", "fr", "it", "es", "nl", "pt", "el"]), before=FILLER, after=FILLER)
 def test_dates_inside_prose_round_trip(day: dt.date, lang: str, before: str, after: str):
@@ -93,3 +103,60 @@ def test_dates_inside_prose_round_trip(day: dt.date, lang: str, before: str, aft
     found = [d for d in find_dates(text, lang) if d.value.get("value") == day.isoformat()]
     assert len(found) == 1, (text, find_dates(text, lang))
     assert normalise_date_text(found[0].text, lang)["value"] == day.isoformat()
+
+
+# numbers of any length, as a hostile or broken page writes them: digits with or without
+# separators, a decimal part, a scale word and a currency around them
+DIGITS = st.builds(lambda head, n, sep, tail: head + "".join(random.Random(n).choice("0123456789" + sep)
+                                                               for _ in range(n)) + tail,
+                   st.sampled_from(["1", "9", "0", "-", "€", "EUR ", "$"]), st.integers(200, 3000),
+                   st.sampled_from(["", ",", ".", " ", "'"]),
+                   st.sampled_from(["", " million", " billion euros", "%", " Mio. €", ".5", "e308"]))
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(number=DIGITS, before=FILLER, after=FILLER, lang=st.sampled_from(["en", "de", "fr", "it", "es", "pl", "xx"]))
+def test_numbers_of_hundreds_of_digits_never_raise(number: str, before: str, after: str, lang: str):
+    from extractors.dates import find_dates
+    from extractors.extract import extract
+    from extractors.money import find_money
+    from extractors.numbers import find_numbers
+
+    text = f"{before} {number} {after}".strip()
+    for found in (find_numbers(text, lang), find_money(text, lang), find_dates(text, lang)):
+        assert all(0 <= f.start <= f.end <= len(text) for f in found)
+    for s in extract(make_doc([f"The AI Factory in Bologna will cost {number}.", text], lang=lang)):
+        assert 0 <= s.span_start <= s.span_end
+
+
+SENTENCES = ["The AI Factory in Bologna will cost EUR {n} million.", "Partners from {n} countries join.",
+             "It opens in March 20{n:02d}.", "word" * 50, "no-break-" * 30, "{n}" * 40, "x"]
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(length=st.integers(10_001, 1_500_000), seed=st.integers(0, 2**32), gap=st.sampled_from([" ", "", "\n"]))
+def test_long_paragraphs_are_bounded_before_the_extractor(length: int, seed: int, gap: str):
+    """Any paragraph, up to past spaCy's million characters, leaves `read_source` in blocks of
+    at most max_block_chars, none lost but the surplus over max_document_chars; and the
+    extractor reads a bounded block (the longest kind there is) without raising."""
+    from extractors.extract import extract
+    from sources.document import Block
+    from sources.read import bound_blocks, text_limits
+
+    rng = random.Random(seed)
+    parts, size = [], 0
+    while size < length:
+        part = rng.choice(SENTENCES).format(n=rng.randrange(100))
+        parts.append(part)
+        size += len(part) + len(gap)
+    text = gap.join(parts)[:length]
+    max_block, max_doc = text_limits()
+    blocks, notes = bound_blocks("fuzz", (Block(0, "paragraph", text),), max_block, max_doc)
+    assert blocks and all(0 < len(b.text) <= max_block for b in blocks)
+    assert [b.index for b in blocks] == list(range(len(blocks)))
+    kept = sum(len(b.text) for b in blocks)
+    assert min(len(text.strip()), max_doc) - 2 * len(blocks) <= kept <= max_doc  # only the spaces at cuts go
+    assert notes and all("'fuzz'" in n for n in notes)
+    pick = blocks[rng.randrange(len(blocks))]
+    for s in extract(make_doc([pick.text], lang="en")):
+        assert 0 <= s.span_start <= s.span_end
