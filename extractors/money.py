@@ -126,6 +126,9 @@ class _MoneyGrammar:
         articles = {_norm(str(k)): float(v) for k, v in (lex.get("article_amounts") or {}).items()}
         self.articles = articles
         self.article_re = re.compile(rf"(?P<art>{_alt(list(articles))})\s+", re.I) if articles else None
+        # "a euro area", "a euro-denominated bond": the currency word names a thing, not one unit
+        self.article_stop_re = re.compile(rf"-|[^\S\n]+(?:{_alt([str(w) for w in lex.get('article_not_before') or []])})",
+                                          re.I)
 
     @staticmethod
     def _codes(lex: Any) -> set[str]:
@@ -391,7 +394,9 @@ def _articles(text: str, g: _MoneyGrammar, found: list[MoneyMatch]) -> list[Mone
         return found
     for m in g.article_re.finditer(text):
         hit = g.currency_at(text, m.end())
-        if hit is None or not _norm(hit[0]).replace(" ", "").isalpha():
+        if hit is None or not _norm(hit[0]).replace(" ", "").isalpha() or hit[0].isupper():
+            continue  # "a EUR-based fund": a code after an article is no amount
+        if g.article_stop_re.match(text, hit[1]):
             continue
         if any(f.start < hit[1] and m.start() < f.end for f in found):
             continue

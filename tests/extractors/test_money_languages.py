@@ -231,6 +231,8 @@ def test_cents_and_words(lang: str, text: str, value: dict[str, Any]) -> None:
     ("en", "20 Croatian companies and 5 Swiss firms"),
     ("sv", "en fabrik för 30 forskare"),
     ("da", "to af de 12 partnere"),
+    ("en", "a euro area country and a EUR-based fund"),
+    ("it", "verso un euro digitale"),
 ])
 def test_words_that_look_like_currencies_are_not_money(lang: str, text: str) -> None:
     assert find_money(text, lang) == []
