@@ -61,6 +61,7 @@ class Lexicon:
     company_forms: frozenset[str] = frozenset()
     round_nouns: frozenset[str] = frozenset()
     today_words: tuple[str, ...] = ()
+    clause_breaks: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -109,6 +110,7 @@ def lexicon(lang: str) -> Lexicon:
         company_forms=frozenset(f("company_forms", rel)),
         round_nouns=frozenset(f("round_nouns", rel)),
         today_words=f("today_words", rel),
+        clause_breaks=frozenset(f("clause_breaks", rel)),
     )
 
 

@@ -247,7 +247,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         self.block_index = block.index
         r = reading(doc, sent, self.lex)
-        plural_here = r.plural_ref
+        # "the factories", "the seven sites", "the consortia": in a text about AI Factories a
+        # plural noun that stands for them makes the sentence one about a set
+        plural_here = r.plural_ref or (self.saw_factory_word and not r.names and self.set_noun(doc, r))
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
         self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
@@ -433,14 +435,23 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if wave is None and len(codes) > 1:
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
         deployment = reading(doc, sent, self.lex).deployment if len(codes) > 1 else None
+        pairs = self.city_country_pairs(doc, sent) if len(codes) > 1 else {}
         listed = len(codes) > 1 and not deployment
         for p in countries:
             cc = p.value["country_code"]
             member = self.anonymous(cc, wave, listed=listed) if listed else self.country_subject(cc, wave)
             self.emit(member, "country", cc, block, p.start_char, p.end_char, "country.unnamed_factory")
             if deployment:
-                self.emit(member, "deployment", deployment, block, sent.start_char,
+                # "A and B get new machines, whereas the sites in C and D are upgraded": each
+                # country takes the word of its own clause
+                own = self.clause_deployment(doc, sent, p) or deployment
+                self.emit(member, "deployment", own, block, sent.start_char,
                           sent.end_char, "deployment.unnamed_factories")
+            city = pairs.get(p.start)
+            if city is not None:
+                v = city.value or {}
+                self.emit(member, "city", v.get("city") or city.text, block, city.start_char, city.end_char,
+                          "city.city_country_pair")
         if len(codes) == 1:
             subj = self.country_subject(codes[0], wave)
             self.last_subject = subj
@@ -450,6 +461,57 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if self.about_programme:
                 self.money(block, doc, sent, [], text_f, True, lambda i: None, wave=wave)
         return True
+
+    def set_noun(self, doc: Doc, r: Any) -> bool:
+        """A plural noun standing for factories after an article, a number or a counting
+        adjective ("the factories", "all seven sites", "the new hubs"); not a compound's head
+        ("data centres")."""
+        lex = self.lex
+        for i, _ in r.noun_heads:
+            if i > 0:
+                prev = fold(doc[i - 1].text)
+                if prev in lex.count_breaks or prev in lex.count_adjectives or prev in lex.count_words \
+                        or doc[i - 1].text.isdigit():
+                    return True
+        return False
+
+    def clause_deployment(self, doc: Doc, sent: Sentence, p: Mention) -> str | None:
+        """`new` or `upgrade` as the clause around a place says it: clauses end at a clause
+        break (configs/lexicon/relations: `clause_breaks`, "whereas", "while", ";")."""
+        breaks = self.lex.clause_breaks
+        if not breaks:
+            return None
+        lo, hi = sent.start, sent.end
+        for t in doc[sent.start:p.start]:
+            if fold(t.text) in breaks:
+                lo = t.i + 1
+        for t in doc[p.end:sent.end]:
+            if fold(t.text) in breaks:
+                hi = t.i
+                break
+        if lo == sent.start and hi == sent.end:
+            return None
+        clause = fold(doc[lo:hi].text)
+        if contains_word(clause, self.lex.upgrade_words):
+            return "upgrade"
+        if contains_word(clause, self.lex.new_words):
+            return "new"
+        return None
+
+    def city_country_pairs(self, doc: Doc, sent: Sentence) -> dict[int, Mention]:
+        """`Barcelona, Spain; Bologna, Italy; ...`, `Kajaani (Finland)`: a city right before a
+        country it lies in, by the country's token: that country's factory is in that city."""
+        cities, countries, _ = self.place_view(doc, sent)
+        out: dict[int, Mention] = {}
+        starts = {p.start: p for p in countries}
+        for c in cities:
+            j = c.end
+            if j < sent.end and doc[j].text in (",", "("):
+                p = starts.get(j + 1)
+                v = c.value or {}
+                if p is not None and (p.value or {}).get("country_code") in (v.get("country_codes") or [v.get("country_code")]):
+                    out[p.start] = c
+        return out
 
     def emit_name(self, subj: Subject, doc: Doc, sp: Mention, block: Block) -> None:
         value = sp.value or {}
