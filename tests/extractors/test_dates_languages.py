@@ -75,6 +75,7 @@ MONTH_NAMES = [
     ("da", "den 8. januar 2025", _v("2025-01-08")),
     ("da", "i feb. 2025", _v("2025-02")),
     ("no", "1. februar 2025", _v("2025-02-01")),
+    ("nb", "den 3. mars 2025", _v("2025-03-03")),
     ("fi", "1. helmikuuta 2025", _v("2025-02-01")),
     ("fi", "maaliskuussa 2025", _v("2025-03")),
     ("bg", "на 17 март 2025", _v("2025-03-17")),
@@ -170,6 +171,10 @@ PERIODS = [
     ("uk", "у третьому кварталі 2025", _v("2025-Q3")),
     ("el", "στα μέσα του 2027", _v("2027", "mid")),
     ("ro", "la sfârșitul anului 2026", _v("2026", "end")),
+    ("ca", "al segon semestre de 2026", _v("2026-H2")),
+    ("ca", "entre abril i octubre de 2027", _v("2027")),
+    ("ca", "a mitjan 2027", _v("2027", "mid")),
+    ("nb", "innen utgangen av 2026", _v("2026", "end")),
 ]
 
 

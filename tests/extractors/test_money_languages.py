@@ -152,6 +152,8 @@ CURRENCIES = [
     ("el", "κοστίζει 25 ευρώ", _amt(25)),
     ("sl", "stane 18 evrov", _amt(18)),
     ("sk", "stojí 9 eur", _amt(9)),
+    ("ca", "costa 8 francs suïssos", _amt(8, cur="CHF")),
+    ("ca", "12 lliures esterlines", _amt(12, cur="GBP")),
 ]
 
 SIMPLE_EUR = [
