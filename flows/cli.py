@@ -110,6 +110,12 @@ def _need_warehouse(path: Path, command_name: str) -> None:
         raise fail(command_name, f"{path} is a folder: pass --warehouse the DuckDB file a refresh wrote", USAGE)
 
 
+def _need_sources(path: Path, command_name: str) -> None:
+    if not path.is_file():
+        raise fail(command_name, f"no sources file at {path}: pass --sources FILE (or set AIFACTS_SOURCES), or run "
+                                 "from the project folder", USAGE)
+
+
 def _quiet_prefect() -> None:
     """Prefect's start-up banner, its telemetry notice and its analytics stay off unless the
     user set them."""
@@ -138,16 +144,18 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
     _quiet_prefect()
     from flows import progress
     from flows.guard import WarehouseLocked
-    from flows.runner import refresh_now
     from sources.errors import RegistryError
     from sources.registry import load_registry
     from warehouse.errors import WarehouseError
 
     settings = Settings.resolve(sources=sources, warehouse=warehouse, only=only, full=full,
                                 allow_outside=allow_outside)
+    _need_sources(settings.sources_file, "refresh")
     try:
-        # a broken sources file stops the run before anything starts (Prefect included)
+        # a broken sources file stops the run before anything starts (Prefect, the extractors)
         specs = load_registry(settings.sources_file, allow_outside=settings.allow_outside)
+        from flows.runner import refresh_now
+
         bars = not quiet and progress.active()
         with progress.session(f"refreshing {len(specs)} sources from {settings.sources_file}", bars):
             result = refresh_now(settings, progress=bars)
@@ -452,6 +460,7 @@ def sources_list(sources: Optional[Path] = SourcesOpt, fmt: str = FormatOpt, as_
 
     fmt = _fmt(fmt, as_json)
     path = sources or default_sources()
+    _need_sources(path, "sources list")
     specs = load_registry(path, allow_outside=True)  # RegistryError: one line, exit 2
     rows = [(s.name, s.kind or "", s.url or str(s.path), s.publisher, s.trust, s.lang or "", s.published or "")
             for s in specs]
@@ -476,7 +485,10 @@ def sources_add(name: str = typer.Argument(..., help="A unique name for the sour
                 published: Optional[str] = typer.Option(None, "--published", help="Publication date, YYYY-MM-DD."),
                 kind: Optional[str] = typer.Option(None, "--kind", help="html, pdf or text; inferred when absent."),
                 original_url: Optional[str] = typer.Option(None, "--original-url", help="Where a local copy came from."),
-                sources: Optional[Path] = SourcesOpt) -> None:
+                sources: Optional[Path] = SourcesOpt,
+                allow_outside: bool = typer.Option(False, "--allow-outside-paths",
+                                                   help="Let the source's path lie outside the sources file's folder "
+                                                        "(refresh and check then need the flag too).")) -> None:
     """Add a source to the sources file (validated: the file must exist, the URL must be http(s)).
 
     Comments and order of the file are kept; the line printed says which refresh reads it."""
@@ -487,8 +499,9 @@ def sources_add(name: str = typer.Argument(..., help="A unique name for the sour
     path, url = checked_location(file, path, url)  # SourceCheckError: one line, exit 2
     fields = {k: v for k, v in dict(url=url, path=path, publisher=publisher, trust=trust, lang=lang,
                                       published=published, kind=kind, original_url=original_url).items() if v}
-    add_source(file, name=name, **fields)  # RegistryError: one line, exit 2
-    out.print(f"added {name} to {file}; next: {_next_refresh(file, name)}", highlight=False, markup=False)
+    add_source(file, allow_outside=allow_outside, name=name, **fields)  # RegistryError: one line, exit 2
+    then = _next_refresh(file, name) + (" --allow-outside-paths" if allow_outside else "")
+    out.print(f"added {name} to {file}; next: {then}", highlight=False, markup=False)
 
 
 @sources_command("remove")
@@ -505,13 +518,17 @@ def sources_remove(name: str = typer.Argument(..., help="The name of the source 
 
 
 @sources_command("check")
-def sources_check(sources: Optional[Path] = SourcesOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt) -> None:
+def sources_check(sources: Optional[Path] = SourcesOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt,
+                  allow_outside: bool = typer.Option(False, "--allow-outside-paths",
+                                                     help="Let the sources file name files outside its own folder.")
+                  ) -> None:
     """Validate the sources file and show what each source would be read as (a missing file is an error)."""
     from sources.registry import describe, load_registry
 
     fmt = _fmt(fmt, as_json)
     path = sources or default_sources()
-    specs = load_registry(path)  # RegistryError: one line, exit 2
+    _need_sources(path, "sources check")
+    specs = load_registry(path, allow_outside=allow_outside)  # RegistryError: one line, exit 2
     rows = [describe(s) for s in specs]
     columns = list(rows[0].keys()) if rows else ["name"]
     render(columns, [[r.get(c) for c in columns] for r in rows], fmt, console=out)
