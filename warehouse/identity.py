@@ -39,6 +39,7 @@ class Mention:
     waves: AbstractSet[int] = frozenset()
     lang: str | None = None
     cities: Sequence[str] = ()
+    doc_waves: AbstractSet[int] = frozenset()  # the rounds the whole document's statements are about
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -101,9 +102,11 @@ def new_factory_id(name: str, policy: Policy) -> str:
 
 
 class Linker:
-    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+    def __init__(self, kb: KnowledgeBase, policy: Policy, gazetteer=None) -> None:  # noqa: ANN001
         self.kb = kb
         self.policy = policy
+        self.gazetteer = gazetteer  # the countries of a mention's cities, when it states no country
+        self._city_countries: dict[str, frozenset[str]] = {}
         self.entries: dict[str, FactoryEntry] = {
             f.key: FactoryEntry(f.key, f.country, list(f.names), "knowledge_base", f.name, f.wave)
             for f in kb.factories}
@@ -128,6 +131,14 @@ class Linker:
         if not countries:
             for org in m.host_orgs:
                 countries |= {o.country for o in self.kb.orgs_named(org) if o.country}
+        if not countries and m.cities and self.gazetteer is not None:
+            found: set[str] = set()
+            for city in m.cities:
+                if city not in self._city_countries:
+                    self._city_countries[city] = frozenset(self.gazetteer.countries_of(city))
+                found |= self._city_countries[city]
+            if len(found) == 1:  # every city it names lies in one country (the gazetteer)
+                countries = found
         return countries
 
     def _in_countries(self, entries: list[FactoryEntry], countries: set[str]) -> list[FactoryEntry]:
@@ -165,21 +176,39 @@ class Linker:
             return False, f"round {wave} has its {known.count} factories already (waves.yaml): {', '.join(used)}"
         return True, ""
 
+    def _same_site(self, m: Mention, candidates: list[FactoryEntry]) -> tuple[FactoryEntry | None, str]:
+        mine = {fold(t) for t in (*m.cities, *m.host_orgs) if t}
+        same = [e for e in candidates if mine & self.sites.get(e.factory_id, set())]
+        if len(same) != 1:
+            return None, ""
+        return same[0], ", ".join(sorted(mine & self.sites[same[0].factory_id]))
+
     def _link_by_country(self, m: Mention, create: bool) -> tuple[Link | None, str]:
         """A mention without a proper name ("the AI factory in Slovenia", a table row of
         city and country, "Polish AI Factory") is the factory of its country in its round:
         the one known there (never another round's), else one founded from that
-        identification when `create` and the round has room. Without a round, the
-        country's factory when it has only one."""
+        identification when `create` and the round has room. A mention that states no
+        round takes its document's, when the document speaks of one round only, unless
+        other mentions place one of its country's factories at its city or host. Without
+        any round, the country's factory when it has only one."""
         countries = self._mention_countries(m)
         if len(countries) != 1:
             return None, ("no country" if not countries else f"several countries ({', '.join(sorted(countries))})")
         cc = next(iter(countries))
         pool = sorted((e for e in self.entries.values() if e.country == cc), key=lambda e: e.factory_id)
-        if m.waves:
-            local = [e for e in pool if e.wave in m.waves] or \
+        waves, whose = m.waves, ""
+        if not waves:
+            e, where = self._same_site(m, pool)
+            if e is not None:
+                return Link(e.factory_id, "country_site", 1.0,
+                            f"no proper name; of the factories in {cc}, only {e.factory_id} is placed at {where} "
+                            f"by other mentions"), ""
+            if len(m.doc_waves) == 1:
+                waves, whose = m.doc_waves, " (the document's round)"
+        if waves:
+            local = [e for e in pool if e.wave in waves] or \
                 [e for e in pool if e.wave is None and e.origin != "knowledge_base"]
-            rounds = "round " + "/".join(str(w) for w in sorted(m.waves))
+            rounds = "round " + "/".join(str(w) for w in sorted(waves)) + whose
         else:
             local, rounds = pool, "any round"
         if len(local) == 1:
@@ -187,20 +216,17 @@ class Linker:
             return Link(e.factory_id, "country_round" if m.waves else "country_factory", 1.0,
                         f"no proper name; the factory in {cc} of {rounds}: {e.factory_id} is the only one"), ""
         if local:
-            mine = {fold(t) for t in (*m.cities, *m.host_orgs) if t}
-            same_site = [e for e in local if mine & self.sites.get(e.factory_id, set())]
-            if len(same_site) == 1:
-                e = same_site[0]
-                where = ", ".join(sorted(mine & self.sites[e.factory_id]))
+            e, where = self._same_site(m, local)
+            if e is not None:
                 return Link(e.factory_id, "country_site", 1.0,
                             f"no proper name; of the {len(local)} factories in {cc} of {rounds}, only "
                             f"{e.factory_id} is placed at {where} by other mentions"), ""
             return None, f"{len(local)} factories in {cc} of {rounds} ({', '.join(e.factory_id for e in local)})"
-        if not m.waves:
+        if not waves:
             return None, f"no factory known in {cc} and the text gives no round"
-        if len(m.waves) != 1 or not create:
+        if len(waves) != 1 or not create:
             return None, f"no factory known in {cc} of {rounds}"
-        wave = next(iter(m.waves))
+        wave = next(iter(waves))
         if not self.kb.can_host(cc):
             return None, f"{cc} is not among the countries that host AI Factories (waves.yaml host_countries)"
         room, why = self.wave_room(wave)
@@ -211,7 +237,7 @@ class Linker:
         self.entries[fid] = FactoryEntry(fid, cc, [], "country_round", wave=wave,
                                          label=f"AI Factory {cc} (round {wave})")
         return Link(fid, "new_country_round", None,
-                    f"no proper name; no factory known in {cc} of round {wave} (other rounds: {others}); "
+                    f"no proper name; no factory known in {cc} of round {wave}{whose} (other rounds: {others}); "
                     f"founded from the country and the round"), ""
 
     def _link_via_named_thing(self, text: str, countries: set[str]) -> Link | None:
@@ -316,9 +342,12 @@ class Linker:
                 if found is not None:
                     links[m.key] = found
                     self._note_site(m, found)
-        for with_round in (True, False):
+        def kind(m: Mention) -> int:  # a stated round, the document's round, none
+            return 0 if m.waves else (1 if len(m.doc_waves) == 1 else 2)
+
+        for step in (0, 1, 2):
             for m in unnamed:
-                if m.key in links or bool(m.waves) != with_round or self.proper_names(m):
+                if m.key in links or kind(m) != step or self.proper_names(m):
                     continue
                 found, why = self._link_by_country(m, create=True)
                 if found is not None:

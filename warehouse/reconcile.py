@@ -177,6 +177,12 @@ def _mentions(con: duckdb.DuckDBPyConnection) -> dict[tuple, Mention]:
                 m.cities.append(v)
     if m is not None:
         frozen(m)
+    doc_waves = {doc: frozenset(int(w) for w in waves) for doc, waves in con.execute(
+        "SELECT doc_id, list(DISTINCT wave) FROM v_current_statements WHERE wave IS NOT NULL GROUP BY doc_id").fetchall()}
+    for mention in out.values():
+        waves = doc_waves.get(mention.doc_id)
+        if waves:
+            mention.doc_waves = shared.setdefault(waves, waves)
     return out
 
 
@@ -229,6 +235,8 @@ class Reconciler:
                 cands.add(r.value.upper(), r.support())
         if entry.origin == "knowledge_base" and entry.country:
             cands.add(entry.country, from_kb=True)
+        elif entry.country and not cands.all():
+            cands.add(entry.country, note="no text states the country: the one its host or its cities lie in")
         return cands
 
     def _host_orgs(self, rows: list[tuple[Row, str]], country: str | None) -> _Candidates:
@@ -337,7 +345,7 @@ class Reconciler:
         wave_date = self.wave_dates.get(entry.wave) if entry.wave is not None else None
         known_wave = self.kb.wave(entry.wave)
         placed = sorted({r.source_name for r in rows if r.wave is not None and r.wave == entry.wave})
-        round_date = known_wave.selected_on if known_wave and (placed or entry.origin == "knowledge_base") else None
+        round_date = known_wave.selected_on if known_wave and (placed or entry.origin != "discovered") else None
         extra = {"selected_on"} if wave_date or round_date else set()
         for attr in sorted(set(by_attr) | extra | {o.attribute for o in self._overrides_for(fid, entry)}):
             if attr in ATTRIBUTE_ORDER:
@@ -352,7 +360,9 @@ class Reconciler:
                                                          f"(programme fact; factories.yaml gives the wave)")
             if attr == "selected_on" and round_date:
                 where = (f"{', '.join(placed[:3])}{' and others' if len(placed) > 3 else ''} place the factory "
-                         f"in round {entry.wave}") if placed else f"factories.yaml places it in round {entry.wave}"
+                         f"in round {entry.wave}") if placed else (
+                    f"factories.yaml places it in round {entry.wave}" if entry.origin == "knowledge_base"
+                    else f"it was identified as round {entry.wave}'s factory of {entry.country}")
                 cands.add({"value": round_date}, from_kb=True,
                           note=f"the selection date of round {entry.wave} (waves.yaml); {where}")
             decide(attr, cands)
@@ -408,7 +418,7 @@ class Reconciler:
     def run(self, con: duckdb.DuckDBPyConnection) -> Outcome:
         # pass 1: the mentions (one per document and subject), not the statements themselves
         mentions = _mentions(con)
-        linker = Linker(self.kb, self.policy)
+        linker = Linker(self.kb, self.policy, self.gazetteer)
         links = linker.link_all(list(mentions.values()))
         self.name_verdicts = linker.name_verdicts
         self._check_overrides(linker.entries, links)

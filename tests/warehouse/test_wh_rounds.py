@@ -202,3 +202,24 @@ def test_without_a_round_the_site_other_mentions_give_decides_between_a_countrys
     fid, method, reason = links(wh)["(unnamed AI Factory, DE)"]
     assert (fid, method) == ("TIDEWATER", "country_site") and "placed at ulm" in reason
     assert wh.value("TIDEWATER", "operational_by") == {"value": "2026"} and wh.value("WAVELET", "operational_by") is None
+
+
+def test_a_mention_without_a_round_takes_its_documents_round(wh, rounds):
+    d = doc("round-three", blocks=["Six further AI Factories were chosen in the third round. The Spanish AI Factory "
+                                   "of this round will cost €80 million."])
+    wh.refresh((d, [fact(d, None, "factory_count", 6, scope="programme", wave=3),
+                    fact(d, "Spanish AI Factory", "name", "Spanish AI Factory"),
+                    fact(d, "Spanish AI Factory", "country", "ES"),
+                    fact(d, "Spanish AI Factory", "budget_total_eur", {"amount": 80e6, "qualifier": "exact"})]))
+    got = rows(wh)
+    assert set(got) == {"AIF-ES-3"}                  # not ORCA, Spain's factory of round 1
+    assert got["AIF-ES-3"]["budget_total_eur"] == 80e6 and got["AIF-ES-3"]["selected_on"] == "2025-10-10"
+    assert "the document's round" in links(wh)["Spanish AI Factory"][2]
+
+
+def test_a_mention_without_a_country_takes_the_one_its_cities_lie_in(wh, rounds):
+    d = doc("kuusamo", blocks=["A new AI Factory, the Nordhavn AI Factory, will be built in Raahe."])
+    wh.refresh((d, [fact(d, "Nordhavn AI Factory", "name", "Nordhavn AI Factory"),
+                    fact(d, "Nordhavn AI Factory", "city", "Raahe")]))
+    assert rows(wh)["NORDHAVN"]["country_code"] == "FI"
+    assert links(wh)["Nordhavn AI Factory"][1] == "new" and "country FI" in links(wh)["Nordhavn AI Factory"][2]
