@@ -6,6 +6,7 @@ Exit codes (README, "Exit codes"):
   2  a usage or config error: a bad option, a missing or unreadable file, an invalid sources or gold file
   3  the warehouse is locked by another refresh
   4  an internal error (a bug): the line says so; AIFACTS_DEBUG=1 shows the traceback
+  130 interrupted (Ctrl-C)
 
 Errors are recognised by their class names along the MRO, so this module imports no stage
 (the CLI's start-up stays light) and a new subclass of a known error is mapped like its parent.
@@ -27,9 +28,10 @@ OK, PARTIAL, USAGE, LOCKED, INTERNAL = 0, 1, 2, 3, 4
 # class name -> exit code; the first name found along the exception's MRO wins
 CODES: dict[str, int] = {
     "WarehouseLocked": LOCKED, "WarehouseBusy": LOCKED,
-    "QueryError": PARTIAL, "ExplainError": PARTIAL, "ContractError": PARTIAL,
+    "QueryError": PARTIAL, "ExplainError": PARTIAL, "ContractError": PARTIAL, "EvaluationError": PARTIAL,
+    "ServeError": PARTIAL,
     "NotAWarehouse": USAGE, "RegistryError": USAGE, "ConfigError": USAGE, "MigrationError": USAGE,
-    "GoldFormatError": USAGE, "EvaluationError": PARTIAL, "ScheduleError": USAGE, "ServeError": PARTIAL, "ReportError": USAGE, "SourceCheckError": USAGE,
+    "GoldFormatError": USAGE, "ScheduleError": USAGE, "ReportError": USAGE, "SourceCheckError": USAGE,
     "WarehouseError": PARTIAL,
     "FileNotFoundError": USAGE, "IsADirectoryError": USAGE, "NotADirectoryError": USAGE,
     "PermissionError": USAGE, "UnicodeDecodeError": USAGE, "OSError": USAGE,
@@ -108,10 +110,10 @@ class AifactsGroup(TyperGroup):
             say(where, f"{exc.format_message()} (see `{where} --help`)")
             sys.exit(USAGE)
         except _click.exceptions.ClickException as exc:
-            say(prog_name or "aifacts", exc.format_message())
+            say(prog_name, exc.format_message())
             sys.exit(exc.exit_code)
         except Abort:
-            say(prog_name or "aifacts", "aborted")
+            say(prog_name, "aborted")
             sys.exit(130)
         sys.exit(rv if isinstance(rv, int) else OK)
 
