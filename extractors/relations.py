@@ -204,6 +204,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
              rule: str, *, wave: int | None = None) -> None:
         if value is None:
             return
+        if subject is not None and attribute in ("operational_by", "selected_on") and self.before_programme(value):
+            return  # a date before the first round is a predecessor's or the host's, never the factory's
+        if subject is not None and attribute == "host_org" and fold(str(value)) in self.lex.eu_cues:
+            return  # the EU or the JU funds a factory; it hosts none
         scope = "factory" if subject is not None else "programme"
         if subject is None and wave is not None:
             self.last_wave = wave  # the round the text was last speaking of
@@ -212,6 +216,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.doc_id, self.document.source_name, scope, subject.text if subject else None,
             subject.key if subject else None, attribute, canonical_json(value), block.text[start:end],
             block.index, start, end, rule, wave if wave is not None or subject is None else subject.wave))
+
+    def before_programme(self, value: Any) -> bool:
+        """A date whose year is before the first round's (waves.yaml)."""
+        v = str((value or {}).get("value", "")) if isinstance(value, dict) else ""
+        first = min((str(w["selected_on"])[:4] for w in waves()), default="")
+        return bool(first) and v[:4].isdigit() and v[:4] < first
 
     def resolve_date(self, value: dict) -> dict | None:
         return self.resolved.get(id(value), value if not value.get("value", "").startswith("--") else None)
