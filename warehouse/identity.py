@@ -326,9 +326,9 @@ class Linker:
                 self._note_site(m, link)
             else:
                 rest.append(m)
-        for m in rest:  # a proper name with evidence: a factory discovered now
+        for m in rest:  # a proper name with evidence: a factory discovered now, unless its round has it
             if m.key not in links and self._has_evidence(m):
-                found = self._link_discovered(m)[0] or self._found(m)
+                found = self._link_discovered(m)[0] or self._same_round(m) or self._found(m)
                 links[m.key] = found
                 self._note_site(m, found)
         unnamed = [m for m in rest if m.key not in links]
@@ -363,6 +363,21 @@ class Linker:
             links[m.key] = Link(None, "unlinked", None,
                                 f"{m.label!r} matches no factory ({whys.get(m.key) or 'no match'}){evidence}{not_proper}")
         return links
+
+    def _same_round(self, m: Mention) -> Link | None:
+        """A new name stated with a country and a round whose factory there is known: a round
+        selects one factory per country, so the name is another form of that one's."""
+        countries = self._mention_countries(m)
+        if len(countries) != 1 or len(m.waves) != 1:
+            return None
+        cc, wave = next(iter(countries)), next(iter(m.waves))
+        local = [e for e in self.entries.values() if e.country == cc and e.wave == wave]
+        if len(local) != 1:
+            return None
+        name = self.proper_names(m)[0]
+        return Link(local[0].factory_id, "country_round", 1.0,
+                    f"{name!r} matches no known name, but round {wave}'s factory in {cc} is "
+                    f"{local[0].factory_id}, the only one")
 
     def _link_discovered(self, m: Mention) -> tuple[Link | None, str]:
         """A factory discovered in this run that the mention names (folded, then fuzzy)."""

@@ -223,3 +223,12 @@ def test_a_mention_without_a_country_takes_the_one_its_cities_lie_in(wh, rounds)
                     fact(d, "Nordhavn AI Factory", "city", "Raahe")]))
     assert rows(wh)["NORDHAVN"]["country_code"] == "FI"
     assert links(wh)["Nordhavn AI Factory"][1] == "new" and "country FI" in links(wh)["Nordhavn AI Factory"][2]
+
+
+def test_a_new_name_with_the_country_and_round_of_a_known_factory_is_that_factory(wh, rounds):
+    d = doc("aurora-renamed", blocks=["The Revontuli AI Factory, Finland's first-round site, opens in Kuusamo."])
+    wh.refresh((d, [fact(d, "Revontuli AI Factory", "name", "Revontuli AI Factory", wave=1),
+                    fact(d, "Revontuli AI Factory", "country", "FI", wave=1),
+                    fact(d, "Revontuli AI Factory", "city", "Kuusamo", wave=1)]))
+    assert set(rows(wh)) == {"AURORA"} and rows(wh)["AURORA"]["city"] == "Kuusamo"
+    assert links(wh)["Revontuli AI Factory"][:2] == ("AURORA", "country_round")
