@@ -844,7 +844,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.sentence(block, doc, sent)
                     self.note_topic(block, doc, sent)
         self.round_dates()
-        return dedupe(self.drop_superseded_systems(self.out))
+        return dedupe(self.drop_superseded_systems(self.drop_listed_only(self.out)))
 
     def note_topic(self, block: Block, doc: Doc, sent: Sentence) -> None:
         """Whether the text last spoke of a machine (a sentence naming a system and no single
