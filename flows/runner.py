@@ -58,11 +58,16 @@ def _run_flow(settings: Settings, progress: bool = False) -> RefreshResult:
                                   PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED,
                                   PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED, temporary_settings)
 
-    from flows import progress as progress_bars
+    from flows import local_server, progress as progress_bars
     from flows.refresh import refresh
 
     updates: dict = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if not prefect_api_configured():
+    shared = None if prefect_api_configured() else local_server.api_url_for_run()
+    if shared:  # a local server this and later runs share (flows/local_server.py)
+        from prefect.settings import PREFECT_API_URL
+
+        updates[PREFECT_API_URL] = shared
+    elif not prefect_api_configured():
         updates[PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED] = False
         updates[PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED] = False
         if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
