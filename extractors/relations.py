@@ -260,6 +260,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # "the factories", "the seven sites", "the consortia": in a text about AI Factories a
         # plural noun that stands for them makes the sentence one about a set
         plural_here = r.plural_ref or (self.saw_factory_word and not r.names and self.set_noun(doc, r))
+        prev_plural = self.prev_plural
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
         self.prev_plural = plural_here and block.kind != "heading"  # a title is no part of the discourse
@@ -291,8 +292,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.last_subject = subj
             self.values(block, doc, sent, [(s0, subj, "topic")], text_f, False)
             return
-        if not anchors and (refs or site_words) and not r.partner_cue:
-            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=site_words):
+        # "These were set up in A, B and C" right after a sentence about several factories: the
+        # set goes on, one factory per country
+        set_goes_on = (not anchors and not refs and prev_plural and block.kind != "heading"
+                       and len(self.place_view(doc, sent)[2]) >= 2)
+        if not anchors and (refs or site_words or set_goes_on) and not r.partner_cue:
+            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=site_words or set_goes_on,
+                                       wave=self.last_wave if set_goes_on else None):
                 return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:
             subj = self.item_subject(doc, sent)
@@ -426,7 +432,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         return s
 
     def unnamed_by_country(self, block: Block, doc: Doc, sent: Sentence, refs: list[Mention], text_f: str,
-                           plural_nouns: bool = False) -> bool:
+                           plural_nouns: bool = False, wave: int | None = None) -> bool:
         """`new AI factories will be set up in Austria, Bulgaria and France`: one unnamed
         factory per country listed with a factory word. Returns True when it took the sentence."""
         countries = [p for p in sent.of("place")
@@ -441,7 +447,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return False
         if len(codes) > 1 and any(p.rule == "country.demonym" for p in countries):
             return False  # "the Spanish and Finnish sites": adjectives of a comparison, not a list of sites
-        wave = self.wave_of(sent, text_f)
+        wave = wave if wave is not None else self.wave_of(sent, text_f)
         if wave is None and len(codes) > 1:
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
         deployment = reading(doc, sent, self.lex).deployment if len(codes) > 1 else None
