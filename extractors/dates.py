@@ -11,6 +11,10 @@ from rules in the lexicon ("Easter 2018", "Black Friday 2010"), an offset moves 
 ("2 weeks before 13 May 1999"; never to a finer precision than the text gives) and a
 few words after a date modify it ("2018 or later").
 
+Month and weekday names come from CLDR (`extractors/cldr.py`); two-digit years ("31.10.74"),
+the n-th weekday or the last day of a month ("the third Tuesday of September 2014") and a
+span of months ("between April and October 2027" -> 2027) are read too.
+
 One combined regex per language, built from `configs/lexicon/dates/`. Every date it
 knows holds a digit, so the regex is tried only at word starts a few words before a
 digit (`_DateGrammar.scan`), not at every character: the same matches as `finditer`,

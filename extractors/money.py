@@ -5,7 +5,10 @@ word stands right before or after it ("€1.5bn", "EUR 2.1 billion", "1,5 Mrd. E
 "430 milioni di euro"). A qualifier word before it ("at least", "bis zu", "près de")
 is kept as the bound; two numbers joined by a range mark share the currency and the
 scale ("€100–200 million"). Sums in other currencies keep their code, never converted.
-All words come from `configs/lexicon/money/`.
+Currency codes, symbols and names come from CLDR (`extractors/cldr.py`, through babel's
+offline data); qualifiers, links, range words and the forms CLDR lacks from
+`configs/lexicon/money/`. A dash before an amount is never a minus sign ("10 - 20 euro" is a
+range), unless it stands between the currency and the digits ("€ -12").
 """
 
 from __future__ import annotations
