@@ -307,6 +307,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.last_subject = subj
                 self.values(block, doc, sent, [(s0, subj, "item")], text_f, False)
                 return
+        if not anchors and r.partner_cue and self.partners_by_site(block, doc, sent):
+            return
         singular_ref = r.singular_ref
         # "together the sites represent €1.5 billion": a sum of several factories, not of the one
         # a fallback would guess
@@ -802,6 +804,30 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if partners and partner_cue:
             self.emit(subj, "partner_countries", partners, block, sent.start_char, sent.end_char, f"partners.{how}")
 
+    def partners_by_site(self, block: Block, doc: Doc, sent: Sentence) -> bool:
+        """`P and R joined the consortium led from Barcelona, A and S back the Bologna bid`: a
+        factory named by the city the text gave it; the partner countries go to the city they
+        stand by. Returns True when it took the sentence."""
+        sites: dict[str, Subject] = {}
+        for st in self.out:
+            if st.attribute == "city" and st.scope == "factory":
+                subj = next((x for x in self.subjects if x.text == st.subject_text), None)
+                if subj is not None:
+                    sites.setdefault(fold(st.value_json.strip('"')), subj)
+        if len(sites) < 2:
+            return False
+        cities, countries, _ = self.place_view(doc, sent)
+        anchors = []
+        for c in cities:
+            v = c.value or {}
+            subj = sites.get(fold(v.get("city") or c.text)) or sites.get(fold(c.text))
+            if subj is not None:
+                anchors.append((c.start, subj, "site"))
+        if len(anchors) < 2 or not countries:
+            return False
+        self.partners_of_several(block, doc, sent, anchors, countries)
+        return True
+
     def partners_of_several(self, block: Block, doc: Doc, sent: Sentence, anchors: list,
                             countries: list[Mention]) -> None:
         """`P, R and T are partners in the BSC AIF, A and S have signed up to IT4LIA, and the
@@ -823,7 +849,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 owner = before[-1]
             else:
                 prev_end = ends.get(before[-1][0], before[-1][0] + 1)
-                owner = after[0] if prev_end < len(doc) and doc[prev_end].text in (",", ";") else before[-1]
+                if before[-1][2] == "site":
+                    # a factory named by its city ("the Bologna bid"): its clause ends at the next break
+                    gap = [t.text for t in doc[prev_end:p.start]]
+                    owner = after[0] if any(t in (",", ";") for t in gap) else before[-1]
+                else:
+                    owner = after[0] if prev_end < len(doc) and doc[prev_end].text in (",", ";") else before[-1]
             groups.setdefault(id(owner), []).append(p)
             owners.setdefault(id(owner), owner)
         for key, ps in groups.items():
