@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.bench import REQUIRED, build_corpus, main, table, vary_bytes
+from flows.bench import REQUIRED, build_corpus, main, read_costs, table, vary_bytes
 from sources.registry import load_registry
 
 
@@ -58,7 +58,7 @@ def test_scale_two_report_has_the_required_shape(corpus_dir: Path, tmp_path: Pat
     small = _small_corpus(corpus_dir, tmp_path / "small")
     assert main(["--out", str(out), "--scales", "2", "--corpus", str(small)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert set(report) == {"scales", "machine"}
+    assert set(report) == {"scales", "user_waits", "machine"}
     (row,) = report["scales"]
     assert set(REQUIRED) <= set(row)
     assert row["docs"] == 2 * len(load_registry(small / "sources.yaml")) and row["statements"] > 0
@@ -71,3 +71,17 @@ def test_scale_two_report_has_the_required_shape(corpus_dir: Path, tmp_path: Pat
     assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
     printed = capsys.readouterr().out
     assert table(report["scales"]).splitlines()[1] in printed
+
+
+def test_read_costs_cover_each_kind_and_both_pdf_readers(corpus_dir: Path, tmp_path: Path):
+    small = _small_corpus(corpus_dir, tmp_path / "small")
+    costs = read_costs([small], repeats=1)
+    kinds = {p.suffix for p in small.iterdir()}
+    assert costs["pdf_files"] == len([p for p in small.iterdir() if p.suffix == ".pdf"]) > 0
+    assert costs["pdf_pages"] >= costs["pdf_files"]
+    for key in ("read_ms_per_pdf_page_pdfium", "read_ms_per_pdf_page_pdfminer"):
+        assert costs[key] > 0
+    assert costs["pdf_speedup"] == pytest.approx(
+        costs["read_ms_per_pdf_page_pdfminer"] / costs["read_ms_per_pdf_page_pdfium"], rel=0.02)
+    assert (".html" in kinds) == ("read_ms_per_html_page" in costs)
+    assert (".txt" in kinds) == ("read_ms_per_text" in costs)
