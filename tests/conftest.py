@@ -54,3 +54,14 @@ def corpus_warehouse(corpus_dir: Path, tmp_path_factory) -> Path:
     sources = combined_sources(corpus_dir, tmp / "sources.yaml")
     extract_corpus(sources, tmp / "corpus.duckdb", tmp / "raw")
     return tmp / "corpus.duckdb"
+
+
+@pytest.fixture(scope="session")
+def dev2_warehouse(corpus_dir: Path, tmp_path_factory) -> Path:
+    """The second development corpus (dev2) refreshed alone (plain steps, no Prefect), for its
+    quality floors. Built once per session."""
+    from tests.extractors.corpus_run import extract_corpus
+
+    tmp = tmp_path_factory.mktemp("dev2")
+    extract_corpus(corpus_dir / "dev2" / "sources.yaml", tmp / "dev2.duckdb", tmp / "raw")
+    return tmp / "dev2.duckdb"
