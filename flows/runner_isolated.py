@@ -205,9 +205,27 @@ def _failed(spec: SourceSpec, previous: CacheEntry | None, problem: str) -> Sour
     return SourceRead(spec.name, "error", error=f"source {spec.name!r}: {problem}", cache=previous)
 
 
+_SHARED_FAILURE = ("MemoryError", "memory cap", "worker process", "failed to map")
+
+
 def read_isolated(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None],
                   budget: Budget) -> list[SourceRead]:
-    """The batch's reads, each within `read_seconds` and the memory cap."""
+    """The batch's reads, each within `read_seconds` and the memory cap. The sources of a
+    batch are read side by side in one worker, so one that exhausts the memory (or crashes
+    the worker) can fail the others read at the same moment: every source that failed that
+    way is read again alone, so the cap is each source's own."""
+    reads = _read_in_worker(specs, cache_dir, previous, budget)
+    if len(specs) < 2:
+        return reads
+    again = [i for i, r in enumerate(reads) if r.status == "error" and any(w in (r.error or "") for w in _SHARED_FAILURE)]
+    for i in again:
+        log.warning("reading %s again on its own: %s", specs[i].name, reads[i].error)
+        reads[i] = _read_in_worker([specs[i]], cache_dir, [previous[i]], budget)[0]
+    return reads
+
+
+def _read_in_worker(specs: list[SourceSpec], cache_dir: Path, previous: list[CacheEntry | None],
+                    budget: Budget) -> list[SourceRead]:
     done: dict[str, SourceRead] = {}
     todo = list(zip(specs, previous))
     while todo:
