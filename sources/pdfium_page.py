@@ -124,37 +124,43 @@ def _chars(raw, page, height: float) -> list[dict[str, Any]] | None:
         x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
         matrix = raw.FS_MATRIX()
         out: list[dict[str, Any]] = []
+        append = out.append
+        current = None  # the text object of the previous char, and what it gives
+        widths: dict[str, float | None] = {}
+        size = advance = descent = 0.0
+        font: _Font | None = None
         for index in range(count):
             obj = get_object(handle, index)
             if not obj:  # a space or line break pdfium generated: not in the content
                 continue
-            info = per_object.get(obj)
-            if info is None:
-                raw.FPDFText_GetMatrix(text_page, index, matrix)
-                if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
-                    return None  # rotated, mirrored or skewed text: pdfplumber's geometry
-                font_handle = raw.FPDFTextObj_GetFont(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
-                font_key = ctypes.cast(font_handle, ctypes.c_void_p).value or 0
-                font = fonts.get(font_key)
-                if font is None:
-                    font = fonts[font_key] = _Font(raw, font_handle)
-                size = float(raw.FPDFText_GetFontSize(text_page, index))
-                info = per_object[obj] = (font.widths, size, size * matrix.a,
-                                          font.descent * size, font)
-            widths, size, advance, descent, font = info
+            if obj != current:
+                info = per_object.get(obj)
+                if info is None:
+                    raw.FPDFText_GetMatrix(text_page, index, matrix)
+                    if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+                        return None  # rotated, mirrored or skewed text: pdfplumber's geometry
+                    font_handle = raw.FPDFTextObj_GetFont(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
+                    font_key = ctypes.cast(font_handle, ctypes.c_void_p).value or 0
+                    font = fonts.get(font_key)
+                    if font is None:
+                        font = fonts[font_key] = _Font(raw, font_handle)
+                    obj_size = float(raw.FPDFText_GetFontSize(text_page, index))
+                    info = per_object[obj] = (font.widths, obj_size, obj_size * matrix.a,
+                                              font.descent * obj_size, font)
+                widths, size, advance, descent, font = info
+                current = obj
             char = text[index]
             width = widths.get(char)
             if width is None:
-                width = font.width(raw, char)
+                width = font.width(raw, char)  # type: ignore[union-attr]
                 if width is None:
                     return None
             get_origin(handle, index, x_at, y_at)
             bottom = height - y.value - descent
             x0 = x.value
-            x1 = x0 + width * advance
             top = bottom - size
-            out.append({"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                        "doctop": top, "size": size, "upright": True})
+            append({"text": char, "x0": x0, "x1": x0 + width * advance, "top": top,
+                    "bottom": bottom, "doctop": top, "size": size, "upright": True})
         return out
     finally:
         raw.FPDFText_ClosePage(text_page)
