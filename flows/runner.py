@@ -14,7 +14,7 @@ import os
 
 from flows import steps
 from flows.guard import writer_lock
-from flows.settings import Settings
+from flows.settings import Settings, prefect_api_url_set_without_prefect
 from flows.steps import RefreshResult
 
 EPHEMERAL_STARTUP_S = 120
@@ -22,8 +22,9 @@ EPHEMERAL_STARTUP_S = 120
 
 def prefect_api_configured() -> bool:
     """True when runs go to a Prefect server (from the environment or the active profile)."""
-    if os.environ.get("PREFECT_API_URL"):
-        return True
+    known = prefect_api_url_set_without_prefect()
+    if known is not None:
+        return known
     from prefect.settings import get_current_settings
 
     return bool(get_current_settings().api.url)
