@@ -135,6 +135,7 @@ class FactoryNames:
                 x_span, x_rule = extra
                 found.append((x_span, x_rule, {"key": None, "name": x_span.text, "same_as": span.text}))
         found.extend(self._name_country_pairs(doc, countries))
+        found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
                 for sp, rule, v in _resolve_overlaps(found)]
 
@@ -232,15 +233,67 @@ class FactoryNames:
                 return doc[e + 1:e + 2], "acronym_in_parens"
         return None
 
+    def _names_after_places(self, doc: Doc, known: set[int]) -> list[tuple[Span, str, dict]]:
+        """`Linköping: MIMER`, `Stuttgart, Germany – "HammerHAI" at ...`: in a list of sites, a
+        coined or quoted name right after a place and a colon or dash is the factory there. A
+        known organisation or system there is the host or the machine, unless it is quoted."""
+        out = []
+        taken = {i for kind in ("org", "supercomputer") for sp in doc.spans.get(kind, []) for i in range(sp.start, sp.end)}
+        for p in doc.spans.get("place", []):
+            j = p.end
+            if j >= len(doc) or doc[j].text not in PLACE_DELIMITERS:
+                continue
+            if doc[j].text != ":" and not (doc[j - 1].whitespace_ and doc[j].whitespace_):
+                continue  # "Baden-Württemberg" is one place; a dash between items has spaces
+            j += 1
+            quoted = j < len(doc) and doc[j].text in QUOTES
+            if quoted:
+                j += 1
+            end = j
+            plain = not quoted and j < len(doc) and is_name_like(doc[j], self.stop, strict=False) \
+                and doc[j].lower_ not in self.common and (j + 1 >= len(doc) or doc[j + 1].text in (",", ".", ";"))
+            while end < len(doc) and end - j < 3 and (
+                    _coined(doc[end]) or ((quoted or plain) and is_name_like(doc[end], self.stop, strict=False))
+                    or (doc[end].text in JOINERS | {"++"} and end > j and not doc[end - 1].whitespace_)):
+                end += 1
+            if end == j or any(i in known for i in range(j, end)):
+                continue
+            if quoted and (end >= len(doc) or doc[end].text not in QUOTES):
+                continue
+            if not quoted and (any(i in taken for i in range(j, end)) or (end < len(doc) and doc[end].text == "(")):
+                continue
+            if any(q.start <= j < q.end for q in doc.spans.get("place", [])):
+                continue
+            span = doc[j:end]
+            out.append((span, "name_after_place", {"key": None, "name": span.text}))
+        return out
+
     def _name_country_pairs(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
         """`PIAST (Poland)` in lists of factories: a coined name then its country in brackets."""
         out = []
         for start, c in countries.items():
             if start >= 2 and doc[start - 1].text == "(" and c.end < len(doc) and doc[c.end].text == ")":
-                cand = doc[start - 2]
-                if is_name_like(cand, self.stop, strict=True):
-                    out.append((doc[start - 2:start - 1], "name_country_parens", {"key": None, "name": cand.text}))
+                end = start - 1
+                i = end
+                # back over a coined name and its joiners ("PIAST-AI", "AI:AT", "BRAIN++"); a plain
+                # capitalised word only where an item opens ("Pharos (Greece). GRNET in Athens")
+                while i - 1 >= 0 and end - i < MAX_NAME_TOKENS and (
+                        is_name_like(doc[i - 1], self.stop, strict=True)
+                        or (doc[i - 1].text in JOINERS | {"++"} and not doc[i - 1].whitespace_ and i - 1 > 0)
+                        or (i - 1 == 0 and is_name_like(doc[0], self.stop, strict=False)
+                            and doc[0].lower_ not in self.common)):
+                    i -= 1
+                while i < end and doc[i].text in JOINERS:
+                    i += 1
+                places = {t for q in doc.spans.get("place", []) for t in range(q.start, q.end)}
+                if i < end and not any(t in places for t in range(i, end)):
+                    span = doc[i:end]
+                    out.append((span, "name_country_parens", {"key": None, "name": span.text}))
         return out
+
+
+QUOTES = {'"', "“", "”", "„", "«", "»", "'", "‘", "’"}
+PLACE_DELIMITERS = {":", "–", "—", "-"}
 
 
 def _coined(tok: Token) -> bool:
@@ -285,7 +338,7 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
     rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "name_of_host": 1, "appositive_name": 2,
-            "acronym_in_parens": 2, "name_country_parens": 2, "unnamed_head": 3}
+            "acronym_in_parens": 2, "name_country_parens": 2, "name_after_place": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))
     kept: list[tuple[Span, str, dict]] = []
     for span, rule, value in order:
