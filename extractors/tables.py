@@ -49,8 +49,15 @@ class TableRows(RelationState):
             self.sentence(block, doc, whole_block(doc))
             return
         subject = None
+        host_cell = None  # a name column that holds a known organisation holds the host
         for i, (start, end) in enumerate(offsets):
             if columns.get(i) != "name":
+                continue
+            if not any(sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end
+                       for sp in self.spans(doc, "factory")) and any(
+                    sp.start_char >= start and sp.end_char <= end and (sp.value or {}).get("key")
+                    for sp in self.spans(doc, "org")):
+                host_cell = (start, end)
                 continue
             for sp in self.spans(doc, "factory"):
                 if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
@@ -67,6 +74,8 @@ class TableRows(RelationState):
         if subject is None:
             return
         self.last_subject = subject
+        if host_cell is not None:
+            self.systems_cell(subject, "host_org", block, doc, host_cell[0], host_cell[1])
         for i, (start, end) in enumerate(offsets):
             attr = columns.get(i)
             cell = block.cells[i]
