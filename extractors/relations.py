@@ -342,7 +342,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 found.update(v.get("country_codes") or [v.get("country_code")])
             for kind in ("org", "supercomputer"):
                 for sp in sent.of(kind):
-                    cc = kb_countries().get((kind, (sp.value or {}).get("key")))
+                    cc = kb_countries().get((kind, str((sp.value or {}).get("key") or "")))
                     if cc:
                         found.add(cc)
             codes = [c for c in found if c]
@@ -471,7 +471,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(member, "city", v.get("city") or city.text, block, city.start_char, city.end_char,
                           "city.city_country_pair")
         if len(codes) == 1:
-            subj = self.country_subject(codes[0], wave)
+            subj = self.country_subject(str(codes[0]), wave)
             self.last_subject = subj
             self.values(block, doc, sent, [(sent.start, subj, "unnamed")], text_f, False)
         else:

@@ -40,8 +40,9 @@ class TableRows(RelationState):
     """A part of DocumentRelations: reads and moves on its state (`relation_state.py`)."""
 
     def table_row(self, block: Block, doc: Doc) -> None:
-        if block.header and self.round_column(block.header) is not None:
-            self.round_row(block, doc, self.round_column(block.header))
+        round_col = self.round_column(block.header) if block.header else None
+        if round_col is not None:
+            self.round_row(block, doc, round_col)
             return
         columns = self.classify_header(block.header) if block.header else {}
         offsets = block.cell_offsets()
@@ -151,8 +152,8 @@ class TableRows(RelationState):
                          for i, (a, b) in enumerate(offsets))]
         codes = [(p.value or {}).get("country_code") for p in places if p.label_ == "COUNTRY"]
         codes = codes or [(p.value or {}).get("country_code") for p in places if p.label_ == "CITY"]
-        codes = [c for c in codes if c]
-        return self.country_subject(codes[0]) if codes else None
+        found = [str(c) for c in codes if c]
+        return self.country_subject(found[0]) if found else None
 
     def _subject_from_text(self, text: str) -> Subject:
         for s in self.subjects:
