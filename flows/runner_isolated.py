@@ -147,6 +147,7 @@ class Worker:
         self.proc.start()
         child_conn.close()
         self.memory_mb = budget.memory_mb
+        self.key = _key(budget)
 
     def alive(self) -> bool:
         return self.proc.is_alive()
@@ -181,24 +182,51 @@ class Worker:
         self.conn.close()
 
 
-_worker: Worker | None = None
-_worker_lock = threading.Lock()
+def _key(budget: Budget) -> tuple:
+    """What a worker was started with: its cap and the settings it read from the environment
+    (the config folder above all). A worker started under other ones is replaced."""
+    return budget.memory_mb, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AIFACTS_")))
+
+
+# A batch holds one worker (in its thread) from its first read to `release`; idle workers wait
+# for the next batch, so batches in flight at once (Dask threads) never share one, and
+# successive batches reuse a warm one whichever thread runs them.
+_local = threading.local()
+_idle: list[Worker] = []
+_idle_lock = threading.Lock()
 
 
 def _get_worker(budget: Budget) -> Worker:
-    global _worker
-    if _worker is None or not _worker.alive() or _worker.memory_mb != budget.memory_mb:
-        if _worker is not None:
-            _worker.kill()
-        _worker = Worker(budget)
-    return _worker
+    worker = getattr(_local, "worker", None)
+    if worker is not None and worker.alive() and worker.key == _key(budget):
+        return worker
+    if worker is not None:
+        worker.kill()
+    with _idle_lock:
+        while _idle and worker is None:
+            candidate = _idle.pop()
+            if candidate.alive() and candidate.key == _key(budget):
+                worker = candidate
+            else:
+                candidate.kill()
+    _local.worker = worker or Worker(budget)
+    return _local.worker
+
+
+def release() -> None:
+    """The batch is done with its worker: kept for the next batch."""
+    worker = getattr(_local, "worker", None)
+    _local.worker = None
+    if worker is not None and worker.alive():
+        with _idle_lock:
+            _idle.append(worker)
 
 
 def _drop_worker() -> None:
-    global _worker
-    if _worker is not None:
-        _worker.kill()
-    _worker = None
+    worker = getattr(_local, "worker", None)
+    if worker is not None:
+        worker.kill()
+    _local.worker = None
 
 
 def _failed(spec: SourceSpec, previous: CacheEntry | None, problem: str) -> SourceRead:

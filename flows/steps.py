@@ -141,10 +141,13 @@ def read_and_extract_budgeted(specs: list[SourceSpec], cache_dir: Path, previous
     budget = runner_isolated.load_budget()
     if budget.isolation != "process" or not runner_isolated.can_start_workers():
         return read_and_extract(specs, cache_dir, previous)
-    reads = runner_isolated.read_isolated(specs, cache_dir, previous, budget)
-    if not any(r.document is not None for r in reads):
-        return reads, {}
-    statements, failures = runner_isolated.extract_isolated(reads, budget)
+    try:
+        reads = runner_isolated.read_isolated(specs, cache_dir, previous, budget)
+        if not any(r.document is not None for r in reads):
+            return reads, {}
+        statements, failures = runner_isolated.extract_isolated(reads, budget)
+    finally:
+        runner_isolated.release()
     for doc_id in failures:
         statements.pop(doc_id, None)
     return failed_extractions(reads, failures), statements
