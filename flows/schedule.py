@@ -95,7 +95,9 @@ def serve_refresh(*, sources: Path | None, warehouse: Path | None, cron: str | N
                 "or run `aifacts serve --start-server` to start a local server for this session.")
         server, url = start_local_server()
         os.environ["PREFECT_API_URL"] = url
-        print(f"started a Prefect server at {url.removesuffix('/api')} (UI); it stops with this command")
+        print(f"started a Prefect server at {url.removesuffix('/api')} (UI); it stops with this command. "
+              "It has no authentication and listens on 127.0.0.1 only: any local user can reach it, "
+              "but the served runs read only the sources file and warehouse fixed now")
     from flows.refresh import scheduled_refresh
 
     fix_served_paths(cfg, sources, warehouse)
