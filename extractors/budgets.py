@@ -6,6 +6,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from extractors.cues import contains_word, fold
+
+DASHES = {"–", "—", "-", "(", "–"}
 from extractors.mentions import Mention, Sentence
 from extractors.numbers import find_numbers
 from extractors.spans import text_of
@@ -89,13 +91,23 @@ class Budgets(RelationState):
         for sp in sums:
             before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
             tail = []
-            for t in doc[sp.end:min(s1, sp.end + 5)]:
-                if t.is_punct:
+            for t in doc[sp.end:min(s1, sp.end + 8)]:
+                if t.is_punct and not (t.text in DASHES and not tail):
                     break  # "€90 million, of which the EU ...": the cue belongs to the next clause
-                tail.append(t.text)
+                if not t.is_punct:
+                    tail.append(t.text)
             after = fold(" ".join(tail))
             found.append((bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues)),
                           bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))))
+        # "PLN 200 million – roughly EUR 50 million – from the EU": one share written in two
+        # currencies; the cue of either is the cue of both
+        for i in range(len(sums) - 1):
+            a, b = sums[i], sums[i + 1]
+            gap = doc[a.end:b.start]
+            if len(gap) <= 4 and (a.value or {}).get("currency") != (b.value or {}).get("currency") \
+                    and all(t.is_punct or fold(t.text) in lex.equivalence_words for t in gap):
+                merged = (found[i][0] or found[i + 1][0], found[i][1] or found[i + 1][1])
+                found[i] = found[i + 1] = merged
         return found
 
     def system_cost(self, doc: Doc, sent: Sentence, text_f: str) -> bool:

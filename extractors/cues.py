@@ -62,6 +62,7 @@ class Lexicon:
     round_nouns: frozenset[str] = frozenset()
     today_words: tuple[str, ...] = ()
     clause_breaks: frozenset[str] = frozenset()
+    equivalence_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -111,6 +112,7 @@ def lexicon(lang: str) -> Lexicon:
         round_nouns=frozenset(f("round_nouns", rel)),
         today_words=f("today_words", rel),
         clause_breaks=frozenset(f("clause_breaks", rel)),
+        equivalence_words=frozenset(f("equivalence_words", rel)),
     )
 
 

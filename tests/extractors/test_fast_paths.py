@@ -205,7 +205,7 @@ def test_sentences_with_nothing_to_read_are_skipped_without_changing_a_statement
                 bare += r.bare
                 r.bare = False  # read it in full
         assert _facts(DocumentRelations(d, d.lang or "en").run(full_blocks)) == quick, d.source_name
-    assert bare > 200
+    assert bare > 180  # 199 of 1,000-odd since organisations are also found by their head words (was > 200)
 
 
 def test_a_block_memo_keeps_none_as_an_answer() -> None:
