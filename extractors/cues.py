@@ -63,6 +63,7 @@ class Lexicon:
     today_words: tuple[str, ...] = ()
     clause_breaks: frozenset[str] = frozenset()
     equivalence_words: frozenset[str] = frozenset()
+    partner_place_cues: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -113,6 +114,7 @@ def lexicon(lang: str) -> Lexicon:
         today_words=f("today_words", rel),
         clause_breaks=frozenset(f("clause_breaks", rel)),
         equivalence_words=frozenset(f("equivalence_words", rel)),
+        partner_place_cues=frozenset(f("partner_place_cues", rel)),
     )
 
 

@@ -746,12 +746,44 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         r = sent.reading
         if r.place_view is UNREAD:
             name_tokens = self.name_tokens(doc)
-            inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, sent)]
+            inside = [p for p in sent.of("place") if p.start not in name_tokens and not self.negated(doc, p, sent)
+                      and not (p.label_ == "CITY" and (self.dateline_city(doc, sent, p) or self.partner_place(doc, sent, p)))]
             countries = [p for p in inside if p.label_ == "COUNTRY"]
             r.place_view = ([p for p in inside if p.label_ == "CITY" and self.plausible_city(p, doc)], countries,
                             list(dict.fromkeys((p.value or {}).get("country_code") for p in countries)))
         cities, countries, codes = r.place_view
         return cities, countries, list(codes)
+
+    def dateline_city(self, doc: Doc, sent: Sentence, p: Mention) -> bool:
+        """`Lisbon, 3 May —`, `BRUSSELS (Reuters) –`: the city a text is filed from opens its
+        paragraph before a date or an agency; it is not where the factory is."""
+        if p.start > sent.start + 1:
+            return False
+        nxt = doc[p.end:min(sent.end, p.end + 8)]
+        if len(nxt) < 2 or nxt[0].text not in (",", "("):
+            return False
+        dates = [d for d in sent.of("date") if p.end < d.start <= p.end + 2]
+        if dates:
+            return True
+        if nxt[0].text != "(" or any(q.start == p.end + 1 for q in sent.of("place")):
+            return False  # "Kajaani (Finland) – CSC" is an item of a list of sites, not a dateline
+        return any(t.text in ("–", "—", "-") for t in nxt[2:6])
+
+    def partner_place(self, doc: Doc, sent: Sentence, p: Mention) -> bool:
+        """`Partners include universities in Coimbra and Faro; the system sits in Braga`: a city
+        in the same comma-delimited part as a word for partners is a partner's, not the site."""
+        cues = self.lex.partner_place_cues
+        if not cues:
+            return False
+        lo, hi = sent.start, sent.end
+        for t in doc[sent.start:p.start]:
+            if t.text in (",", ";", ":"):
+                lo = t.i + 1
+        for t in doc[p.end:sent.end]:
+            if t.text in (",", ";"):
+                hi = t.i
+                break
+        return any(fold(t.text) in cues for t in doc[lo:hi])
 
     @staticmethod
     def all_in(cities: list[Mention], cc: str | None) -> bool:
@@ -816,7 +848,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     sites.setdefault(fold(st.value_json.strip('"')), subj)
         if len(sites) < 2:
             return False
-        cities, countries, _ = self.place_view(doc, sent)
+        _, countries, _ = self.place_view(doc, sent)
+        cities = [p for p in sent.of("place") if p.label_ == "CITY"]  # named as references, not as sites
         anchors = []
         for c in cities:
             v = c.value or {}
