@@ -17,7 +17,6 @@ decodes a page.
 from __future__ import annotations
 
 import io
-import os
 import re
 import threading
 import time
@@ -57,16 +56,14 @@ def _caption_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alts})\.?\s*\d+\s*[:.\-–]")
 
 
-_CFG: dict[str | None, dict[str, Any]] = {}
+_PARSING = threading.local()  # the `pdf` settings of the parse_pdf call this thread runs
 
 
 def _cfg() -> dict[str, Any]:
-    """configs/ingest.yaml's `pdf` part. Asked per text line, so kept per configs directory
-    (`load_config` builds a path each time; it caches the file the same way)."""
-    key = os.environ.get("AIFACTS_CONFIG_DIR")
-    if key not in _CFG:
-        _CFG[key] = load_config("ingest.yaml")["pdf"]
-    return _CFG[key]
+    """configs/ingest.yaml's `pdf` part: read once per parse_pdf call (it is asked per
+    text line, and `load_config` builds a path each time)."""
+    cfg = getattr(_PARSING, "cfg", None)
+    return cfg if cfg is not None else load_config("ingest.yaml")["pdf"]
 
 
 def _open(content: bytes, source_name: str, max_pages: int):
@@ -596,6 +593,16 @@ def parse_pdf(content: bytes, *, source_name: str, max_pages: int | None = None,
     `reader="pdfminer"` reads every page with pdfplumber (the reference; slower)."""
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
+    _PARSING.cfg = None
+    _PARSING.cfg = _cfg()
+    try:
+        return _parse(content, source_name, max_pages, max_seconds, reader)
+    finally:
+        _PARSING.cfg = None
+
+
+def _parse(content: bytes, source_name: str, max_pages: int | None, max_seconds: float | None,
+           reader: str) -> ParsedContent:
     cfg = _cfg()
     max_pages = int(max_pages if max_pages is not None else cfg["max_pages"])
     max_seconds = float(max_seconds if max_seconds is not None else cfg["max_seconds"])
