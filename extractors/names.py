@@ -151,10 +151,12 @@ class FactoryNames:
         i = head.start - 1
         taken = 0
         places = {i for s in doc.spans.get("place", []) for i in range(s.start, s.end)}
+        headline = _title_case(head.sent)
         while i >= 0 and taken < MAX_NAME_TOKENS:
             tok = doc[i]
-            if not _coined(tok) and (tok.lower_ in self.common or (tok.is_sent_start and i not in places)):
-                break  # a common word, or a word capitalised only because a sentence starts with it
+            if not _coined(tok) and (tok.lower_ in self.common or (tok.is_sent_start and i not in places)
+                                     or (headline and i not in places)):
+                break  # a common word, a word capitalised only because a sentence starts with it or a headline
             if is_name_like(tok, self.stop, strict=self.strict_left):
                 taken += 1
                 i -= 1
@@ -301,6 +303,13 @@ def _coined(tok: Token) -> bool:
     t = tok.text
     return (len(t) >= 2 and t.isupper()) or (t[:1].isupper() and any(c.isupper() for c in t[1:])) \
         or (any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline written in title case ("Seven Nations Win AI Factory Bids"): every word of
+    four letters or more capitalised. Its capitals say nothing of names."""
+    words = [t.text for t in sent if t.is_alpha and len(t.text) >= 4]
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
 
 
 def _stop_words(nlp: Language) -> frozenset[str]:

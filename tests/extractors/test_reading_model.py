@@ -1,0 +1,170 @@
+"""The reading model: whom a sentence, list item or table row is about (a factory, a set of
+factories, the programme), and the roles of its values. Every text here is written for the
+test; each case names the rule it checks."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from extractors.extract import extract
+from sources.document import Block, Document, table_row
+
+
+def _doc(blocks: list[tuple[str, str] | list[str]], *, lang: str = "en", published: date | None = None,
+         header: tuple[str, ...] = ()) -> Document:
+    """Blocks as (kind, text) pairs, or a list of cells for a table row under `header`."""
+    out = []
+    for i, b in enumerate(blocks):
+        if isinstance(b, list):
+            out.append(table_row(i, b, table=0, header=header))
+        else:
+            out.append(Block(index=i, kind=b[0], text=b[1]))
+    sha = hashlib.sha256(repr(blocks).encode()).hexdigest()
+    return Document(source_name="t", url=None, publisher="test", trust="press", lang=lang, published_on=published,
+                    title=None, sha256=sha, kind="text", blocks=tuple(out))
+
+
+def _facts(document: Document) -> set[tuple]:
+    """(subject, attribute, value, wave) of the factory statements; programme ones with subject None."""
+    return {(s.subject_key or s.subject_text, s.attribute, s.value_json.strip('"'), s.wave) for s in extract(document)}
+
+
+def _by_country(facts: set[tuple], attribute: str) -> dict[str, str]:
+    """Unnamed factories' values by their country (the subject label holds it)."""
+    out = {}
+    for subj, attr, value, _ in facts:
+        if attr == attribute and subj and subj.startswith("(unnamed AI Factory, "):
+            out[subj.split(", ")[1].rstrip(")")] = value
+    return out
+
+
+def test_a_list_item_naming_one_country_is_that_countrys_factory():
+    facts = _facts(_doc([("paragraph", "Nine consortia will run new AI Factories. The hosting sites:"),
+                         ("list_item", "Minho Advanced Computing Centre – Braga, Portugal"),
+                         ("list_item", "Dublin Institute for Advanced Studies – Dublin, Ireland")],
+                        published=date(2026, 5, 4)))
+    assert _by_country(facts, "city") == {"PT": "Braga", "IE": "Dublin"}
+    assert _by_country(facts, "host_org") == {"PT": "Minho Advanced Computing Centre",
+                                              "IE": "Dublin Institute for Advanced Studies"}
+
+
+def test_a_heading_that_names_a_round_puts_its_section_in_that_round():
+    facts = _facts(_doc([("paragraph", "Two rounds of AI Factories so far."),
+                         ("heading", "Round 2 – March 2025"),
+                         ("list_item", "Sofia Tech Park – Sofia, Bulgaria")], published=date(2026, 1, 5)))
+    waves = {w for subj, attr, _, w in facts if attr == "city" and subj and "BG" in subj}
+    assert waves == {2}
+
+
+def test_a_selection_dated_today_is_on_the_published_date():
+    facts = _facts(_doc([("paragraph", "The Joint Undertaking has today selected six new AI Factories.")],
+                        published=date(2025, 3, 12)))
+    assert (None, "selected_on", '{"value":"2025-03-12"}', 2) in facts
+
+
+def test_a_table_of_rounds_gives_each_listed_country_its_round_and_date():
+    header = ("Round", "Announced", "AI Factories", "Host countries")
+    facts = _facts(_doc([("paragraph", "The network of AI Factories in figures."),
+                         ["1", "10 Dec 2024", "7", "Finland, Sweden"],
+                         ["2", "12 March 2025", "6", "Austria, Slovenia"]], header=header,
+                        published=date(2025, 4, 1)))
+    assert (None, "factory_count", "6", 2) in facts and (None, "selected_on", '{"value":"2025-03-12"}', 2) in facts
+    countries = {(subj.split(", ")[1], w) for subj, attr, _, w in facts
+                 if attr == "country" and subj and subj.startswith("(unnamed")}
+    assert countries == {("FI", 1), ("SE", 1), ("AT", 2), ("SI", 2)}
+
+
+def test_a_date_said_of_the_factories_goes_to_each_of_them():
+    facts = _facts(_doc([("paragraph", "Seven AI Factories were selected."),
+                         ("list_item", "CSC – Kajaani, Finland"),
+                         ("list_item", "GRNET – Athens, Greece"),
+                         ("paragraph", "The roll-out of the factories is set for 2026.")], published=date(2025, 1, 8)))
+    assert _by_country(facts, "operational_by") == {"FI": '{"value":"2026"}', "GR": '{"value":"2026"}'}
+
+
+def test_each_country_of_a_list_takes_the_deployment_word_of_its_own_clause():
+    facts = _facts(_doc([("paragraph", "Four new AI Factories were chosen. Portugal and Ireland will buy brand-new "
+                                       "AI supercomputers, whereas the "
+                                       "sites in Denmark and Estonia will upgrade their existing systems.")],
+                        published=date(2026, 5, 4)))
+    assert _by_country(facts, "deployment") == {"PT": "new", "IE": "new", "DK": "upgrade", "EE": "upgrade"}
+
+
+def test_a_city_paired_with_its_country_in_a_list_is_that_factorys_city():
+    facts = _facts(_doc([("paragraph", "The chosen sites of the new AI Factories: Braga, Portugal; Aalborg, Denmark; "
+                                       "and Tartu, Estonia.")], published=date(2026, 5, 4)))
+    assert _by_country(facts, "city") == {"PT": "Braga", "DK": "Aalborg", "EE": "Tartu"}
+
+
+def test_a_set_goes_on_in_the_next_sentence_in_its_own_round():
+    facts = _facts(_doc([("paragraph", "In December 2024 the Joint Undertaking chose seven consortia for AI Factories. "
+                                       "These were set up in Finland, Greece and Sweden.")],
+                        published=date(2025, 6, 1)))
+    assert {(subj.split(", ")[1], w) for subj, attr, _, w in facts if attr == "country" and subj
+            and subj.startswith("(unnamed")} == {("FI", 1), ("GR", 1), ("SE", 1)}
+
+
+def test_partner_countries_go_to_the_factory_named_by_its_city():
+    facts = _facts(_doc([("paragraph", "Three AI Factories were selected. The sites:"),
+                         ("list_item", "CSC – Kajaani, Finland"),
+                         ("list_item", "CINECA – Bologna, Italy"),
+                         ("paragraph", "Austria and Slovenia back the Bologna bid, and Norway and Estonia are "
+                                       "partners of the Kajaani consortium.")], published=date(2025, 1, 8)))
+    assert _by_country(facts, "partner_countries") == {"IT": '["AT","SI"]', "FI": '["EE","NO"]'}
+
+
+@pytest.mark.parametrize("text, cities", [
+    ("Lisbon, 3 May 2026 — The Nordlys AI Factory starts its work in Braga.", {"Braga"}),
+    ("Partners include universities in Coimbra and Faro; the Nordlys AI Factory will sit in Braga.", {"Braga"}),
+])
+def test_the_datelines_or_a_partners_city_is_not_the_site(text, cities):
+    facts = _facts(_doc([("paragraph", text)], published=date(2026, 5, 3)))
+    assert {v for _, attr, v, _ in facts if attr == "city"} == cities
+
+
+@pytest.mark.parametrize("heading", [
+    "Seven Nations Win AI Factory Bids",
+    "EuroHPC To Launch AI Factories Across Europe",
+    "Získání AI Factory pro Česko",
+])
+def test_no_name_from_a_headline_fragment_or_common_words(heading):
+    facts = _facts(_doc([("heading", heading), ("paragraph", "The AI Factories are to start in 2026.")],
+                        published=date(2025, 1, 8)))
+    assert not [f for f in facts if f[1] == "name"]
+
+
+@pytest.mark.parametrize("item, name", [
+    ("Linköping: MIMER", "MIMER"),
+    ('Stuttgart, Germany – "HammerHAI" at the University of Stuttgart', "HammerHAI"),
+    ("PIAST-AI (Poland). Led by a Poznań centre.", "PIAST-AI"),
+    ("Nordlys (Norway). A new system in Tromsø.", "Nordlys"),
+])
+def test_names_in_lists_of_sites(item, name):
+    facts = _facts(_doc([("paragraph", "The AI Factories and their sites:"), ("list_item", item)],
+                        published=date(2025, 1, 8)))
+    assert name in {v for _, attr, v, _ in facts if attr == "name"}
+
+
+def test_a_new_organisation_is_a_host_only_with_a_host_cue():
+    cued = _facts(_doc([("paragraph", "The Nordlys AI Factory will be hosted by the Arctic Computing Centre.")]))
+    plain = _facts(_doc([("paragraph", "The Nordlys AI Factory held a meeting with the Arctic Computing Centre.")]))
+    assert ("Nordlys AI Factory", "host_org", "Arctic Computing Centre", None) in {
+        (s, a, v, w) for s, a, v, w in cued}
+    assert not [f for f in plain if f[1] == "host_org"]
+
+
+def test_no_operation_date_before_the_first_round():
+    facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
+                                       "and its new system is to be operational in 2026.")]))
+    assert {v for _, attr, v, _ in facts if attr == "operational_by"} == {'{"value":"2026"}'}
+
+
+def test_one_share_written_in_two_currencies_is_that_share_twice():
+    facts = _facts(_doc([("paragraph", "The PIAST AI Factory will receive PLN 200 million – roughly EUR 46 million – "
+                                       "from the EU budget.")], lang="en"))
+    eu = {v for _, attr, v, _ in facts if attr == "budget_eu_eur"}
+    assert eu == {'{"amount":200000000,"currency":"PLN","qualifier":"exact"}',
+                  '{"amount":46000000,"qualifier":"about"}'}
