@@ -90,7 +90,7 @@ class Budgets(RelationState):
         r.sum_cues[written] = found
         for sp in sums:
             before = fold(text_of(doc[max(s0, sp.start - 8):sp.start]))
-            tail = []
+            tail: list[str] = []
             for t in doc[sp.end:min(s1, sp.end + 8)]:
                 if t.is_punct and not (t.text in DASHES and not tail):
                     break  # "€90 million, of which the EU ...": the cue belongs to the next clause

@@ -35,7 +35,7 @@ def build_pipeline(lang: str) -> Language:
     if lang not in cfg.get("languages", []):
         log.info("language %r has no word lists of its own: shared lists are used", lang)
     try:
-        nlp = spacy.blank(lang)
+        nlp = spacy.blank((cfg.get("spacy_languages") or {}).get(lang, lang))
     except (ImportError, KeyError, ValueError):
         log.warning("spaCy has no tokenizer for %r: using the multilingual one", lang)
         nlp = spacy.blank("xx")

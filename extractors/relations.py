@@ -637,10 +637,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if r.date_roles is UNREAD:
             lex, s0, s1 = self.lex, sent.start, sent.end
             roles = []
-            for sp in sent.of("date"):
+            dates = sent.of("date")
+            for k, sp in enumerate(dates):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
-                roles.append((bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
-                              bool(contains_word(window, lex.selection_cues))))
+                role = (bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
+                        bool(contains_word(window, lex.selection_cues)))
+                if len(dates) > 1 and role[1] and role[2]:
+                    # "Selected in December 2024, it is to start operating in 2026": each date
+                    # takes the nearer of the two cues
+                    sel = self.cue_distance(doc, sp, s0, s1, lex.selection_cues)
+                    op = self.cue_distance(doc, sp, s0, s1, lex.operation_cues)
+                    role = (role[0], role[1] if op < sel else None, sel <= op)
+                roles.append(role)
             if len(roles) == 1 and not any(roles[0]):
                 # the one date of a sentence and a cue farther off ("In December 2024, the JU ...
                 # selected seven consortia"): the cue of the whole sentence, when it has one kind only
@@ -651,6 +659,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     roles = [(deadline, cue, selection)]
             r.date_roles = roles
         return r.date_roles
+
+    @staticmethod
+    def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
+        """Tokens between a date and the nearest of `cues` in its window (a large number when none)."""
+        best = 1000
+        for i in range(max(s0, sp.start - 12), min(s1, sp.end + 6)):
+            if sp.start <= i < sp.end:
+                continue
+            for n in (1, 2, 3):
+                if i + n <= s1 and contains_word(fold(text_of(doc[i:i + n])), cues) == fold(text_of(doc[i:i + n])):
+                    best = min(best, sp.start - i - n if i < sp.start else i - sp.end)
+        return best
 
     def said_today(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`The JU has today selected six new AI Factories`, `approved on Wednesday`: a selection

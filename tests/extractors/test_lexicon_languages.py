@@ -268,9 +268,6 @@ def test_norwegian_lists_are_the_same_under_no_and_nb() -> None:
     assert "KI-fabrikk" in word_lists("names", "no")["factory_heads"]
 
 
-@pytest.mark.xfail(strict=True, reason="spaCy has no 'no' language: build_pipeline('no') runs on 'xx', whose "
-                   "lexicon lookups (nlp.lang) find neither no.yaml nor nb.yaml; pipeline.py would have to "
-                   "build 'nb' for 'no'")
 def test_a_source_in_no_runs_on_the_norwegian_lists() -> None:
     places, factories = annotate("no", "Den polske KI-fabrikken ligger i Polen.")
     assert ("FACTORY_REF", "KI-fabrikken") in factories
