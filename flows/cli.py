@@ -176,6 +176,9 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
     else:
         for line in run_lines(s, warehouse, quiet):
             out.print(line, highlight=False, markup=False)
+    if fmt == "table":  # what the run brought for a curator: new factories, unlinked mentions, changed knowledge
+        for line in _curation_notes(settings.warehouse, s.run_id, quiet):
+            out.print(line, highlight=False, markup=False)
     for name, error in result.failures:
         say("aifacts refresh", f"source {name} failed: {error}")
     if s.status in ("partial", "failed"):
@@ -198,6 +201,22 @@ def run_lines(s: Any, warehouse: Optional[Path] = None, quiet: bool = False) -> 
     return lines
 
 
+def _curation_notes(warehouse: Path, run_id: int, quiet: bool) -> list[str]:
+    """warehouse/curation.py's lines for the run; when quiet, only their headings on one line."""
+    from warehouse.curation import run_notes
+    from warehouse.queries import open_readonly
+
+    con = open_readonly(warehouse)
+    try:
+        lines = run_notes(con, run_id)
+    finally:
+        con.close()
+    if quiet:
+        heads = [line.rstrip(":") for line in lines if not line.startswith("  ")]
+        return ["; ".join(heads) + " (aifacts factories --new)"] if heads else []
+    return lines
+
+
 @command()
 def query(sql: str = typer.Argument(..., help="A read-only SQL query."), warehouse: Optional[Path] = WarehouseOpt,
           fmt: str = FormatOpt, as_json: bool = JsonOpt) -> None:
@@ -212,16 +231,35 @@ def query(sql: str = typer.Argument(..., help="A read-only SQL query."), warehou
 
 
 @command()
-def factories(warehouse: Optional[Path] = WarehouseOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt) -> None:
+def factories(warehouse: Optional[Path] = WarehouseOpt, fmt: str = FormatOpt, as_json: bool = JsonOpt,
+              new: bool = typer.Option(False, "--new", help="What curators look at after a new round: the factories "
+                                       "not in the knowledge base and the mentions linked to no factory.")) -> None:
     """Print the curated factories table (one row per AI Factory, the chosen values).
 
     csv and json have every column of the export (`aifacts export`); the table shows the
-    columns people read first, budgets as written ("about €200 m")."""
+    columns people read first, budgets as written ("about €200 m"). `--new` lists what a
+    curator checks after a refresh instead (warehouse/curation.py)."""
     from warehouse.queries import factories_rows
 
     fmt = _fmt(fmt, as_json)
     wh = _wh(warehouse)
     _need_warehouse(wh, "factories")
+    if new:
+        from warehouse.curation import NEW_COLUMNS, UNLINKED_COLUMNS, new_factories, unlinked_mentions
+        from warehouse.queries import open_readonly
+
+        con = open_readonly(wh)
+        try:
+            found, unlinked = new_factories(con), unlinked_mentions(con)
+        finally:
+            con.close()
+        if fmt == "json":
+            _print_json({"new_factories": [dict(zip(NEW_COLUMNS, r)) for r in found],
+                         "unlinked_mentions": [dict(zip(UNLINKED_COLUMNS, r)) for r in unlinked]})
+            return
+        render(NEW_COLUMNS, found, fmt, title="Factories not in the knowledge base", console=out)
+        render(UNLINKED_COLUMNS, unlinked, fmt, title="Mentions linked to no factory", console=out)
+        return
     columns, rows = factories_rows(wh)
     if fmt == "table":
         columns, rows = _readable_factories(columns, rows)
