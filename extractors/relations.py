@@ -11,7 +11,7 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from spacy.tokens import Doc
 
@@ -478,6 +478,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.counts(block, doc, sent, text_f)
             if self.about_programme:
                 self.money(block, doc, sent, [], text_f, True, lambda i: None, wave=wave)
+            # "In December 2024 seven sites were chosen, in A, B and C": the round's date, and
+            # so the date of each factory of it the text speaks of
+            self.dates(block, doc, sent, [], text_f, True, lambda i: None)
         return True
 
     def set_noun(self, doc: Doc, r: Any) -> bool:
@@ -579,6 +582,20 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], named_attr, sp.text, block, sp.start_char, sp.end_char, f"{named_attr}.{near[1]}.{sp.rule}")
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
+        self.dates(block, doc, sent, anchors, text_f, programme, nearest)
+        if anchors and not programme:
+            deployment = r.deployment
+            if deployment:
+                subj, how = anchors[0][1], anchors[0][2]
+                self.emit(subj, "deployment", deployment, block, sent.start_char, sent.end_char, f"deployment.{how}")
+        self.counts(block, doc, sent, text_f)
+
+    def dates(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]], text_f: str,
+              programme: bool, nearest: Callable[[int], tuple[Subject, str] | None]) -> None:
+        """Selection, operation and deadline dates: a factory's when the sentence is about one,
+        the round's (and so each of its factories') when it is about a set."""
+        lex = self.lex
+        r = sent.reading
         n_dates = len(sent.of("date"))
         kickoff = bool(n_dates) and r.kickoff  # a kick-off or a project launch starts the work, not the factory
         # "officially inaugurated" says when the factory started, wherever its one date stands
@@ -622,12 +639,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if programme and subj is not None and n_dates == 1 and known_waves().get(subj.key or "", wave) == wave:
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
-        if anchors and not programme:
-            deployment = r.deployment
-            if deployment:
-                subj, how = anchors[0][1], anchors[0][2]
-                self.emit(subj, "deployment", deployment, block, sent.start_char, sent.end_char, f"deployment.{how}")
-        self.counts(block, doc, sent, text_f)
 
     def date_roles(self, doc: Doc, sent: Sentence) -> list[tuple[bool, str | None, bool]]:
         """Per date of the sentence, the cue words around it: a deadline's, an opening's (the
@@ -642,9 +653,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
                 role = (bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
                         bool(contains_word(window, lex.selection_cues)))
-                if len(dates) > 1 and role[1] and role[2]:
-                    # "Selected in December 2024, it is to start operating in 2026": each date
-                    # takes the nearer of the two cues
+                if role[1] and role[2]:
+                    # "Selected in December 2024, it is to start operating in 2026", "the consortia
+                    # chosen in spring will be running by 2027": each date takes the nearer cue
                     sel = self.cue_distance(doc, sp, s0, s1, lex.selection_cues)
                     op = self.cue_distance(doc, sp, s0, s1, lex.operation_cues)
                     role = (role[0], role[1] if op < sel else None, sel <= op)

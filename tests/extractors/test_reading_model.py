@@ -168,3 +168,14 @@ def test_one_share_written_in_two_currencies_is_that_share_twice():
     eu = {v for _, attr, v, _ in facts if attr == "budget_eu_eur"}
     assert eu == {'{"amount":200000000,"currency":"PLN","qualifier":"exact"}',
                   '{"amount":46000000,"qualifier":"about"}'}
+
+
+def test_a_date_in_a_sentence_listing_a_rounds_countries_is_each_members_date():
+    got = _facts(_doc([("paragraph", "In December 2024 the selection committee chose seven AI factory sites, in "
+                                     "Finland, Germany, Greece, Italy, Luxembourg, Spain and Sweden."),
+                       ("paragraph", "Grid upgrades are planned nearby.")]))
+    selected = _by_country(got, "selected_on")
+    assert set(selected) == {"FI", "DE", "GR", "IT", "LU", "ES", "SE"}, got
+    assert all('"2024-12"' in v or "2024-12" in v for v in selected.values())
+    assert any(s is None and a == "selected_on" for s, a, _, _ in got), "the round's date as a programme fact"
+
