@@ -648,8 +648,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if r.date_roles is UNREAD:
             lex, s0, s1 = self.lex, sent.start, sent.end
             roles = []
-            dates = sent.of("date")
-            for k, sp in enumerate(dates):
+            for sp in sent.of("date"):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
                 role = (bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
                         bool(contains_word(window, lex.selection_cues)))
@@ -673,15 +672,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     @staticmethod
     def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
-        """Tokens between a date and the nearest of `cues` in its window (a large number when none)."""
-        best = 1000
-        for i in range(max(s0, sp.start - 12), min(s1, sp.end + 6)):
-            if sp.start <= i < sp.end:
-                continue
-            for n in (1, 2, 3):
-                if i + n <= s1 and contains_word(fold(text_of(doc[i:i + n])), cues) == fold(text_of(doc[i:i + n])):
-                    best = min(best, sp.start - i - n if i < sp.start else i - sp.end)
-        return best
+        """How many tokens next to a date (12 before it, 6 after) reach one of `cues`; 1000 when none do."""
+        for k in range(1, 13):
+            before = fold(text_of(doc[max(s0, sp.start - k):sp.start]))
+            after = fold(text_of(doc[sp.end:min(s1, sp.end + min(k, 6))]))
+            if contains_word(before, cues) or contains_word(after, cues):
+                return k
+        return 1000
 
     def said_today(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`The JU has today selected six new AI Factories`, `approved on Wednesday`: a selection

@@ -172,10 +172,8 @@ def test_one_share_written_in_two_currencies_is_that_share_twice():
 
 def test_a_date_in_a_sentence_listing_a_rounds_countries_is_each_members_date():
     got = _facts(_doc([("paragraph", "In December 2024 the selection committee chose seven AI factory sites, in "
-                                     "Finland, Germany, Greece, Italy, Luxembourg, Spain and Sweden."),
-                       ("paragraph", "Grid upgrades are planned nearby.")]))
+                                     "Finland, Germany, Greece, Italy, Luxembourg, Spain and Sweden.")]))
     selected = _by_country(got, "selected_on")
     assert set(selected) == {"FI", "DE", "GR", "IT", "LU", "ES", "SE"}, got
-    assert all('"2024-12"' in v or "2024-12" in v for v in selected.values())
+    assert set(selected.values()) == {'{"value":"2024-12"}'}
     assert any(s is None and a == "selected_on" for s, a, _, _ in got), "the round's date as a programme fact"
-
