@@ -49,6 +49,22 @@ def refresh_now(settings: Settings, progress: bool = False) -> RefreshResult:
         return _run_flow(settings, progress)
 
 
+_DATABASE_ENV = ("PREFECT_SERVER_DATABASE_CONNECTION_URL", "PREFECT_API_DATABASE_CONNECTION_URL")
+
+
+def ephemeral_database(settings: Settings) -> str | None:
+    """The SQLite file of a temporary Prefect server: one per warehouse, beside it
+    (`.prefect/<warehouse stem>.sqlite`), unless the environment names one. Temporary servers of
+    concurrent runs on one shared file failed ("database is locked"), most often while
+    both migrated a new one; runs on one warehouse never overlap (the writer lock), so a
+    file per warehouse is never written by two servers at once."""
+    if any(os.environ.get(name) for name in _DATABASE_ENV):
+        return None
+    folder = settings.warehouse.resolve().parent / ".prefect"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{folder / (settings.warehouse.stem + '.sqlite')}"
+
+
 def _run_flow(settings: Settings, progress: bool = False) -> RefreshResult:
     """The flow heartbeat is switched off for an in-process run: it only delays exit by a
     second and tells nobody anything. In ephemeral mode the temporary server's task-run
@@ -73,6 +89,11 @@ def _run_flow(settings: Settings, progress: bool = False) -> RefreshResult:
         updates[PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED] = False
         if "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" not in os.environ:
             updates[PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS] = EPHEMERAL_STARTUP_S
+        database = ephemeral_database(settings)
+        if database is not None:
+            from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+
+            updates[PREFECT_SERVER_DATABASE_CONNECTION_URL] = database
     with temporary_settings(updates), progress_bars.configured(progress):
         return refresh(sources=str(settings.sources_file), warehouse=str(settings.warehouse),
                        only=list(settings.only) or None, full=settings.full,

@@ -126,9 +126,11 @@ _DEFAULT_MAX_INFLATED = 256 * 2**20
 _FLATE = {"FlateDecode", "Fl"}
 
 
-def _inflated_size(raw: bytes, limit: int) -> int:
+def _inflated_size(raw: bytes, limit: int) -> tuple[int, bool]:
     """Bytes a Flate stream inflates to, counted chunk by chunk and stopped past `limit`,
-    so a tiny stream that expands to gigabytes is measured without being materialised."""
+    so a tiny stream that expands to gigabytes is measured without being materialised;
+    and whether the data is valid Flate (a damaged stream is what makes a page's text
+    vanish, which must not be reported as a scan)."""
     inflater = zlib.decompressobj()
     total, pending = 0, raw
     try:
@@ -136,8 +138,8 @@ def _inflated_size(raw: bytes, limit: int) -> int:
             total += len(inflater.decompress(pending, 1 << 20))
             pending = inflater.unconsumed_tail
     except zlib.error:
-        pass  # not valid Flate data: pdfminer reports or repairs it when it decodes
-    return total
+        return total, False  # pdfminer reports or repairs it when it decodes
+    return total, True
 
 
 def _page_streams(page) -> Iterator[Any]:
@@ -166,20 +168,30 @@ def _page_streams(page) -> Iterator[Any]:
             resources.append(stream.get("Resources"))
 
 
-def _check_inflation(page, page_no: int, budget: list[int], source_name: str) -> None:
+def _check_inflation(page, page_no: int, budget: list[int], source_name: str) -> bool:
     """Refuse a decompression bomb before pdfminer inflates it whole into memory.
-    `budget` holds the bytes still allowed for the whole document."""
+    `budget` holds the bytes still allowed for the whole document. False when one of the
+    page's content streams is damaged (not valid Flate data)."""
+    intact = True
     for stream in _page_streams(page):
         if stream.rawdata is None:  # already decoded by pdfminer
             continue
         filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
         if not filters or filters[0] not in _FLATE:
             continue
-        budget[0] -= _inflated_size(stream.rawdata, budget[0])
+        size, valid = _inflated_size(stream.rawdata, budget[0])
+        budget[0] -= size
+        intact = intact and valid
         if budget[0] < 0:
             raise ParseError(source_name, f"decompression bomb: the content streams up to page "
                                           f"{page_no} inflate to more than the "
                                           f"{_max_inflated()}-byte limit")
+    return intact
+
+
+def _damaged_note(pages: list[int]) -> str:
+    shown = ", ".join(map(str, pages[:10])) + (", ..." if len(pages) > 10 else "")
+    return f"page{'s' if len(pages) > 1 else ''} {shown}: damaged content stream (not valid compressed data)"
 
 
 def _max_inflated() -> int:
@@ -610,13 +622,14 @@ def _parse(content: bytes, source_name: str, max_pages: int | None, max_seconds:
     pdf, pages, total = _open(content, source_name, max_pages)
     notes: list[str] = []
     sink = BlockSink()
+    damaged: list[int] = []
     try:
         if total > max_pages:
             notes.append(f"{source_name}: {total} pages, only the first {max_pages} were read")
         try:
             budget = [_max_inflated()]
-            for page_no, page in enumerate(pages, start=1):
-                _check_inflation(page, page_no, budget, source_name)
+            damaged = [page_no for page_no, page in enumerate(pages, start=1)
+                       if not _check_inflation(page, page_no, budget, source_name)]
             read = pages if reader == "pdfminer" else \
                 _pdfium_pages(content, pages, source_name, started, max_seconds)
             body = _body_size(read)
@@ -640,7 +653,11 @@ def _parse(content: bytes, source_name: str, max_pages: int | None, max_seconds:
             page.close()
         pdf.flush_cache()
     if not sink.blocks:
+        if damaged:
+            raise ParseError(source_name, f"corrupt PDF, no text could be read: {_damaged_note(damaged)}")
         raise ParseError(source_name, "the PDF has no extractable text (scanned images?)")
+    if damaged:
+        notes.append(f"{source_name}: {_damaged_note(damaged)}; their text may be missing")
     found = find_dateline(sink.blocks)
     return ParsedContent(title=title, published=found.value if found else None,
                          published_precision=found.precision if found else None,

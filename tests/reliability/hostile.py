@@ -73,6 +73,16 @@ def text_pdf(paragraphs: list[str], *, encrypt: bool = False) -> bytes:
     return bytes(pdf.output())
 
 
+def bit_flipped(pdf: bytes, flips: int = 5) -> bytes:
+    """The same file with bits flipped inside its first content stream, as a bad disk or a
+    broken transfer leaves it: the structure parses, the page's text does not decode."""
+    data = bytearray(pdf)
+    start = data.index(b"stream") + 20
+    for k in range(flips):
+        data[start + 7 * k] ^= 0x10
+    return bytes(data)
+
+
 def noise(n: int, seed: int) -> bytes:
     """Deterministic random bytes: the same garbage on every run."""
     return random.Random(seed).randbytes(n)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.conftest import Outcome, PeakRss, entry, outcome, run, write_sources
-from tests.reliability.hostile import bomb_pdf, many_pages_pdf, noise, text_pdf
+from tests.reliability.hostile import bit_flipped, bomb_pdf, many_pages_pdf, noise, text_pdf
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -26,6 +26,7 @@ BAD_FILES = {
     # name: (file name, bytes factory, words the error must contain)
     "truncated_pdf": ("cut.pdf", lambda: _ok_pdf()[: len(_ok_pdf()) // 2], ["pdf"]),
     "corrupt_pdf": ("garbled.pdf", lambda: b"%PDF-1.7\n" + noise(20_000, seed=7), ["pdf"]),
+    "bit_flipped_pdf": ("flipped.pdf", lambda: bit_flipped(_ok_pdf()), ["damaged", "page 1"]),
     "encrypted_pdf": ("locked.pdf", lambda: text_pdf(PARAS, encrypt=True), ["encrypted"]),
     "empty_text": ("empty.txt", lambda: b"", ["empty"]),
     "empty_html": ("empty.html", lambda: b"", ["empty"]),

@@ -202,3 +202,20 @@ def test_a_changed_trust_with_unchanged_bytes_is_read_again(good_warehouse: Path
     finally:
         con.close()
     assert "official" in trusts
+
+
+def test_temporary_prefect_servers_of_two_warehouses_never_share_a_database(tmp_path: Path, monkeypatch):
+    """Point 10: concurrent ephemeral runs under one HOME failed on one SQLite file."""
+    from flows.runner import ephemeral_database
+    from flows.settings import Settings
+
+    for name in ("PREFECT_SERVER_DATABASE_CONNECTION_URL", "PREFECT_API_DATABASE_CONNECTION_URL"):
+        monkeypatch.delenv(name, raising=False)
+    first = ephemeral_database(Settings.resolve(sources="s.yaml", warehouse=tmp_path / "a" / "one.duckdb"))
+    second = ephemeral_database(Settings.resolve(sources="s.yaml", warehouse=tmp_path / "b" / "one.duckdb"))
+    third = ephemeral_database(Settings.resolve(sources="s.yaml", warehouse=tmp_path / "a" / "two.duckdb"))
+    assert len({first, second, third}) == 3
+    assert first == f"sqlite+aiosqlite:///{tmp_path / 'a' / '.prefect' / 'one.sqlite'}"
+    assert (tmp_path / "a" / ".prefect").is_dir()
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "sqlite+aiosqlite:////elsewhere.db")
+    assert ephemeral_database(Settings.resolve(sources="s.yaml", warehouse=tmp_path / "one.duckdb")) is None
