@@ -133,16 +133,37 @@ def remove_built(modules: Sequence[str], root: Path = ROOT) -> None:
 
 
 _SETUP = """
-import sys
+import os, sys
+from concurrent.futures import ThreadPoolExecutor
 from setuptools import setup
 from mypyc.build import mypycify
+import distutils.ccompiler
+
+
+def compile_in_parallel(self, sources, output_dir=None, macros=None, include_dirs=None, debug=0,
+                        extra_preargs=None, extra_postargs=None, depends=None):
+    macros, objects, extra_postargs, pp_opts, build = self._setup_compile(
+        output_dir, macros, include_dirs, sources, depends, extra_postargs)
+    cc_args = self._get_cc_args(pp_opts, debug, extra_preargs)
+
+    def one(obj):
+        src, ext = build[obj]
+        self._compile(obj, src, ext, cc_args, extra_postargs, pp_opts)
+
+    with ThreadPoolExecutor(max(1, len(os.sched_getaffinity(0)))) as pool:
+        list(pool.map(one, objects))
+    return objects
+
+
+distutils.ccompiler.CCompiler.compile = compile_in_parallel
 files, group, work = sys.argv[1].split(","), sys.argv[2], sys.argv[3]
-setup(name="aifacts-native", packages=[], py_modules=[],
-      ext_modules=mypycify(["--ignore-missing-imports", "--follow-imports=silent", *files], opt_level="3",
-                           group_name=group, target_dir=work + "/c"),
+modules = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *files], opt_level="3",
+                   group_name=group, target_dir=work + "/c", multi_file=True)
+for ext in modules:  # a dotted group keeps its headers in its package's folder
+    ext.include_dirs.append(os.path.join(work, "c", *group.split(".")[:-1]))
+setup(name="aifacts-native", packages=[], py_modules=[], ext_modules=modules,
       script_args=["build_ext", "--inplace", "--build-temp", work + "/t", "--build-lib", work + "/l"])
 """
-
 
 def build(force: bool = False, root: Path = ROOT, modules: list[str] | None = None) -> dict[str, Any]:
     """Compiles the planned modules in place unless the last build used the same sources;
