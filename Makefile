@@ -27,8 +27,11 @@ run: $(STAMP) $(NATIVE)
 	$(BIN)/aifacts refresh --quiet
 	$(BIN)/aifacts factories
 
+# one pytest worker per core, each test file on one worker (its module fixtures built once)
+TEST_WORKERS ?= auto
+
 test: $(STAMP) $(NATIVE)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 eval: $(STAMP) $(NATIVE)
 	$(BIN)/aifacts refresh --quiet --sources ../shared/corpus/dev/sources.yaml --warehouse data/dev.duckdb
