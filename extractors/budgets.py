@@ -55,9 +55,10 @@ class Budgets(RelationState):
                 attr = ("budget_eu_eur" if eu and not nat else "budget_national_eur" if nat and not eu
                         else "budget_total_eur")
                 self.emit(subj, attr, value, block, sp.start_char, sp.end_char, f"{attr}.{how}")
-                if attr == "budget_total_eur" and "amount" in value and \
-                        value["amount"] > self.last_total.get(subj.text, {}).get("amount", 0):
-                    self.last_total[subj.text] = value  # the largest total: parts come after it
+                if attr == "budget_total_eur" and "amount" in value:
+                    self.block_total[subj.text] = (self.block_index, value)
+                    if value["amount"] > self.last_total.get(subj.text, {}).get("amount", 0):
+                        self.last_total[subj.text] = value  # the largest total: parts come after it
             elif programme and self.about_programme:
                 attr = "investment_eu_eur" if eu and not nat else "investment_total_eur"
                 w = wave if wave is not None else self.wave_of(sent, text_f)
@@ -73,7 +74,9 @@ class Budgets(RelationState):
                       sent.start_char, sent.end_char, "programme.investment_eu_eur.half_of_total", wave=w)
         if not sums and halves and anchors and r.eu_cue:
             subj, how = anchors[0][1], anchors[0][2]
-            given = self.last_total.get(subj.text)
+            # "half of it": the total of this paragraph, else the largest one given before
+            here = self.block_total.get(subj.text)
+            given = here[1] if here is not None and here[0] == self.block_index else self.last_total.get(subj.text)
             if given and "amount" in given:
                 self.split_halves(subj, given, block, sent.start_char, sent.end_char, how)
 

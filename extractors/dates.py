@@ -200,6 +200,8 @@ class _DateGrammar:
         # "2018 or later." ends a phrase; in "2018 or later than 2020" the words open the next
         # date, in "2048 or later nodes" they qualify a noun
         self.post_re = re.compile(rf"[^\S\n]*(?P<mod>{_alt(list(self.post_mods))})(?![^\S\n]*[^\W_])", re.I)
+        # "2025-2026", "2025–26", "2025/26": a span of years, read as its last year ("by")
+        self.span_re = re.compile(r"[^\S\n]*[-–—/][^\S\n]*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]?\d)(?![^\W\d_])")
         self.blocker_re = re.compile(rf"[^\S\n]*(?:{_alt(lex.get('year_blockers') or [])})", re.I)
         self.units: dict[str, str] = {}
         for unit, words in (lex.get("offset_units") or {}).items():
@@ -486,6 +488,19 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
     return None
 
 
+def _span_end(g: _DateGrammar, year: str, text: str, end: int) -> tuple[str, int] | None:
+    """The last year of a span of years written after `year` ("2025-2026": something runs
+    through both, so it is done by the last), and where the span ends; None if none is."""
+    found = g.span_re.match(text, end)
+    if found is None:
+        return None
+    y2 = found.group("y2")
+    later = int(y2) if len(y2) == 4 else int(year[:2] + y2)
+    if not 0 < later - int(year) <= 10:
+        return None
+    return str(later), found.end()
+
+
 def _without_year(m: re.Match[str]) -> bool:
     """A day and month written without a year (the one kind `_value` completes from `ref`)."""
     return m.lastgroup in ("dmy", "mdy") and not (m.group("y1") or m.group("y1s") or m.group("y2") or m.group("y2b")
@@ -517,6 +532,11 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
         else:
             mod_m = g.mod_re.search(text, lo, start)
             mod = g.mods.get(_fold(mod_m.group("mod"))) if mod_m else None
+        if m.lastgroup == "year":
+            later = _span_end(g, value, text, end)
+            if later is not None:
+                value, end = later
+                mod = mod or "by"
         post_m = g.post_re.match(text, end)
         if post_m is not None and mod is None:
             mod = g.post_mods.get(_fold(post_m.group("mod")))

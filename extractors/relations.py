@@ -48,6 +48,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.saw_factory_word = False
         self.kb_seen = {}
         self.last_total = {}
+        self.block_total = {}
         self.about_programme = False
         self.prev_plural = False
         self.plural_block = None

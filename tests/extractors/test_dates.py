@@ -59,6 +59,20 @@ def test_bare_year_needs_a_cue() -> None:
     assert [d.value for d in find_dates("Start bis 2027 geplant", "de")] == [{"value": "2027", "mod": "by"}]
 
 
+@pytest.mark.parametrize("lang, text, value, written", [
+    ("en", "The rollout is planned for 2025-2026.", {"value": "2026", "mod": "by"}, "2025-2026"),
+    ("de", "Der Aufbau ist für 2026–27 geplant.", {"value": "2027", "mod": "by"}, "2026–27"),
+    ("fr", "Le déploiement est prévu en 2025/2026.", {"value": "2026", "mod": "by"}, "2025/2026"),
+    ("en", "It opens in 2026 - 2027 at the earliest.", {"value": "2027", "mod": "by"}, "2026 - 2027"),
+    ("en", "Work starts in 2026-2024.", {"value": "2026"}, "2026"),  # not a span: the second year is earlier
+    ("en", "Work starts in 2026-2045.", {"value": "2026"}, "2026"),  # nor a span of decades
+    ("en", "Work starts in 2026-12 as planned.", {"value": "2026-12"}, "2026-12"),
+])
+def test_a_span_of_years_is_read_as_by_its_last_year(lang: str, text: str, value: dict, written: str) -> None:
+    found = find_dates(text, lang)
+    assert [(d.value, d.text) for d in found] == [(value, written)]
+
+
 def test_year_from_ref_or_flagged() -> None:
     (d,) = find_dates("The call closes on 12 June.", "en", dt.date(2025, 2, 1))
     assert d.value == {"value": "2025-06-12"} and not d.needs_year

@@ -177,3 +177,21 @@ def test_a_date_in_a_sentence_listing_a_rounds_countries_is_each_members_date():
     assert set(selected) == {"FI", "DE", "GR", "IT", "LU", "ES", "SE"}, got
     assert set(selected.values()) == {'{"value":"2024-12"}'}
     assert any(s is None and a == "selected_on" for s, a, _, _ in got), "the round's date as a programme fact"
+
+
+def test_a_span_of_years_for_a_rollout_is_done_by_its_last_year():
+    facts = _facts(_doc([("paragraph", "The EU picked five AI Factories in Norway, Estonia, Iceland, Malta "
+                                       "and Cyprus this week."),
+                         ("paragraph", "Their rollout is planned for 2027–28.")], published=date(2026, 10, 2)))
+    assert set(_by_country(facts, "operational_by").values()) == {'{"mod":"by","value":"2028"}'}
+
+
+def test_half_of_it_is_half_of_the_total_of_its_own_paragraph():
+    """A larger sum given earlier (a building, say) is not the one "half of it" halves."""
+    facts = _facts(_doc([("paragraph", "The Tartu campus gets a new data hall for EUR 140 million."),
+                         ("paragraph", "The Tartu AI Factory itself will cost EUR 60 million in total. The EU pays "
+                                       "half of it, and the other half comes from the national government.")],
+                        published=date(2026, 3, 1)))
+    shares = {(attr, value) for subj, attr, value, _ in facts if attr in ("budget_eu_eur", "budget_national_eur")}
+    assert shares == {("budget_eu_eur", '{"amount":30000000,"qualifier":"exact"}'),
+                      ("budget_national_eur", '{"amount":30000000,"qualifier":"exact"}')}
