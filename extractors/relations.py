@@ -136,21 +136,47 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         local = [s for s in self.subjects if not s.is_generic and self.subject_country(s) == codes[0]]
         return local[0] if len(local) == 1 else None
 
-    def heading_wave(self, doc: Doc) -> int | None:
-        """The round a heading names ("Round 2 – March 2025", "Zweite Runde", "Selected in
-        December 2024"): an ordinal, a number after a round noun, or a round's selection month.
-        The factories its section lists without a name are of that round."""
-        sent = whole_block(doc)
+    def named_round(self, doc: Doc, sent: Sentence) -> int | None:
+        """The round a text names in words: an ordinal ("the second round") or a number
+        next to a round noun ("Round 2", "Runde 2")."""
         r = reading(doc, sent, self.lex)
         if r.ordinal_wave is not None:
             return r.ordinal_wave
         known = {int(w["wave"]) for w in waves()}
-        toks = [fold(t.text) for t in doc]
+        toks = [fold(t.text) for t in doc[sent.start:sent.end]]
         for i, t in enumerate(toks):
             if t in self.lex.round_nouns:
                 for j in (i + 1, i - 1):
                     if 0 <= j < len(toks) and toks[j].rstrip(".").isdigit() and int(toks[j].rstrip(".")) in known:
                         return int(toks[j].rstrip("."))
+        return None
+
+    def heading_round_date(self, block: Block, doc: Doc) -> None:
+        """`Round 2 – March 2025`: a heading that names a round and gives one date with no
+        cue of another event (an opening, a deadline) dates the round's selection; its
+        factories then take that date (`round_dates`)."""
+        sent = whole_block(doc)
+        dates = sent.of("date")
+        if len(dates) != 1 or sent.of("factory"):
+            return
+        wave = self.named_round(doc, sent)
+        if wave is None:
+            return
+        deadline, cue, _selection = self.date_roles(doc, sent)[0]
+        value = self.resolve_date(dates[0].value or {})
+        if deadline or cue or value is None:
+            return
+        self.emit(None, "selected_on", value, block, dates[0].start_char, dates[0].end_char,
+                  "programme.selected_on.round_heading", wave=wave)
+
+    def heading_wave(self, doc: Doc) -> int | None:
+        """The round a heading names ("Round 2 – March 2025", "Zweite Runde", "Selected in
+        December 2024"): an ordinal, a number after a round noun, or a round's selection month.
+        The factories its section lists without a name are of that round."""
+        sent = whole_block(doc)
+        named = self.named_round(doc, sent)
+        if named is not None:
+            return named
         for sp in sent.of("date"):
             v = (sp.value or {}).get("value", "")
             for w in waves():
@@ -933,6 +959,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if block.kind == "heading":
                 self.section_subject = self.heading_subject(doc)
                 self.section_wave = self.heading_wave(doc)
+                self.heading_round_date(block, doc)
             if block.kind == "table_row":
                 self.table_row(block, doc)
             elif block.kind == "list_item":

@@ -195,3 +195,14 @@ def test_half_of_it_is_half_of_the_total_of_its_own_paragraph():
     shares = {(attr, value) for subj, attr, value, _ in facts if attr in ("budget_eu_eur", "budget_national_eur")}
     assert shares == {("budget_eu_eur", '{"amount":30000000,"qualifier":"exact"}'),
                       ("budget_national_eur", '{"amount":30000000,"qualifier":"exact"}')}
+
+
+def test_a_heading_that_names_a_round_and_a_month_dates_each_factory_listed_under_it():
+    facts = _facts(_doc([("paragraph", "Two rounds of AI Factories so far."),
+                         ("heading", "Round 2 – March 2025"),
+                         ("list_item", "Sofia Tech Park – Sofia, Bulgaria"),
+                         ("list_item", "IZUM – Maribor, Slovenia"),
+                         ("heading", "Round 3 – deadline June 2025")], published=date(2026, 1, 5)))
+    assert (None, "selected_on", '{"value":"2025-03"}', 2) in facts
+    assert set(_by_country(facts, "selected_on").values()) == {'{"value":"2025-03"}'}
+    assert not any(attr == "selected_on" and w == 3 for _, attr, _, w in facts)
