@@ -408,6 +408,7 @@ class _Patterns:
             if match is not None:
                 taken.append((start, end))
                 out.append(match)
+        out.extend(_flags(text))
         out.sort(key=lambda m: m.start)
         return out
 
@@ -432,6 +433,30 @@ class _Patterns:
                  "country_codes": [cc for cc, _ in ranked]}
         rule = "city.gazetteer" if len(ranked) == 1 else "city.gazetteer.ambiguous"
         return PlaceMatch(start, end, surface, "CITY", value, rule)
+
+
+# a flag is two regional indicator symbols spelling the country's ISO code ("🇬🇷" = G R)
+_FLAG = re.compile("[\U0001F1E6-\U0001F1FF]{2}")
+_INDICATOR_A = 0x1F1E6
+
+
+@lru_cache(maxsize=1)
+def _flag_codes() -> frozenset[str]:
+    return frozenset(cc for cc in Locale("en").territories if len(cc) == 2 and cc.isalpha()) - {"EU", "UN", "EZ"}
+
+
+def _flags(text: str) -> list[PlaceMatch]:
+    """Flag emoji, as lists of sites in posts and newsletters mark each line's country."""
+    if not any(0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in text):
+        return []
+    out = []
+    known = _flag_codes()
+    for m in _FLAG.finditer(text):
+        cc = "".join(chr(ord(ch) - _INDICATOR_A + ord("A")) for ch in m.group(0))
+        if cc in known:
+            out.append(PlaceMatch(m.start(), m.end(), m.group(0), "COUNTRY",
+                                  {"country": m.group(0), "country_code": cc, "country_codes": [cc]}, "country.flag"))
+    return out
 
 
 def _sentence_initial(text: str, start: int) -> bool:

@@ -676,7 +676,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             lex, s0, s1 = self.lex, sent.start, sent.end
             roles = []
             for sp in sent.of("date"):
-                window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 6)]))
+                window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 12)]))
                 role = (bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
                         bool(contains_word(window, lex.selection_cues)))
                 if role[1] and role[2]:
@@ -699,10 +699,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     @staticmethod
     def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
-        """How many tokens next to a date (12 before it, 6 after) reach one of `cues`; 1000 when none do."""
+        """How many tokens next to a date (up to 12 on either side) reach one of `cues`; 1000 when none do."""
         for k in range(1, 13):
             before = fold(text_of(doc[max(s0, sp.start - k):sp.start]))
-            after = fold(text_of(doc[sp.end:min(s1, sp.end + min(k, 6))]))
+            after = fold(text_of(doc[sp.end:min(s1, sp.end + k)]))
             if contains_word(before, cues) or contains_word(after, cues):
                 return k
         return 1000

@@ -160,3 +160,10 @@ def test_gold_cities_and_countries_of_text_documents_are_found(corpus_dir):
                 hit += fact["value"] in codes
     assert total > 30
     assert hit / total >= 0.9, f"{hit}/{total}"
+
+
+def test_a_flag_emoji_is_its_country_and_other_symbols_are_not():
+    text = "- 🇬🇷 Atene: Pharos\n- 🇱🇺 Bissen\n- 🇪🇺 EU-wide 🇦 alone ✈"
+    flags = [(m.text, m.value["country_code"], m.rule) for m in find_places(text, "it") if m.rule == "country.flag"]
+    assert flags == [("🇬🇷", "GR", "country.flag"), ("🇱🇺", "LU", "country.flag")]
+    assert text[2:4] == "🇬🇷" and [m.start for m in find_places(text, "it") if m.label == "COUNTRY"][0] == 2
