@@ -98,7 +98,7 @@ def _searches(lex: Lexicon) -> tuple[Callable[[str], Any], Callable[[str], Any]]
     if found is None:
         groups = (lex.negations, lex.programme_cues, lex.partner_cues, lex.anaphors, lex.site_nouns,
                   lex.count_nouns, lex.half_words, lex.budget_cues, lex.eu_cues, lex.sc_cues,
-                  lex.headers.get("supercomputer", ()), lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
+                  lex.headers.get("supercomputer", ()), lex.machine_words, lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
         found = _SEARCHES[id(lex)] = (lex, _search_for({w for group in groups for w in group}),
                                       _search_for(set(lex.wave_ordinals)))
     return found[1], found[2]
@@ -115,11 +115,27 @@ def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
     has_system = contains_word(f, lex.sc_cues) or bool(sent.of("supercomputer")) \
         or contains_word(f, lex.headers.get("supercomputer", ()))  # "new infrastructure"
     if not has_system:
-        return None
+        return _machine_deployment(f, lex) if lex.machine_words and contains_word(f, lex.machine_words) else None
     if contains_word(f, lex.upgrade_words):
         return "upgrade"
     if contains_word(f, lex.new_words):
         return "new"
+    return None
+
+
+def _machine_deployment(folded: str, lex: Lexicon) -> str | None:
+    """`new AI-optimised systems`, `upgraded machines`: a computer named by a common noun
+    is bought or upgraded only when the word says so within the four words before it (a
+    "new project" elsewhere in the sentence says nothing of its machines)."""
+    words = [w.strip(".,;:()\"'«»„“”") for w in folded.split()]
+    machines = set(lex.machine_words)
+    for i, w in enumerate(words):
+        if w in machines:
+            before = " ".join(words[max(0, i - 4):i])
+            if contains_word(before, lex.upgrade_words):
+                return "upgrade"
+            if contains_word(before, lex.new_words):
+                return "new"
     return None
 
 

@@ -206,3 +206,14 @@ def test_a_heading_that_names_a_round_and_a_month_dates_each_factory_listed_unde
     assert (None, "selected_on", '{"value":"2025-03"}', 2) in facts
     assert set(_by_country(facts, "selected_on").values()) == {'{"value":"2025-03"}'}
     assert not any(attr == "selected_on" and w == 3 for _, attr, _, w in facts)
+
+
+def test_new_machines_for_listed_sites_make_each_a_new_deployment_and_a_new_project_does_not():
+    bought = _facts(_doc([("paragraph", "Nine new AI Factories were picked this spring."),
+                          ("paragraph", "New AI-optimised machines will be bought for the sites in Portugal, Ireland, "
+                                        "Denmark and Estonia.")], published=date(2026, 5, 1)))
+    assert _by_country(bought, "deployment") == {"PT": "new", "IE": "new", "DK": "new", "EE": "new"}
+    housed = _facts(_doc([("paragraph", "The Tartu AI Factory opens in Estonia."),
+                          ("paragraph", "The machines that will serve the new project stand in the old hall.")],
+                         published=date(2026, 5, 1)))
+    assert not any(attr == "deployment" for _, attr, _, _ in housed)
