@@ -442,7 +442,8 @@ _INDICATOR_A = 0x1F1E6
 
 @lru_cache(maxsize=1)
 def _flag_codes() -> frozenset[str]:
-    return frozenset(cc for cc in Locale("en").territories if len(cc) == 2 and cc.isalpha()) - {"EU", "UN", "EZ"}
+    codes = {str(cc) for cc in Locale("en").territories}
+    return frozenset(cc for cc in codes if len(cc) == 2 and cc.isalpha()) - {"EU", "UN", "EZ"}
 
 
 def _flags(text: str) -> list[PlaceMatch]:
