@@ -19,6 +19,13 @@ from extractors.dates import _grammar, find_dates, normalise_date_text
     ("lang", "text", "value"),
     [
         ("en", "The board met on 3 March 2025 in Brussels.", {"value": "2025-03-03"}),
+        # the accusative after an article, and the genitive article before the year
+        ("el", "Η επιλογή έγινε τον Δεκέμβριο του 2024.", {"value": "2024-12"}),
+        ("el", "Θα λειτουργεί από τον Μάιο 2026.", {"value": "2026-05"}),
+        # a year-first month in a case ending: in, in (possessive), by
+        ("hu", "A döntés 2024 decemberében született.", {"value": "2024-12"}),
+        ("hu", "Az EuroHPC 2025 márciusában választotta ki.", {"value": "2025-03"}),
+        ("hu", "A gép 2026 októberére készül el.", {"value": "2026-10"}),
         ("en", "It opened on March 3, 2025.", {"value": "2025-03-03"}),
         ("en", "Results came in February 2026.", {"value": "2026-02"}),
         ("en", "Deliveries start in Q3 2026.", {"value": "2026-Q3"}),
