@@ -26,6 +26,8 @@ from extractors.dates import _grammar, find_dates, normalise_date_text
         ("hu", "A döntés 2024 decemberében született.", {"value": "2024-12"}),
         ("hu", "Az EuroHPC 2025 márciusában választotta ki.", {"value": "2025-03"}),
         ("hu", "A gép 2026 októberére készül el.", {"value": "2026-10"}),
+        ("lt", "EuroHPC ją atrinko 2024 m. gruodį.", {"value": "2024-12"}),  # the accusative of time
+        ("sl", "Izbrana je bila v decembru 2024.", {"value": "2024-12"}),  # the locative
         ("en", "It opened on March 3, 2025.", {"value": "2025-03-03"}),
         ("en", "Results came in February 2026.", {"value": "2026-02"}),
         ("en", "Deliveries start in Q3 2026.", {"value": "2026-Q3"}),
