@@ -323,8 +323,13 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # set goes on, one factory per country
         set_goes_on = (not anchors and not refs and prev_plural and block.kind != "heading"
                        and len(self.place_view(doc, sent)[2]) >= 2)
-        if not anchors and (refs or site_words or set_goes_on) and not r.partner_cue:
-            if self.unnamed_by_country(block, doc, sent, refs, text_f, plural_nouns=site_words or set_goes_on,
+        # "Austria, Bulgaria and Poland will install new AI-optimised systems": countries that
+        # buy or upgrade machines, in a text about factories, stand for their factories
+        buyers = (not anchors and not refs and self.saw_factory_word and r.deployment is not None
+                  and len(self.place_view(doc, sent)[2]) >= 2)
+        if not anchors and (refs or site_words or set_goes_on or buyers) and not r.partner_cue:
+            if self.unnamed_by_country(block, doc, sent, refs, text_f,
+                                       plural_nouns=site_words or set_goes_on or buyers,
                                        wave=self.last_wave if set_goes_on else None):
                 return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:

@@ -217,3 +217,14 @@ def test_new_machines_for_listed_sites_make_each_a_new_deployment_and_a_new_proj
                           ("paragraph", "The machines that will serve the new project stand in the old hall.")],
                          published=date(2026, 5, 1)))
     assert not any(attr == "deployment" for _, attr, _, _ in housed)
+
+
+def test_countries_that_install_or_upgrade_machines_stand_for_their_factories():
+    facts = _facts(_doc([("paragraph", "Six new AI Factories were chosen in March 2025."),
+                         ("list_item", "Austria, Bulgaria, Poland and Slovenia will install new AI-optimised systems, "
+                                       "while Germany upgrades its exascale machine.")], published=date(2025, 3, 20)))
+    assert _by_country(facts, "deployment") == {"AT": "new", "BG": "new", "PL": "new", "SI": "new", "DE": "upgrade"}
+    # without a text about factories, a list of countries buying computers is not about factories
+    plain = _facts(_doc([("paragraph", "Austria, Bulgaria and Poland will install new systems for their tax offices.")],
+                        published=date(2025, 3, 20)))
+    assert not any(attr == "deployment" for _, attr, _, _ in plain)
