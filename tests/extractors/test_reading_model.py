@@ -221,6 +221,8 @@ def test_new_machines_for_listed_sites_make_each_a_new_deployment_and_a_new_proj
 
 def test_countries_that_install_or_upgrade_machines_stand_for_their_factories():
     facts = _facts(_doc([("paragraph", "Six new AI Factories were chosen in March 2025."),
+                         ("heading", "What is known"),
+                         ("paragraph", "Brussels expects much of the network."),
                          ("list_item", "Austria, Bulgaria, Poland and Slovenia will install new AI-optimised systems, "
                                        "while Germany upgrades its exascale machine.")], published=date(2025, 3, 20)))
     assert _by_country(facts, "deployment") == {"AT": "new", "BG": "new", "PL": "new", "SI": "new", "DE": "upgrade"}
