@@ -200,6 +200,10 @@ class _DateGrammar:
         # "2018 or later." ends a phrase; in "2018 or later than 2020" the words open the next
         # date, in "2048 or later nodes" they qualify a noun
         self.post_re = re.compile(rf"[^\S\n]*(?P<mod>{_alt(list(self.post_mods))})(?![^\S\n]*[^\W_])", re.I)
+        # "next year", "l'année prochaine", "наступного року": a year counted from the text's date
+        self.relative_years = {_fold(str(k)): int(v) for k, v in (lex.get("relative_years") or {}).items()}
+        self.relative_re = re.compile(rf"(?<![^\W\d_])(?:{_alt(sorted(self.relative_years, key=len, reverse=True))})"
+                                      r"(?![^\W\d_])", re.I) if self.relative_years else None
         # "2025-2026", "2025–26", "2025/26": a span of years, read as its last year ("by")
         self.span_re = re.compile(r"[^\S\n]*[-–—/][^\S\n]*(?P<y2>(?:19|20)\d{2}|\d{2})(?![\d.,]?\d)(?![^\W\d_])")
         self.blocker_re = re.compile(rf"[^\S\n]*(?:{_alt(lex.get('year_blockers') or [])})", re.I)
@@ -556,7 +560,31 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
         out.append(DateMatch(start, end, text[start:end], obj, needs_year,
                              year_left_out=_without_year(m)))
         floor = end
+    if ref is not None and g.relative_re is not None:
+        out = _with_relative_years(g, text, ref, out)
     return out
+
+
+def _with_relative_years(g: _DateGrammar, text: str, ref: dt.date, found: list[DateMatch]) -> list[DateMatch]:
+    """"next year" in a text of 2025 is 2026, with the modifier before it ("by the end of
+    next year"); its value hangs on the text's date, as a day written without a year does."""
+    added = []
+    for m in g.relative_re.finditer(text):
+        start, end = m.start(), m.end()
+        if any(d.start < end and start < d.end for d in found):
+            continue
+        offset = g.relative_years.get(_fold(m.group(0)))
+        if offset is None:
+            continue
+        obj: dict[str, Any] = {"value": str(ref.year + offset)}
+        mod_m = g.mod_re.search(text, max(0, start - _WINDOW), start)
+        if mod_m is not None:
+            mod = g.mods.get(_fold(mod_m.group("mod")))
+            if mod:
+                obj["mod"] = mod
+                start = mod_m.start()
+        added.append(DateMatch(start, end, text[start:end], obj, False, year_left_out=True))
+    return sorted(found + added, key=lambda d: d.start) if added else found
 
 
 def normalise_date_text(s: str, lang: str, ref: dt.date | None = None) -> dict[str, Any] | None:

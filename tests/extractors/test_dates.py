@@ -82,6 +82,18 @@ def test_a_span_of_years_is_read_as_by_its_last_year(lang: str, text: str, value
     assert [(d.value, d.text) for d in found] == [(value, written)]
 
 
+@pytest.mark.parametrize("lang, text, value, written", [
+    ("en", "All six are to be running by the end of next year.", {"value": "2026", "mod": "end"}, "by the end of next year"),
+    ("de", "Der Betrieb beginnt im nächsten Jahr.", {"value": "2026"}, "nächsten Jahr"),
+    ("fr", "Elle ouvrira l’année prochaine.", {"value": "2026"}, "l’année prochaine"),
+    ("uk", "Фабрики мають запрацювати наступного року.", {"value": "2026"}, "наступного року"),
+])
+def test_a_year_ahead_counts_from_the_texts_date(lang: str, text: str, value: dict, written: str) -> None:
+    found = find_dates(text, lang, dt.date(2025, 3, 20))
+    assert [(d.value, d.text, d.year_left_out) for d in found] == [(value, written, True)]
+    assert find_dates(text, lang) == []  # no date of the text, no year
+
+
 def test_year_from_ref_or_flagged() -> None:
     (d,) = find_dates("The call closes on 12 June.", "en", dt.date(2025, 2, 1))
     assert d.value == {"value": "2025-06-12"} and not d.needs_year
