@@ -561,15 +561,16 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
                              year_left_out=_without_year(m)))
         floor = end
     if ref is not None and g.relative_re is not None:
-        out = _with_relative_years(g, text, ref, out)
+        out = _with_relative_years(g, g.relative_re, text, ref, out)
     return out
 
 
-def _with_relative_years(g: _DateGrammar, text: str, ref: dt.date, found: list[DateMatch]) -> list[DateMatch]:
+def _with_relative_years(g: _DateGrammar, pattern: re.Pattern[str], text: str, ref: dt.date,
+                         found: list[DateMatch]) -> list[DateMatch]:
     """"next year" in a text of 2025 is 2026, with the modifier before it ("by the end of
     next year"); its value hangs on the text's date, as a day written without a year does."""
     added = []
-    for m in g.relative_re.finditer(text):
+    for m in pattern.finditer(text):
         start, end = m.start(), m.end()
         if any(d.start < end and start < d.end for d in found):
             continue

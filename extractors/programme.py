@@ -96,7 +96,8 @@ class ProgrammeFacts(RelationState):
             if len(matching) == 1:
                 return int(matching[0]["wave"])
             if matching and self.document.published_on:
-                past = [w for w in matching if str(w["selected_on"]) <= self.document.published_on.isoformat()]
+                seen = str(self.document.published_prefix())
+                past = [w for w in matching if str(w["selected_on"])[:len(seen)] <= seen]
                 if past:
                     return int(past[-1]["wave"])
             if matching:

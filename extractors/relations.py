@@ -215,7 +215,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if len(rounds) == 1:
             self.doc_wave = rounds.pop()
         elif not rounds and self.document.published_on:
-            past = [int(w["wave"]) for w in waves() if str(w["selected_on"]) <= self.document.published_on.isoformat()]
+            seen = str(self.document.published_prefix())
+            past = [int(w["wave"]) for w in waves() if str(w["selected_on"])[:len(seen)] <= seen]
             self.doc_wave = past[-1] if past else None
         if len(named) == 1:
             self.single_subject = named[0]
@@ -725,7 +726,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return
         at = text_f.find(hit) if isinstance(hit, str) else -1
         start = sent.start_char + max(at, 0)
-        value = {"value": published.isoformat()}
+        value = {"value": str(self.document.published_prefix())}
         wave = self.wave_of(sent, text_f, value)
         self.emit(None, "selected_on", value, block, start, start + (len(hit) if isinstance(hit, str) else 0),
                   "programme.selected_on.today", wave=wave)

@@ -64,6 +64,14 @@ class Document:
     kind: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     lang_detected: bool = False
+    published_precision: str | None = None  # "year" | "month" when `published_on` stands for more than a day
+
+    def published_prefix(self) -> str | None:
+        """The published date written at its precision ("2025-03" for a month): a date of
+        the first of the month does not say the month's later days are still to come."""
+        if self.published_on is None:
+            return None
+        return self.published_on.isoformat()[:{"year": 4, "month": 7}.get(self.published_precision or "", 10)]
 
     @property
     def doc_id(self) -> str:

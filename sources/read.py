@@ -164,9 +164,9 @@ def read_source(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None =
         detected = True
     url = spec.original_url or spec.url or (spec.path.as_uri() if spec.path else None)
     published = spec.published or parsed.published
+    precision = spec.published_precision if spec.published else parsed.published_precision
     doc = Document(source_name=spec.name, url=url, publisher=spec.publisher, trust=spec.trust,
                    lang=lang, published_on=published, title=parsed.title, sha256=fetched.sha256,
-                   kind=kind, blocks=blocks, lang_detected=detected)
-    precision = spec.published_precision if spec.published else parsed.published_precision
+                   kind=kind, blocks=blocks, lang_detected=detected, published_precision=precision)
     return SourceRead(spec.name, "ok", document=doc, cache=fetched.cache_entry(), kind=kind,
                       published_precision=precision, notes=notes + parsed.notes + cut)

@@ -200,3 +200,19 @@ def test_a_build_compiles_in_place_and_a_failed_one_leaves_the_sources(tmp_path:
     failed = native.build(root=bad, modules=["extractors.tiny"])
     assert not failed["compiled"] and "error" in failed["error"].lower()
     assert not list((bad / "extractors").glob("*.so"))
+
+
+def test_where_mypyc_and_a_compiler_are_the_planned_modules_compile() -> None:
+    """A type error in a compiled module makes the build fail, and the sources run unnoticed
+    (slower, and the comparison above skips): where the build can run, it must have succeeded."""
+    import importlib.util
+    import shutil
+    import sysconfig
+
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if importlib.util.find_spec("mypyc") is None or not (shutil.which("cc") or shutil.which("gcc")) \
+            or not headers.exists():
+        pytest.skip("no mypyc, C compiler or Python headers here: the sources are what runs")
+    manifest = native.read_manifest()
+    assert manifest.get("compiled"), f"the build failed: {manifest.get('error')}"
+    assert not native.stale_sources(manifest), "the compiled rules are older than their sources: run make native"

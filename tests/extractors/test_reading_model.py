@@ -14,7 +14,7 @@ from sources.document import Block, Document, table_row
 
 
 def _doc(blocks: list[tuple[str, str] | list[str]], *, lang: str = "en", published: date | None = None,
-         header: tuple[str, ...] = ()) -> Document:
+         header: tuple[str, ...] = (), precision: str | None = None) -> Document:
     """Blocks as (kind, text) pairs, or a list of cells for a table row under `header`."""
     out = []
     for i, b in enumerate(blocks):
@@ -24,7 +24,7 @@ def _doc(blocks: list[tuple[str, str] | list[str]], *, lang: str = "en", publish
             out.append(Block(index=i, kind=b[0], text=b[1]))
     sha = hashlib.sha256(repr(blocks).encode()).hexdigest()
     return Document(source_name="t", url=None, publisher="test", trust="press", lang=lang, published_on=published,
-                    title=None, sha256=sha, kind="text", blocks=tuple(out))
+                    title=None, sha256=sha, kind="text", blocks=tuple(out), published_precision=precision)
 
 
 def _facts(document: Document) -> set[tuple]:
@@ -230,3 +230,14 @@ def test_countries_that_install_or_upgrade_machines_stand_for_their_factories():
     plain = _facts(_doc([("paragraph", "Austria, Bulgaria and Poland will install new systems for their tax offices.")],
                         published=date(2025, 3, 20)))
     assert not any(attr == "deployment" for _, attr, _, _ in plain)
+
+
+def test_a_text_dated_by_its_month_knows_the_rounds_of_that_month():
+    """A dateline of "March 2025" is the first of March only in the calendar: the round
+    selected on 12 March is not still to come for it."""
+    text = [("paragraph", "Six new AI Factories will be set up in Austria, Bulgaria, France, Germany, Poland and "
+                          "Slovenia, and they are to be running next year.")]
+    facts = _facts(_doc(text, published=date(2025, 3, 1), precision="month"))
+    waves = {w for subj, attr, _, w in facts if attr == "country" and subj and subj.startswith("(unnamed")}
+    assert waves == {2}
+    assert set(_by_country(facts, "operational_by").values()) == {'{"value":"2026"}'}
