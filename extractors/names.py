@@ -48,6 +48,8 @@ def is_name_like(tok: Token, stop: set[str], *, strict: bool) -> bool:
         return True
     if any(c.isupper() for c in t[1:]) and t[0].isupper():
         return True
+    if t[0].isupper() and t.endswith("+") and t.rstrip("+").isalpha():
+        return True  # "Brain++"
     if strict:
         return False
     return t[0].isupper() and t[1:].islower() and t.isalpha()
@@ -91,6 +93,13 @@ class FactoryNames:
         # "AI Factory of X": the links, longest first, as lower-cased token tuples
         self.links = sorted({_head_key(nlp.make_doc(w)) for w in rel.get("name_links", [])}, key=len, reverse=True)
         self.alias_key = factory_keys()
+        # "will bear the name X", "named X", "baptisée X": the name a text gives its factory
+        self.naming = PhraseMatcher(nlp.vocab, attr="LOWER")
+        naming = names.get("naming_cues", [])
+        if naming:
+            self.naming.add("NAMING", [nlp.make_doc(w) for w in naming])
+        self.machine_words = {w.lower() for w in names.get("supercomputer_cues", []) + rel.get("machine_words", [])
+                              if " " not in w}
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
         others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
         if others:
@@ -134,6 +143,7 @@ class FactoryNames:
             if extra is not None:
                 x_span, x_rule = extra
                 found.append((x_span, x_rule, {"key": None, "name": x_span.text, "same_as": span.text}))
+        found.extend(self._names_after_naming(doc, heads))
         found.extend(self._name_country_pairs(doc, countries))
         found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
@@ -172,14 +182,34 @@ class FactoryNames:
         if j < len(doc) and j in countries:
             c = countries[j]
             return doc[head.start:c.end], "name_after_head"
+        quoted = self._quoted_after(doc, j)
+        if quoted is not None:
+            return quoted, "quoted_name_after_head"  # "der KI-Fabrik „HammerHAI“"
         end = j
         while end < len(doc) and end - j < MAX_NAME_TOKENS and (
                 is_name_like(doc[end], self.stop, strict=True)
-                or (doc[end].text in JOINERS and end > j and not doc[end - 1].whitespace_)):
+                or (doc[end].text in JOINERS | PLUSES and end > j and not doc[end - 1].whitespace_)
+                # "Brain++": a capitalised word made a name by the plus signs it carries
+                or (end + 1 < len(doc) and doc[end + 1].text in PLUSES and not doc[end].whitespace_
+                    and is_name_like(doc[end], self.stop, strict=False))):
             end += 1
         if end > j:
             return doc[j:end], "name_after_head"
         return self._name_of_host(doc, head)
+
+    def _quoted_after(self, doc: Doc, j: int) -> Span | None:
+        """A name in quotes right after a factory word: one to MAX_NAME_TOKENS tokens, the
+        first capitalised, between an opening and a closing quote."""
+        if j >= len(doc) or doc[j].text not in QUOTES:
+            return None
+        k = end = j + 1
+        while end < len(doc) and end - k < MAX_NAME_TOKENS and doc[end].text not in QUOTES:
+            end += 1
+        if end == k or end >= len(doc) or doc[end].text not in QUOTES:
+            return None
+        if not (_coined(doc[k]) or is_name_like(doc[k], self.stop, strict=False)):
+            return None
+        return doc[k:end]
 
     def _name_of_host(self, doc: Doc, head: Span) -> tuple[Span, str] | None:
         """`AI Factory of GRNET`, `Factoría de IA del BSC`, `l'AI Factory de Jülich`: a head,
@@ -270,6 +300,29 @@ class FactoryNames:
             out.append((span, "name_after_place", {"key": None, "name": span.text}))
         return out
 
+    def _names_after_naming(self, doc: Doc, heads: list[Span]) -> list[tuple[Span, str, dict]]:
+        """`the Poznań AI factory will bear the name PIAST AI`: in a block that speaks of one
+        factory, the capitalised or coined words right after a naming cue are its name."""
+        if not heads or all(_head_key(h) in self.plural_heads for h in heads):
+            return []
+        out = []
+        places = {i for q in doc.spans.get("place", []) for i in range(q.start, q.end)}
+        for _, s, e in self.naming(doc):
+            # the name is the factory's when a factory word comes just before the cue, with
+            # no machine word between ("a supercomputer named MeluXina-AI" names the machine)
+            before = [h for h in heads if h.end <= s and s - h.end <= 8]
+            if not before or any(t.lower_ in self.machine_words for t in doc[before[-1].end:s]):
+                continue
+            j = e + 1 if e < len(doc) and doc[e].text in QUOTES else e
+            end = j
+            while end < len(doc) and end - j < MAX_NAME_TOKENS and end not in places and (
+                    _coined(doc[end]) or is_name_like(doc[end], self.stop, strict=end > j)
+                    or (doc[end].text in JOINERS | PLUSES and end > j and not doc[end - 1].whitespace_)):
+                end += 1
+            if end > j and (_coined(doc[j]) or doc[j].lower_ not in self.common):
+                out.append((doc[j:end], "name_after_naming", {"key": None, "name": doc[j:end].text}))
+        return out
+
     def _name_country_pairs(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
         """`PIAST (Poland)` in lists of factories: a coined name then its country in brackets."""
         out = []
@@ -295,14 +348,17 @@ class FactoryNames:
 
 
 QUOTES = {'"', "“", "”", "„", "«", "»", "'", "‘", "’"}
+PLUSES = {"+", "++"}
 PLACE_DELIMITERS = {":", "–", "—", "-"}
 
 
 def _coined(tok: Token) -> bool:
-    """A token spelled as only a name is: ALLCAPS, inner capitals, letters with digits."""
+    """A token spelled as only a name is: ALLCAPS, inner capitals, letters with digits or
+    with plus signs after them."""
     t = tok.text
     return (len(t) >= 2 and t.isupper()) or (t[:1].isupper() and any(c.isupper() for c in t[1:])) \
-        or (any(c.isdigit() for c in t) and any(c.isalpha() for c in t))
+        or (any(c.isdigit() for c in t) and any(c.isalpha() for c in t)) \
+        or (t[:1].isupper() and t.endswith("+") and t.rstrip("+").isalpha())  # "Brain++"
 
 
 def _title_case(sent: Span) -> bool:
@@ -346,7 +402,8 @@ def _longest_only(spans: list[Span]) -> list[Span]:
 def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, str, dict]]:
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
-    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "name_of_host": 1, "appositive_name": 2,
+    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1, "name_after_naming": 1,
+            "name_of_host": 1, "appositive_name": 2,
             "acronym_in_parens": 2, "name_country_parens": 2, "name_after_place": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))
     kept: list[tuple[Span, str, dict]] = []
