@@ -140,11 +140,16 @@ class FactoryNames:
                 value["titled"] = True
             found.append((span, rule, value))
             extra = self._appositive(doc, span) or self._acronym_after(doc, span)
+            if extra is None and span.end == head.end:
+                # "The French AI Factory, AI2F, ...": the coined name set off after it
+                after = self._between_commas(doc, head.end)
+                extra = (after, "appositive_after_head") if after is not None else None
             if extra is not None:
                 x_span, x_rule = extra
                 found.append((x_span, x_rule, {"key": None, "name": x_span.text, "same_as": span.text}))
         found.extend(self._names_after_naming(doc, heads))
         found.extend(self._name_country_pairs(doc, countries))
+        found.extend(self._country_name_lines(doc, countries))
         found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
                 for sp, rule, v in _resolve_overlaps(found)]
@@ -185,6 +190,9 @@ class FactoryNames:
         quoted = self._quoted_after(doc, j)
         if quoted is not None:
             return quoted, "quoted_name_after_head"  # "der KI-Fabrik „HammerHAI“"
+        between = self._between_commas(doc, j)
+        if between is not None:
+            return between, "appositive_after_head"  # "The French AI Factory, AI2F, is ..."
         end = j
         while end < len(doc) and end - j < MAX_NAME_TOKENS and (
                 is_name_like(doc[end], self.stop, strict=True)
@@ -196,6 +204,21 @@ class FactoryNames:
         if end > j:
             return doc[j:end], "name_after_head"
         return self._name_of_host(doc, head)
+
+    def _between_commas(self, doc: Doc, j: int) -> Span | None:
+        """A coined name set off by commas right after a factory word; not a known host or
+        machine (", CSC," after a factory word is its host)."""
+        if j + 2 >= len(doc) or doc[j].text != ",":
+            return None
+        k = end = j + 1
+        while end < len(doc) and end - k < MAX_NAME_TOKENS and (
+                _coined(doc[end]) or (doc[end].text in JOINERS | PLUSES and end > k and not doc[end - 1].whitespace_)):
+            end += 1
+        if end == k or end >= len(doc) or doc[end].text != ",":
+            return None
+        others = {i for kind in ("org", "supercomputer", "place") for sp in doc.spans.get(kind, [])
+                  for i in range(sp.start, sp.end)}
+        return None if any(i in others for i in range(k, end)) else doc[k:end]
 
     def _quoted_after(self, doc: Doc, j: int) -> Span | None:
         """A name in quotes right after a factory word: one to MAX_NAME_TOKENS tokens, the
@@ -323,6 +346,27 @@ class FactoryNames:
                 out.append((doc[j:end], "name_after_naming", {"key": None, "name": doc[j:end].text}))
         return out
 
+    def _country_name_lines(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
+        """`Bulgaria (BRAIN++)`: a line that is only a country and a coined name in brackets
+        (a heading over each factory of a list) names that country's factory."""
+        words = [t for t in doc if not t.is_punct or t.text in PLUSES]
+        if len(words) > 6 or len(countries) != 1:
+            return []
+        c = next(iter(countries.values()))
+        k = c.end + 1
+        if c.end >= len(doc) or doc[c.end].text != "(":
+            return []
+        end = k
+        while end < len(doc) and end - k < MAX_NAME_TOKENS and (
+                _coined(doc[end]) or (doc[end].text in JOINERS | PLUSES and end > k and not doc[end - 1].whitespace_)):
+            end += 1
+        if end == k or end >= len(doc) or doc[end].text != ")" or len(doc[k:end].text) < 3:
+            return []
+        others = {i for kind in ("org", "supercomputer") for sp in doc.spans.get(kind, []) for i in range(sp.start, sp.end)}
+        if any(i in others for i in range(k, end)):
+            return []
+        return [(doc[k:end], "name_after_country", {"key": None, "name": doc[k:end].text})]
+
     def _name_country_pairs(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
         """`PIAST (Poland)` in lists of factories: a coined name then its country in brackets."""
         out = []
@@ -403,6 +447,7 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
     rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1, "name_after_naming": 1,
+            "appositive_after_head": 2, "name_after_country": 2,
             "name_of_host": 1, "appositive_name": 2,
             "acronym_in_parens": 2, "name_country_parens": 2, "name_after_place": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))

@@ -21,6 +21,8 @@ def _names(lang: str, text: str) -> set[str]:
     ("pl", "Poznańska wytwórnia sztucznej inteligencji będzie nosiła nazwę KOPERNIK AI.", "KOPERNIK AI"),
     ("en", "The new AI Factory, named Halcyon, opens in Riga.", "Halcyon"),
     ("fr", "L'usine d'IA, baptisée « Aurore », ouvrira à Lyon.", "Aurore"),
+    ("en", "The Danish AI Factory, GEFION-AI, is run by a new foundation.", "GEFION-AI"),
+    ("en", "Latvia (BALTAI++)", "BALTAI++"),
 ])
 def test_a_new_name_in_each_form_is_found(lang: str, text: str, name: str) -> None:
     assert name in _names(lang, text)
@@ -31,6 +33,9 @@ def test_a_new_name_in_each_form_is_found(lang: str, text: str, name: str) -> No
     ("en", "The AI Factory is called the best in Europe by its users."),
     ("de", "Die KI-Fabrik trägt den Namen der Stadt Kiel."),
     ("en", "The AI Factory \"will\" open soon, they say."),
+    ("en", "Finland (CSC)"),  # a known host in brackets
+    ("en", "Germany (DE)"),  # a country code
+    ("en", "The AI Factory, CSC, and the ministry signed."),
 ])
 def test_a_naming_cue_or_quote_that_names_no_factory_gives_no_name(lang: str, text: str) -> None:
     assert not _names(lang, text)
