@@ -100,6 +100,8 @@ class FactoryNames:
             self.naming.add("NAMING", [nlp.make_doc(w) for w in naming])
         self.machine_words = {w.lower() for w in names.get("supercomputer_cues", []) + rel.get("machine_words", [])
                               if " " not in w}
+        self.project_nouns = {w.lower() for w in rel.get("project_nouns", []) if " " not in w}
+        self.site_nouns = {w.lower() for w in names.get("naming_nouns", []) if " " not in w}
         self.not_factory = PhraseMatcher(nlp.vocab, attr="LOWER")
         others = names.get("antenna_words", []) + names.get("gigafactory_words", [])
         if others:
@@ -150,6 +152,7 @@ class FactoryNames:
         found.extend(self._names_after_naming(doc, heads))
         found.extend(self._name_country_pairs(doc, countries))
         found.extend(self._country_name_lines(doc, countries))
+        found.extend(self._names_after_demonyms(doc))
         found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
                 for sp, rule, v in _resolve_overlaps(found)]
@@ -326,15 +329,20 @@ class FactoryNames:
     def _names_after_naming(self, doc: Doc, heads: list[Span]) -> list[tuple[Span, str, dict]]:
         """`the Poznań AI factory will bear the name PIAST AI`: in a block that speaks of one
         factory, the capitalised or coined words right after a naming cue are its name."""
-        if not heads or all(_head_key(h) in self.plural_heads for h in heads):
+        singular = [h for h in heads if _head_key(h) not in self.plural_heads]
+        # a site noun set off by a comma stands for the factory too ("the Poznań facility,
+        # called PIAST AI"); nouns for sites name many things otherwise
+        sites = {t.i + 2 for t in doc if t.lower_ in self.site_nouns and t.i + 1 < len(doc) and doc[t.i + 1].text == ","}
+        if not singular and not sites:
             return []
+        heads = sorted(singular, key=lambda h: h.start)
         out = []
         places = {i for q in doc.spans.get("place", []) for i in range(q.start, q.end)}
         for _, s, e in self.naming(doc):
             # the name is the factory's when a factory word comes just before the cue, with
             # no machine word between ("a supercomputer named MeluXina-AI" names the machine)
             before = [h for h in heads if h.end <= s and s - h.end <= 8]
-            if not before or any(t.lower_ in self.machine_words for t in doc[before[-1].end:s]):
+            if s not in sites and (not before or any(t.lower_ in self.machine_words for t in doc[before[-1].end:s])):
                 continue
             j = e + 1 if e < len(doc) and doc[e].text in QUOTES else e
             end = j
@@ -344,6 +352,28 @@ class FactoryNames:
                 end += 1
             if end > j and (_coined(doc[j]) or doc[j].lower_ not in self.common):
                 out.append((doc[j:end], "name_after_naming", {"key": None, "name": doc[j:end].text}))
+        return out
+
+    def _names_after_demonyms(self, doc: Doc) -> list[tuple[Span, str, dict]]:
+        """`k italské IT4LIA`, `the Slovenian SLAIF`: a coined name of letters and digits (or
+        of five capitals and more) right after a country's adjective, that is no known host,
+        machine or place."""
+        out = []
+        others = {i for kind in ("org", "supercomputer", "place", "factory") for sp in doc.spans.get(kind, [])
+                  for i in range(sp.start, sp.end)}
+        for p in doc.spans.get("place", []):
+            if p.label_ != "COUNTRY" or p._.rule != "country.demonym":
+                continue
+            j = p.end
+            if j < len(doc) and doc[j].lower_ in self.project_nouns:
+                j += 1  # "u talijanskom projektu IT4LIA"
+            if j >= len(doc) or j in others:
+                continue
+            t = doc[j].text
+            coined = (any(c.isdigit() for c in t) and sum(c.isupper() for c in t) >= 2) or (len(t) >= 5 and t.isupper())
+            machine = j + 1 < len(doc) and doc[j + 1].lower_ in self.machine_words  # "the German HLRS5 machine"
+            if coined and t.isalnum() and not machine:
+                out.append((doc[j:j + 1], "name_after_demonym", {"key": None, "name": t}))
         return out
 
     def _country_name_lines(self, doc: Doc, countries: dict[int, Span]) -> list[tuple[Span, str, dict]]:
@@ -447,7 +477,7 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
     rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1, "name_after_naming": 1,
-            "appositive_after_head": 2, "name_after_country": 2,
+            "appositive_after_head": 2, "name_after_country": 2, "name_after_demonym": 2,
             "name_of_host": 1, "appositive_name": 2,
             "acronym_in_parens": 2, "name_country_parens": 2, "name_after_place": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))

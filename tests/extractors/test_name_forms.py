@@ -23,6 +23,8 @@ def _names(lang: str, text: str) -> set[str]:
     ("fr", "L'usine d'IA, baptisée « Aurore », ouvrira à Lyon.", "Aurore"),
     ("en", "The Danish AI Factory, GEFION-AI, is run by a new foundation.", "GEFION-AI"),
     ("en", "Latvia (BALTAI++)", "BALTAI++"),
+    ("cs", "Rakousko a Slovinsko se připojily k italské TOSCA4AI.", "TOSCA4AI"),
+    ("en", "The Commission said the Tartu facility, called ESTAI, will be led by the university.", "ESTAI"),
 ])
 def test_a_new_name_in_each_form_is_found(lang: str, text: str, name: str) -> None:
     assert name in _names(lang, text)
@@ -35,6 +37,8 @@ def test_a_new_name_in_each_form_is_found(lang: str, text: str, name: str) -> No
     ("en", "The AI Factory \"will\" open soon, they say."),
     ("en", "Finland (CSC)"),  # a known host in brackets
     ("en", "Germany (DE)"),  # a country code
+    ("en", "The German HLRS5 machine is to be replaced."),  # a coined word before a machine word
+    ("en", "The site is called Tecnopolo by the locals."),  # a site noun with no comma before the cue
     ("en", "The AI Factory, CSC, and the ministry signed."),
 ])
 def test_a_naming_cue_or_quote_that_names_no_factory_gives_no_name(lang: str, text: str) -> None:
