@@ -3,6 +3,8 @@ total otherwise; "in equal parts" splits a total into the two shares."""
 
 from __future__ import annotations
 
+import json
+
 from spacy.tokens import Doc
 
 from extractors.cues import contains_word, fold
@@ -32,7 +34,7 @@ class Budgets(RelationState):
         r = sent.reading
         halves = r.halves
         sums = sent.of("money")
-        if not (sums or halves or r.budget_cue):
+        if not (sums or halves or r.budget_cue or r.match):
             return  # no sum, no sum implied, no share of one given before
         if not sums and anchors and not programme and r.budget_cue:
             sums = self.implied_euros(doc, sent)
@@ -72,6 +74,7 @@ class Budgets(RelationState):
             total, w = self.programme_total
             self.emit(None, "investment_eu_eur", {**total, "amount": round(total["amount"] / 2)}, block,
                       sent.start_char, sent.end_char, "programme.investment_eu_eur.half_of_total", wave=w)
+        self.matched_shares(block, sent, anchors, text_f, n_out)
         if not sums and halves and anchors and r.eu_cue:
             subj, how = anchors[0][1], anchors[0][2]
             # "half of it": the total of this paragraph, else the largest one given before
@@ -79,6 +82,38 @@ class Budgets(RelationState):
             given = here[1] if here is not None and here[0] == self.block_index else self.last_total.get(subj.text)
             if given and "amount" in given:
                 self.split_halves(subj, given, block, sent.start_char, sent.end_char, how)
+
+    def matched_shares(self, block: Block, sent: Sentence, anchors: list, text_f: str, n_out: int) -> None:
+        """`€45 million from the EU, matched by the state`, `Drugie tyle … w budżecie krajowym`:
+        the other share is of the same amount as the one just given (in this sentence, or in
+        the one before it in the paragraph, when this one gives no sum)."""
+        shares = {"budget_eu_eur": "budget_national_eur", "budget_national_eur": "budget_eu_eur"}
+        here = [st for st in self.out[n_out:] if st.attribute in shares]
+        for st in here:
+            self.last_shares[st.subject_text or ""] = (self.block_index, st.attribute, [])
+        for st in here:
+            self.last_shares[st.subject_text or ""][2].append(json.loads(st.value_json))
+        if not sent.reading.match:
+            return
+        if here:
+            given = {(st.subject_text, st.attribute) for st in here}
+            for st in here:
+                other = shares[st.attribute]
+                if (st.subject_text, other) not in given:
+                    subj = next((a[1] for a in anchors if a[1].text == st.subject_text), None)
+                    if subj is not None:
+                        self.emit(subj, other, json.loads(st.value_json), block, st.span_start, st.span_end,
+                                  f"{other}.matched")
+            return
+        if not anchors:
+            return
+        subj, how = anchors[0][1], anchors[0][2]
+        last = self.last_shares.get(subj.text)
+        if last is None or last[0] != self.block_index and last[0] != self.block_index - 1:
+            return
+        other = shares[last[1]]
+        for value in last[2]:
+            self.emit(subj, other, value, block, sent.start_char, sent.end_char, f"{other}.matched.{how}")
 
     def sum_cues(self, doc: Doc, sent: Sentence, sums: list[Mention]) -> list[tuple[bool, bool]]:
         """Per sum, whether an EU or a national cue stands next to it. The sentence alone

@@ -25,7 +25,7 @@ class Reading:
 
     __slots__ = ("names", "refs", "plural_ref", "singular_ref", "negation", "programme_cue", "partner_cue",
                  "anaphor", "site_word", "ref_heads", "noun_heads", "halves", "budget_cue", "eu_cue",
-                 "deployment", "kickoff", "inauguration", "bare", "implied", "award_cue", "ordinal_wave", "topic",
+                 "deployment", "match", "kickoff", "inauguration", "bare", "implied", "award_cue", "ordinal_wave", "topic",
                  "date_roles", "sum_cues", "place_view", "counts")
 
     def __init__(self, doc: Doc, sent: Sentence, lex: Lexicon) -> None:
@@ -52,7 +52,7 @@ class Reading:
         if not cue_search(f):
             # none of the words below is in it (most sentences): every answer is no
             self.negation = self.programme_cue = self.partner_cue = self.anaphor = self.site_word = False
-            self.halves = self.budget_cue = self.eu_cue = self.kickoff = self.inauguration = False
+            self.halves = self.budget_cue = self.eu_cue = self.kickoff = self.inauguration = self.match = False
             self.noun_heads = []
             self.deployment = deployment_word(sent, lex) if sent.of("supercomputer") else None
             self.bare = not any(sent.inside.values())
@@ -68,6 +68,7 @@ class Reading:
         self.noun_heads = [(t.i, t.idx + len(t.text)) for t in doc[sent.start:sent.end]
                            if fold(t.text) in lex.count_nouns] if any_substring(f, lex.count_nouns) else []
         self.halves = bool(contains_word(f, lex.half_words))
+        self.match = bool(lex.match_words) and bool(contains_word(f, lex.match_words))
         self.budget_cue = bool(contains_word(f, lex.budget_cues))
         self.eu_cue = bool(contains_word(f, lex.eu_cues))
         self.deployment = deployment_word(sent, lex)
@@ -78,7 +79,7 @@ class Reading:
         # something without one (a cost word before a sum written without a currency,
         # "half", a machine word, a counted noun)
         self.bare = not any(sent.inside.values()) and not (
-            self.halves or self.budget_cue or self.noun_heads or self.machine_word(f, lex))
+            self.halves or self.match or self.budget_cue or self.noun_heads or self.machine_word(f, lex))
 
     @staticmethod
     def machine_word(folded: str, lex: Lexicon) -> bool:
@@ -98,7 +99,7 @@ def _searches(lex: Lexicon) -> tuple[Callable[[str], Any], Callable[[str], Any]]
     if found is None:
         groups = (lex.negations, lex.programme_cues, lex.partner_cues, lex.anaphors, lex.site_nouns,
                   lex.count_nouns, lex.half_words, lex.budget_cues, lex.eu_cues, lex.sc_cues,
-                  lex.headers.get("supercomputer", ()), lex.machine_words, lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
+                  lex.headers.get("supercomputer", ()), lex.machine_words, lex.match_words, lex.kickoff_cues, lex.project_nouns, lex.inauguration_cues)
         found = _SEARCHES[id(lex)] = (lex, _search_for({w for group in groups for w in group}),
                                       _search_for(set(lex.wave_ordinals)))
     return found[1], found[2]

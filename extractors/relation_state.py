@@ -45,6 +45,7 @@ class RelationState:
     kb_seen: dict[tuple, str]
     last_total: dict[str, dict]
     block_total: dict[str, tuple[int, dict]]  # per subject, the last total and its paragraph
+    last_shares: dict[str, tuple[int, str, list[dict]]]  # per subject: block, share attribute, amounts last given
     about_programme: bool  # this sentence, its paragraph or the sentence before speak of several factories
     prev_plural: bool
     plural_block: int | None  # the last paragraph that spoke of several factories

@@ -49,6 +49,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.kb_seen = {}
         self.last_total = {}
         self.block_total = {}
+        self.last_shares = {}
         self.about_programme = False
         self.prev_plural = False
         self.plural_block = None

@@ -241,3 +241,17 @@ def test_a_text_dated_by_its_month_knows_the_rounds_of_that_month():
     waves = {w for subj, attr, _, w in facts if attr == "country" and subj and subj.startswith("(unnamed")}
     assert waves == {2}
     assert set(_by_country(facts, "operational_by").values()) == {'{"value":"2026"}'}
+
+
+def test_a_share_matched_by_the_other_gives_it_the_same_amount():
+    one = _facts(_doc([("paragraph", "The Tartu AI Factory will get EUR 45 million from the EU, matched by the "
+                                     "Estonian government.")], published=date(2026, 2, 1)))
+    two = _facts(_doc([("paragraph", "The Tartu AI Factory will get EUR 45 million from the EU. The national "
+                                     "government adds the same amount.")], published=date(2026, 2, 1)))
+    for facts in (one, two):
+        shares = {(attr, value) for _, attr, value, _ in facts if attr.startswith("budget_")}
+        assert shares == {("budget_eu_eur", '{"amount":45000000,"qualifier":"exact"}'),
+                          ("budget_national_eur", '{"amount":45000000,"qualifier":"exact"}')}
+    alone = _facts(_doc([("paragraph", "The Tartu AI Factory opens in May. The city pays the same amount as last "
+                                       "year for its buses.")], published=date(2026, 2, 1)))
+    assert not any(attr.startswith("budget_") for _, attr, _, _ in alone)
