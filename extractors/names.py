@@ -48,8 +48,6 @@ def is_name_like(tok: Token, stop: set[str], *, strict: bool) -> bool:
         return True
     if any(c.isupper() for c in t[1:]) and t[0].isupper():
         return True
-    if t[0].isupper() and t.endswith("+") and t.rstrip("+").isalpha():
-        return True  # "Brain++"
     if strict:
         return False
     return t[0].isupper() and t[1:].islower() and t.isalpha()
@@ -201,6 +199,7 @@ class FactoryNames:
                 is_name_like(doc[end], self.stop, strict=True)
                 or (doc[end].text in JOINERS | PLUSES and end > j and not doc[end - 1].whitespace_)
                 # "Brain++": a capitalised word made a name by the plus signs it carries
+                or (end == j and _coined(doc[end]))
                 or (end + 1 < len(doc) and doc[end + 1].text in PLUSES and not doc[end].whitespace_
                     and is_name_like(doc[end], self.stop, strict=False))):
             end += 1
