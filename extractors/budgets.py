@@ -85,14 +85,14 @@ class Budgets(RelationState):
 
     def matched_shares(self, block: Block, sent: Sentence, anchors: list, text_f: str, n_out: int) -> None:
         """`€45 million from the EU, matched by the state`, `Drugie tyle … w budżecie krajowym`:
-        the other share is of the same amount as the one just given (in this sentence, or in
-        the one before it in the paragraph, when this one gives no sum)."""
+        the other share is of the same amount as the one just given: in this sentence, or,
+        when this one gives no sum, in the last sentence that gave one, in this paragraph or
+        the one before. `last_shares` keeps, per factory, the shares of that sentence."""
         shares = {"budget_eu_eur": "budget_national_eur", "budget_national_eur": "budget_eu_eur"}
         here = [st for st in self.out[n_out:] if st.attribute in shares]
-        for st in here:
-            self.last_shares[st.subject_text or ""] = (self.block_index, st.attribute, [])
-        for st in here:
-            self.last_shares[st.subject_text or ""][2].append(json.loads(st.value_json))
+        for subject in {st.subject_text or "" for st in here}:
+            mine = [st for st in here if (st.subject_text or "") == subject]
+            self.last_shares[subject] = (self.block_index, mine[-1].attribute, [json.loads(st.value_json) for st in mine])
         if not sent.reading.match:
             return
         if here:
@@ -109,7 +109,7 @@ class Budgets(RelationState):
             return
         subj, how = anchors[0][1], anchors[0][2]
         last = self.last_shares.get(subj.text)
-        if last is None or last[0] != self.block_index and last[0] != self.block_index - 1:
+        if last is None or last[0] not in (self.block_index, self.block_index - 1):
             return
         other = shares[last[1]]
         for value in last[2]:

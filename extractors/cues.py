@@ -64,7 +64,7 @@ class Lexicon:
     clause_breaks: frozenset[str] = frozenset()
     equivalence_words: frozenset[str] = frozenset()
     partner_place_cues: frozenset[str] = frozenset()
-    machine_words: tuple[str, ...] = ()
+    machine_words: frozenset[str] = frozenset()
     match_words: tuple[str, ...] = ()
 
 
@@ -98,7 +98,7 @@ def lexicon(lang: str) -> Lexicon:
         eu_cues=f("eu_share_cues", names), national_cues=f("national_share_cues", names),
         budget_cues=f("budget_cues", names), new_words=f("deployment_new", names),
         upgrade_words=f("deployment_upgrade", names), sc_cues=f("supercomputer_cues", names),
-        machine_words=f("machine_words", rel), match_words=f("match_words", rel),
+        machine_words=frozenset(f("machine_words", rel)), match_words=f("match_words", rel),
         headers=headers, city_cues=frozenset(f("city_cues", rel)),
         host_cues=frozenset(tuple(c.split()) for c in f("host_cues", names)),
         half_words=f("half_words", rel), count_nouns=frozenset(f("count_nouns", rel)),

@@ -212,14 +212,11 @@ class FactoryNames:
         machine (", CSC," after a factory word is its host)."""
         if j + 2 >= len(doc) or doc[j].text != ",":
             return None
-        k = end = j + 1
-        while end < len(doc) and end - k < MAX_NAME_TOKENS and (
-                _coined(doc[end]) or (doc[end].text in JOINERS | PLUSES and end > k and not doc[end - 1].whitespace_)):
-            end += 1
+        k = j + 1
+        end = _coined_run(doc, k)
         if end == k or end >= len(doc) or doc[end].text != ",":
             return None
-        others = {i for kind in ("org", "supercomputer", "place") for sp in doc.spans.get(kind, [])
-                  for i in range(sp.start, sp.end)}
+        others = _tokens_of(doc, ("org", "supercomputer", "place"))
         return None if any(i in others for i in range(k, end)) else doc[k:end]
 
     def _quoted_after(self, doc: Doc, j: int) -> Span | None:
@@ -328,19 +325,18 @@ class FactoryNames:
     def _names_after_naming(self, doc: Doc, heads: list[Span]) -> list[tuple[Span, str, dict]]:
         """`the Poznań AI factory will bear the name PIAST AI`: in a block that speaks of one
         factory, the capitalised or coined words right after a naming cue are its name."""
-        singular = [h for h in heads if _head_key(h) not in self.plural_heads]
+        singular = sorted((h for h in heads if _head_key(h) not in self.plural_heads), key=lambda h: h.start)
         # a site noun set off by a comma stands for the factory too ("the Poznań facility,
         # called PIAST AI"); nouns for sites name many things otherwise
         sites = {t.i + 2 for t in doc if t.lower_ in self.site_nouns and t.i + 1 < len(doc) and doc[t.i + 1].text == ","}
         if not singular and not sites:
             return []
-        heads = sorted(singular, key=lambda h: h.start)
         out = []
-        places = {i for q in doc.spans.get("place", []) for i in range(q.start, q.end)}
+        places = _tokens_of(doc, ("place",))
         for _, s, e in self.naming(doc):
             # the name is the factory's when a factory word comes just before the cue, with
             # no machine word between ("a supercomputer named MeluXina-AI" names the machine)
-            before = [h for h in heads if h.end <= s and s - h.end <= 8]
+            before = [h for h in singular if h.end <= s and s - h.end <= 8]
             if s not in sites and (not before or any(t.lower_ in self.machine_words for t in doc[before[-1].end:s])):
                 continue
             j = e + 1 if e < len(doc) and doc[e].text in QUOTES else e
@@ -358,8 +354,7 @@ class FactoryNames:
         of five capitals and more) right after a country's adjective, that is no known host,
         machine or place."""
         out = []
-        others = {i for kind in ("org", "supercomputer", "place", "factory") for sp in doc.spans.get(kind, [])
-                  for i in range(sp.start, sp.end)}
+        others = _tokens_of(doc, ("org", "supercomputer", "place", "factory"))
         for p in doc.spans.get("place", []):
             if p.label_ != "COUNTRY" or p._.rule != "country.demonym":
                 continue
@@ -385,13 +380,10 @@ class FactoryNames:
         k = c.end + 1
         if c.end >= len(doc) or doc[c.end].text != "(":
             return []
-        end = k
-        while end < len(doc) and end - k < MAX_NAME_TOKENS and (
-                _coined(doc[end]) or (doc[end].text in JOINERS | PLUSES and end > k and not doc[end - 1].whitespace_)):
-            end += 1
+        end = _coined_run(doc, k)
         if end == k or end >= len(doc) or doc[end].text != ")" or len(doc[k:end].text) < 3:
             return []
-        others = {i for kind in ("org", "supercomputer") for sp in doc.spans.get(kind, []) for i in range(sp.start, sp.end)}
+        others = _tokens_of(doc, ("org", "supercomputer"))
         if any(i in others for i in range(k, end)):
             return []
         return [(doc[k:end], "name_after_country", {"key": None, "name": doc[k:end].text})]
@@ -423,6 +415,21 @@ class FactoryNames:
 QUOTES = {'"', "“", "”", "„", "«", "»", "'", "‘", "’"}
 PLUSES = {"+", "++"}
 PLACE_DELIMITERS = {":", "–", "—", "-"}
+
+
+def _coined_run(doc: Doc, k: int) -> int:
+    """Where a run of coined tokens from `k` ends: coined words and the joiners or plus signs
+    written against them ("PIAST-AI", "AI:AT", "BRAIN++"), at most MAX_NAME_TOKENS."""
+    end = k
+    while end < len(doc) and end - k < MAX_NAME_TOKENS and (
+            _coined(doc[end]) or (doc[end].text in JOINERS | PLUSES and end > k and not doc[end - 1].whitespace_)):
+        end += 1
+    return end
+
+
+def _tokens_of(doc: Doc, kinds: tuple[str, ...]) -> set[int]:
+    """The tokens inside the spans of these kinds (known hosts, machines, places...)."""
+    return {i for kind in kinds for sp in doc.spans.get(kind, []) for i in range(sp.start, sp.end)}
 
 
 def _coined(tok: Token) -> bool:
@@ -475,10 +482,10 @@ def _longest_only(spans: list[Span]) -> list[Span]:
 def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, str, dict]]:
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
     contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
-    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1, "name_after_naming": 1,
-            "appositive_after_head": 2, "name_after_country": 2, "name_after_demonym": 2,
-            "name_of_host": 1, "appositive_name": 2,
-            "acronym_in_parens": 2, "name_country_parens": 2, "name_after_place": 2, "unnamed_head": 3}
+    rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1,
+            "name_after_naming": 1, "name_of_host": 1, "appositive_name": 2, "appositive_after_head": 2,
+            "acronym_in_parens": 2, "name_country_parens": 2, "name_after_country": 2, "name_after_demonym": 2,
+            "name_after_place": 2, "unnamed_head": 3}
     order = sorted(found, key=lambda f: (rank[f[1]], -(f[0].end - f[0].start), f[0].start))
     kept: list[tuple[Span, str, dict]] = []
     for span, rule, value in order:

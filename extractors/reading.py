@@ -129,9 +129,8 @@ def _machine_deployment(folded: str, lex: Lexicon) -> str | None:
     is bought or upgraded only when the word says so within the four words before it (a
     "new project" elsewhere in the sentence says nothing of its machines)."""
     words = [w.strip(".,;:()\"'«»„“”") for w in folded.split()]
-    machines = set(lex.machine_words)
     for i, w in enumerate(words):
-        if w in machines:
+        if w in lex.machine_words:
             before = " ".join(words[max(0, i - 4):i])
             if contains_word(before, lex.upgrade_words):
                 return "upgrade"

@@ -4,6 +4,9 @@ the attack it names (a bomb stream, a page tree of 100 000 pages) and nothing el
 from __future__ import annotations
 
 import random
+import socket
+import threading
+import time
 import zlib
 
 from fpdf import FPDF
@@ -86,3 +89,50 @@ def bit_flipped(pdf: bytes, flips: int = 5) -> bytes:
 def noise(n: int, seed: int) -> bytes:
     """Deterministic random bytes: the same garbage on every run."""
     return random.Random(seed).randbytes(n)
+
+
+class Trickler:
+    """A raw HTTP server on 127.0.0.1 that sends its status line and headers one byte at a
+    time, each byte well within the per-read timeout, for `total_s` seconds, then closes."""
+
+    def __init__(self, interval_s: float = 0.3, total_s: float = 60.0, body_too: bool = False) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.5)
+        self.interval_s, self.total_s, self.body_too = interval_s, total_s, body_too
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        payload = head + b"X-Padding: " + b"a" * 100_000 if not self.body_too else \
+            head + b"Content-Length: 100000\r\n\r\n" + b"<p>" + b"a" * 99_990
+        ends = time.monotonic() + self.total_s
+        try:
+            for byte in payload:
+                if self.stop.is_set() or time.monotonic() > ends:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(self.interval_s)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()

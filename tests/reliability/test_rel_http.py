@@ -12,7 +12,7 @@ import pytest
 from werkzeug import Request, Response
 
 from tests.reliability.conftest import entry
-from tests.reliability.hostile import noise
+from tests.reliability.hostile import Trickler, noise
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -65,53 +65,6 @@ def test_gzip_bomb_stops_at_the_size_cap(httpserver, refresh_with):
     _, out = refresh_with([entry("zipped", url=httpserver.url_for("/zip"))])
     assert "limit" in out.error("zipped")
     out.assert_good_loaded()
-
-
-class Trickler:
-    """A raw HTTP server on 127.0.0.1 that sends its status line and headers one byte at a
-    time, each byte well within the per-read timeout, for `total_s` seconds, then closes."""
-
-    def __init__(self, interval_s: float = 0.3, total_s: float = 60.0, body_too: bool = False) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.5)
-        self.interval_s, self.total_s, self.body_too = interval_s, total_s, body_too
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page.html"
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
-
-    def _trickle(self, conn: socket.socket) -> None:
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-        payload = head + b"X-Padding: " + b"a" * 100_000 if not self.body_too else \
-            head + b"Content-Length: 100000\r\n\r\n" + b"<p>" + b"a" * 99_990
-        ends = time.monotonic() + self.total_s
-        try:
-            for byte in payload:
-                if self.stop.is_set() or time.monotonic() > ends:
-                    break
-                conn.sendall(bytes([byte]))
-                time.sleep(self.interval_s)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
 
 
 @pytest.mark.parametrize("what", ["headers", "body"])

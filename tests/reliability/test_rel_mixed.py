@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.conftest import AIFACTS, ROOT, entry, outcome, write_sources
-from tests.reliability.hostile import bit_flipped, bomb_pdf, noise, text_pdf
-from tests.reliability.test_rel_http import Trickler
+from tests.reliability.hostile import Trickler, bit_flipped, bomb_pdf, noise, text_pdf
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
