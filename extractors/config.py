@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from common import yaml_files
+
 log = logging.getLogger(__name__)
 
 
@@ -26,7 +28,7 @@ def load_yaml(relpath: str) -> Any:
     path = config_dir() / relpath
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh) or {}
+            return yaml_files.parse(fh) or {}
     except FileNotFoundError:
         return {}
     except yaml.YAMLError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from common import yaml_files
 from extractors.config import config_dir
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Lexicon:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.parse(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML ({exc})") from exc
     if data is None:

@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from common import yaml_files
 from extractors.ext import write_spans
 from extractors.spans import doc_text
 
@@ -124,7 +125,7 @@ def cache_dir() -> Path:
 def _read_yaml(path: Path, required: bool = False) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh) or {}
+            return yaml_files.parse(fh) or {}
     except FileNotFoundError as exc:
         if required:
             raise PlacesConfigError(f"{path}: missing") from exc

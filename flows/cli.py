@@ -154,6 +154,10 @@ def refresh(sources: Optional[Path] = SourcesOpt, warehouse: Optional[Path] = Wa
     try:
         # a broken sources file stops the run before anything starts (Prefect, the extractors)
         specs = load_registry(settings.sources_file, allow_outside=settings.allow_outside)
+        if settings.full or not settings.warehouse.exists():  # surely a flow run: its worker starts building now
+            from flows.runner_isolated import prestart_for
+
+            prestart_for(specs)
         from flows.runner import refresh_now
 
         bars = not quiet and progress.active()

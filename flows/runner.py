@@ -46,6 +46,7 @@ def refresh_now(settings: Settings, progress: bool = False) -> RefreshResult:
             if quick is not None and not prefect_api_configured():
                 specs, reads = quick
                 return steps.write(settings, specs, reads, {}, flow_run_id=None)
+        steps.prestart_extraction(settings)
         return _run_flow(settings, progress)
 
 

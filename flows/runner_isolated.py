@@ -2,9 +2,10 @@
 
 A size cap bounds bytes, not time or memory: a page can be small and still take minutes to
 parse, or gigabytes to hold, in C code that no Python-level timeout interrupts. So a
-batch's sources are read and extracted in a worker process (one per run process, kept for
-the next batches so its pipelines and block cache stay warm) whose address space is capped
-(RLIMIT_AS, `budgets.memory_mb`), and the run watches it from outside:
+batch's sources are read in one worker process and extracted in another (a pair per batch
+in flight, kept for the next batches so the pipelines and block cache stay warm; the
+extracting one builds its pipelines while the other reads), each with its address space
+capped (RLIMIT_AS, `budgets.memory_mb`), and the run watches them from outside:
 
 - reading: the worker says when it starts and ends each source; one that takes longer than
   `budgets.read_seconds` (fetch and parse) gets the worker killed, and becomes that
@@ -30,13 +31,15 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Iterable
 
-from extractors.statement import Statement
-from sources.fetch import CacheEntry
-from sources.read import SourceRead
-from sources.registry import SourceSpec
 from sources.settings import load_config
+
+if TYPE_CHECKING:  # a worker imports only what its role needs, so an extracting one starts building sooner
+    from extractors.statement import Statement
+    from sources.fetch import CacheEntry
+    from sources.read import SourceRead
+    from sources.registry import SourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +86,6 @@ def _child(conn: Connection, memory_mb: int) -> None:
 
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from flows import steps
-    from sources.read import read_source
-
     send_lock = threading.Lock()
 
     def send(msg: tuple) -> None:
@@ -93,6 +93,8 @@ def _child(conn: Connection, memory_mb: int) -> None:
             conn.send(msg)
 
     def read_one(spec: SourceSpec, cache_dir: Path, previous: CacheEntry | None) -> SourceRead:
+        from sources.read import SourceRead, read_source
+
         send(("started", spec.name))
         try:
             read = read_source(spec, cache_dir, previous)
@@ -102,32 +104,38 @@ def _child(conn: Connection, memory_mb: int) -> None:
         send(("read", read))
         return read
 
-    steps.read_one = read_one  # the batch's reads, each announced to the run (this process only)
-    documents: dict[str, Any] = {}
     while True:
         try:
             msg = conn.recv()
         except EOFError:
             return
         if msg[0] == "read":
+            from flows import steps
+
+            steps.read_one = read_one  # the batch's reads, each announced to the run (this process only)
             _, specs, cache_dir, previous = msg
-            reads = steps.read_batch(specs, Path(cache_dir), previous)
-            documents = {r.document.doc_id: r.document for r in reads if r.document is not None}
+            steps.read_batch(specs, Path(cache_dir), previous)
             send(("reads_done",))
+        elif msg[0] == "warm":
+            from extractors.pipeline import build_pipeline
+
+            for lang in msg[1]:
+                try:
+                    build_pipeline(lang)
+                except Exception:  # noqa: BLE001 - the extraction that needs it reports the error
+                    log.debug("warming the %r pipeline failed", lang, exc_info=True)
         elif msg[0] == "extract":
-            _, doc_ids, given = msg
-            if any(i not in documents and i not in given for i in doc_ids):
-                send(("missing",))  # read by a worker before this one: the run sends them
-                continue
-            docs = [documents.get(i) or given[i] for i in doc_ids]
+            docs = msg[1]
             from extractors.pipeline import build_pipeline
 
             for lang in {d.lang or "en" for d in docs}:
                 build_pipeline(lang)  # built before the clock starts
             send(("extracting",))
+            from flows.steps import extract_batch
+
             failures: dict[str, str] = {}
             try:
-                statements = steps.extract_batch(docs, failures)
+                statements = extract_batch(docs, failures)
             except MemoryError:
                 send(("memory",))
                 continue
@@ -188,48 +196,95 @@ def _key(budget: Budget) -> tuple:
     return budget.memory_mb, tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AIFACTS_")))
 
 
-# A batch holds one worker (in its thread) from its first read to `release`; idle workers wait
-# for the next batch, so batches in flight at once (Dask threads) never share one, and
-# successive batches reuse a warm one whichever thread runs them.
+# A batch holds two workers (in its thread) from its first read to `release`: one reads, one
+# extracts. Apart, the extracting one can build its pipelines while the other reads, and a
+# source that kills its reader costs no built pipeline. Idle workers wait for the next batch,
+# so batches in flight at once (Dask threads) never share one, and successive batches reuse
+# warm ones whichever thread runs them.
+READ, EXTRACT = "read", "extract"
 _local = threading.local()
-_idle: list[Worker] = []
+_idle: list[tuple[str, Worker]] = []
 _idle_lock = threading.Lock()
 
 
-def _get_worker(budget: Budget) -> Worker:
-    worker = getattr(_local, "worker", None)
+def _held() -> dict[str, Worker]:
+    if not hasattr(_local, "workers"):
+        _local.workers = {}
+    return _local.workers
+
+
+def _take_idle(role: str, budget: Budget) -> Worker | None:
+    """An idle worker of `role` started under this budget; stale ones are ended on the way."""
+    key = _key(budget)
+    with _idle_lock:
+        for i, (r, candidate) in enumerate(_idle):
+            if r != role:
+                continue
+            if candidate.alive() and candidate.key == key:
+                del _idle[i]
+                return candidate
+        stale = [(r, w) for r, w in _idle if r == role]
+        _idle[:] = [(r, w) for r, w in _idle if r != role]
+    for _, w in stale:
+        w.kill()
+    return None
+
+
+def _get_worker(budget: Budget, role: str) -> Worker:
+    held = _held()
+    worker = held.get(role)
     if worker is not None and worker.alive() and worker.key == _key(budget):
         return worker
     if worker is not None:
         worker.kill()
-    with _idle_lock:
-        while _idle and worker is None:
-            candidate = _idle.pop()
-            if candidate.alive() and candidate.key == _key(budget):
-                worker = candidate
-            else:
-                candidate.kill()
-    _local.worker = worker or Worker(budget)
-    return _local.worker
+    held[role] = _take_idle(role, budget) or Worker(budget)
+    return held[role]
+
+
+def prestart(langs: Iterable[str]) -> None:
+    """The extracting worker started now, building the pipelines of `langs` while the run is
+    still starting (Prefect) and reading: building them is most of a cold run's extraction
+    time (French alone compiles a tokenizer pattern for two seconds). A worker already held
+    or idle is asked to build what it lacks instead, so calling this again never adds a
+    process."""
+    budget = load_budget()
+    if budget.isolation != "process" or not can_start_workers():
+        return
+    worker = _held().get(EXTRACT)
+    if worker is None or not worker.alive() or worker.key != _key(budget):
+        worker = _take_idle(EXTRACT, budget) or Worker(budget)
+        with _idle_lock:
+            _idle.append((EXTRACT, worker))
+    try:
+        worker.send(("warm", sorted(set(langs))))
+    except WorkerGone:
+        log.debug("a prestarted worker ended before its warm-up", exc_info=True)
+
+
+def prestart_for(specs: Iterable[SourceSpec]) -> None:
+    """`prestart` for the languages these sources declare, and English, which the ones that
+    declare none mostly are."""
+    prestart({s.lang for s in specs if s.lang} | {"en"})
 
 
 def release() -> None:
-    """The batch is done with its worker: kept for the next batch."""
-    worker = getattr(_local, "worker", None)
-    _local.worker = None
-    if worker is not None and worker.alive():
-        with _idle_lock:
-            _idle.append(worker)
+    """The batch is done with its workers: kept for the next batch."""
+    held = _held()
+    kept = [(role, w) for role, w in held.items() if w.alive()]
+    held.clear()
+    with _idle_lock:
+        _idle.extend(kept)
 
 
-def _drop_worker() -> None:
-    worker = getattr(_local, "worker", None)
+def _drop_worker(role: str) -> None:
+    worker = _held().pop(role, None)
     if worker is not None:
         worker.kill()
-    _local.worker = None
 
 
 def _failed(spec: SourceSpec, previous: CacheEntry | None, problem: str) -> SourceRead:
+    from sources.read import SourceRead
+
     return SourceRead(spec.name, "error", error=f"source {spec.name!r}: {problem}", cache=previous)
 
 
@@ -257,7 +312,7 @@ def _read_in_worker(specs: list[SourceSpec], cache_dir: Path, previous: list[Cac
     done: dict[str, SourceRead] = {}
     todo = list(zip(specs, previous))
     while todo:
-        worker = _get_worker(budget)
+        worker = _get_worker(budget, READ)
         started: dict[str, float] = {}
         try:
             worker.send(("read", [s for s, _ in todo], str(cache_dir), [p for _, p in todo]))
@@ -274,14 +329,14 @@ def _read_in_worker(specs: list[SourceSpec], cache_dir: Path, previous: list[Cac
                         break
                 over = [n for n, t in started.items() if now - t > budget.read_seconds]
                 if over:
-                    _drop_worker()
+                    _drop_worker(READ)
                     for spec, prev in todo:
                         if spec.name in over:
                             done[spec.name] = _failed(spec, prev, f"reading took longer than the "
                                                       f"{budget.read_seconds:g} s a source may take; stopped")
                     break
         except WorkerGone as exc:
-            _drop_worker()
+            _drop_worker(READ)
             culprits = list(started) or [s.name for s, _ in todo if s.name not in done][:1]
             for spec, prev in todo:
                 if spec.name in culprits:
@@ -314,9 +369,9 @@ def extract_isolated(reads: list[SourceRead], budget: Budget) -> tuple[dict[str,
 def _extract_in_worker(docs: list, budget: Budget) -> tuple[dict | None, dict[str, str]]:
     chars = sum(len(b.text) for d in docs for b in d.blocks)
     limit = budget.extract_deadline(chars)
-    worker = _get_worker(budget)
+    worker = _get_worker(budget, EXTRACT)
     try:
-        worker.send(("extract", [d.doc_id for d in docs], {}))
+        worker.send(("extract", docs))
         deadline = None
         while True:
             msg = worker.recv(POLL_S)
@@ -325,13 +380,11 @@ def _extract_in_worker(docs: list, budget: Budget) -> tuple[dict | None, dict[st
             elif msg is not None and msg[0] == "extracted":
                 return msg[1], msg[2]
             elif msg is not None and msg[0] == "memory":
-                _drop_worker()
+                _drop_worker(EXTRACT)
                 return None, {"why": f"it needed more than the {budget.memory_mb} MB a source may use"}
-            elif msg is not None and msg[0] == "missing":
-                worker.send(("extract", [d.doc_id for d in docs], {d.doc_id: d for d in docs}))
             if deadline is not None and time.monotonic() > deadline:
-                _drop_worker()
+                _drop_worker(EXTRACT)
                 return None, {"why": f"it took longer than the {limit:.0f} s its text allows; stopped"}
     except WorkerGone as exc:
-        _drop_worker()
+        _drop_worker(EXTRACT)
         return None, {"why": str(exc)}

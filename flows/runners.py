@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from common import yaml_files
+
 RUNNER_KINDS = ("threads", "dask")
 _DASK_KEYS = {"address", "n_workers", "threads_per_worker", "processes"}
 
@@ -58,7 +60,7 @@ def _load(path: str, _mtime: int) -> RunnerConfig:
     if not p.exists():
         return RunnerConfig()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        data = yaml_files.parse(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise RuntimeConfigError(f"{p}: cannot be read: {exc}") from exc
     section = data.get("task_runner") or {}

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import httpx
-import yaml
 
+from common import yaml_files
 from flows.settings import default_config_dir
 
 
@@ -32,7 +32,7 @@ class ScheduleError(RuntimeError):
 def schedule_config(config_dir: Path | None = None) -> dict:
     path = (config_dir or default_config_dir()) / "schedule.yaml"
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml_files.parse(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ScheduleError(f"{path}: no schedule file") from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 import logging
@@ -27,6 +28,7 @@ from warehouse.db import is_lock_conflict
 from warehouse.errors import WarehouseError
 from warehouse.staging import Staging, remove_stale
 from warehouse.writer import CheckpointError, RunInfo, RunSummary, commit_refresh, record_failed_run
+from warehouse.writer import prepare as prepare_write
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,7 @@ def read_and_extract_budgeted(specs: list[SourceSpec], cache_dir: Path, previous
     budget = runner_isolated.load_budget()
     if budget.isolation != "process" or not runner_isolated.can_start_workers():
         return read_and_extract(specs, cache_dir, previous)
+    runner_isolated.prestart_for(specs)  # the extracting worker builds while the other reads
     try:
         reads = runner_isolated.read_isolated(specs, cache_dir, previous, budget)
         if not any(r.document is not None for r in reads):
@@ -151,6 +154,27 @@ def read_and_extract_budgeted(specs: list[SourceSpec], cache_dir: Path, previous
     for doc_id in failures:
         statements.pop(doc_id, None)
     return failed_extractions(reads, failures), statements
+
+
+def prestart_extraction(settings: Settings) -> None:
+    """The worker that will extract, started before the flow so it builds its pipelines while
+    this process starts Prefect, and the write's configuration loaded meanwhile. A sources
+    file that cannot be read starts nothing; the flow reports it."""
+    from flows import runner_isolated
+
+    try:
+        specs = load_sources(settings)
+    except (RegistryError, SourcesFileError, OSError):
+        return
+    runner_isolated.prestart_for(specs)
+    threading.Thread(target=_prepare_write, name="aifacts-prepare-write", daemon=True).start()
+
+
+def _prepare_write() -> None:
+    try:
+        prepare_write()
+    except Exception:  # noqa: BLE001 - the write itself reports what is wrong
+        log.debug("loading the write's configuration ahead failed", exc_info=True)
 
 
 def failed_extractions(reads: list[SourceRead], failures: dict[str, str]) -> list[SourceRead]:

@@ -13,26 +13,31 @@ cut is a note of the read, naming the source.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sources.detect import detect_kind, detect_lang, sniff
 from sources.document import Block, Document
 from sources.errors import ParseError, SourceError
 from sources.fetch import CacheEntry, FetchResult, fetch
-from sources.html import parse_html
 from sources.parsed import ParsedContent
-from sources.pdf import parse_pdf
 from sources.registry import SourceSpec
 from sources.settings import load_config
-from sources.text import parse_text
 
 log = logging.getLogger(__name__)
 
-PARSERS = {"html": parse_html, "pdf": parse_pdf, "text": parse_text}
+# each parser's module (bs4, pdfplumber, charset detection) is imported when a source of its kind is
+# parsed: a run in which nothing changed parses nothing
+PARSERS = {"html": "sources.html:parse_html", "pdf": "sources.pdf:parse_pdf", "text": "sources.text:parse_text"}
+
+
+def parser(kind: str) -> Callable[..., ParsedContent]:
+    module, name = PARSERS[kind].split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,7 @@ def choose_kind(spec: SourceSpec, fetched: FetchResult) -> tuple[str, str | None
 def parse_bytes(spec: SourceSpec, content: bytes, kind: str) -> ParsedContent:
     """Parse with the parser for `kind`; any failure becomes a ParseError naming the source."""
     try:
-        return PARSERS[kind](content, source_name=spec.name)
+        return parser(kind)(content, source_name=spec.name)
     except SourceError:
         raise
     except (RecursionError, MemoryError) as exc:

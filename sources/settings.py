@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from common import yaml_files
 
 
 _PACKAGE_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
@@ -22,7 +22,7 @@ def config_dir() -> Path:
 @lru_cache(maxsize=None)
 def _load(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = yaml_files.parse(fh) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

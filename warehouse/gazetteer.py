@@ -32,6 +32,8 @@ import jellyfish
 import yaml
 from rapidfuzz import fuzz, process
 
+from common import yaml_files
+
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 2
@@ -76,7 +78,7 @@ def places_config() -> dict[str, Any]:
     path = config_dir() / "lexicon" / "places" / "common.yaml"
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yaml_files.parse(fh) or {}
     except FileNotFoundError as exc:
         raise GazetteerError(f"{path}: missing (it lists the countries to index)") from exc
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from common import yaml_files
 from warehouse.errors import ConfigError
 
 
@@ -136,7 +137,7 @@ def _read(path: Path, top: str) -> list[dict]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_files.parse(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"knowledge file {path} is not valid YAML: {exc}") from exc
     items = data.get(top) if isinstance(data, dict) else None
@@ -181,7 +182,7 @@ def _load(directory: str) -> KnowledgeBase:
                count=int(i["count"]) if i.get("count") is not None else None,
                investment_total_eur=float(i["investment_total_eur"]) if i.get("investment_total_eur") else None)
         for i in _read(wpath, "waves"))
-    hosts = yaml.safe_load(wpath.read_text(encoding="utf-8")).get("host_countries") if wpath.exists() else None
+    hosts = yaml_files.parse(wpath.read_text(encoding="utf-8")).get("host_countries") if wpath.exists() else None
     if hosts is not None and not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
         raise ConfigError(f"knowledge file {wpath}: 'host_countries' must be a list of country codes")
     return KnowledgeBase(factories=factories, supercomputers=systems, host_orgs=orgs, waves=waves,

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from common import yaml_files
 from warehouse.knowledge import fold
 
 _TOKEN = re.compile(r"\S+")
@@ -50,10 +49,12 @@ def zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang, wordlist="small"))
 
 
+@lru_cache(maxsize=4)
 def place_words(lexicon_dir: Path, languages: tuple[str, ...]) -> frozenset[str]:
     """Folded words of country names (CLDR, through babel, in each language) and of the
     other country names and demonyms of configs/lexicon/places/*.yaml: "Slovenian AI
-    Factory" describes a factory by its country, it does not name it."""
+    Factory" describes a factory by its country, it does not name it. Built when a name is
+    first checked: a run with nothing new to reconcile never needs them."""
     from babel import Locale, UnknownLocaleError
 
     words: set[str] = set()
@@ -66,7 +67,7 @@ def place_words(lexicon_dir: Path, languages: tuple[str, ...]) -> frozenset[str]
             if len(code) == 2 and code.isalpha():
                 words.update(fold(name).split())
     for path in sorted(lexicon_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_files.parse(path.read_text(encoding="utf-8")) or {}
         for key in ("countries", "demonyms"):
             for forms in (data.get(key) or {}).values():
                 for form in forms or ():
@@ -81,7 +82,11 @@ class NameCheck:
     common_zipf_any: float     # this frequent in any corpus language: a common word
     plural_heads: frozenset[str]
     generic_words: frozenset[str]
-    place_words: frozenset[str] = frozenset()
+    places_dir: Path | None = None  # configs/lexicon/places
+
+    @property
+    def place_words(self) -> frozenset[str]:
+        return place_words(self.places_dir, self.languages) if self.places_dir is not None else frozenset()
 
     def common(self, word: str, lang: str | None) -> str | None:
         """Why `word` is a common word (which list says so), or None."""

@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 
+from common import yaml_files
 from extractors.statement import FACTORY_ATTRIBUTES, canonical_json
 from warehouse.errors import ConfigError
 from warehouse.knowledge import config_dir
-from warehouse.names import NameCheck, place_words
+from warehouse.names import NameCheck
 
 CRITERIA = ("override", "knowledge_base", "trust", "agreement", "specificity", "recency", "mentions")
 REPAIRS = ("other_source", "supercomputer_site", "host_org_site", "phonetic")
@@ -81,7 +82,7 @@ def _thresholds(raw: dict, path: Path, name: str) -> Thresholds:
 def _load_policy(directory: str) -> Policy:
     path = Path(directory) / "policy.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_files.parse(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read policy {path}: {exc}") from exc
     ident = _section(data, "identity", path)
@@ -103,7 +104,7 @@ def _load_policy(directory: str) -> Policy:
                                common_zipf_any=float(check["common_zipf_any"]),
                                plural_heads=frozenset(w.casefold() for w in check.get("plural_heads") or ()),
                                generic_words=generic,
-                               place_words=place_words(Path(directory) / "lexicon" / "places", tuple(check["languages"])))
+                               places_dir=Path(directory) / "lexicon" / "places")
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: identity.name_check is incomplete or malformed: {exc!r}") from exc
     return Policy(
@@ -132,7 +133,7 @@ def _load_overrides(directory: str) -> tuple[Override, ...]:
     if not path.exists():
         return ()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_files.parse(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"overrides file {path} is not valid YAML: {exc}") from exc
     out = []
