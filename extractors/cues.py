@@ -66,6 +66,7 @@ class Lexicon:
     partner_place_cues: frozenset[str] = frozenset()
     machine_words: frozenset[str] = frozenset()
     match_words: tuple[str, ...] = ()
+    coordinators: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -118,6 +119,7 @@ def lexicon(lang: str) -> Lexicon:
         clause_breaks=frozenset(f("clause_breaks", rel)),
         equivalence_words=frozenset(f("equivalence_words", rel)),
         partner_place_cues=frozenset(f("partner_place_cues", rel)),
+        coordinators=frozenset(f("coordinators", rel)),
     )
 
 

@@ -603,18 +603,21 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         name_tokens = self.name_tokens(doc)
         self.places(block, doc, sent, anchors, r.partner_cue, nearest)
         for kind, named_attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
+            hosts_end = None  # where the last host of the sentence ends: a name joined to it is one too
             for sp in sent.of(kind):
                 if sp.start not in name_tokens:
                     near = nearest(sp.start)
                     discovered = kind == "org" and sp.rule == "org_head"  # not known: only with a cue
-                    if discovered and near is not None and near[1] in ("coref", "section", "doc_subject"):
+                    joined = kind == "org" and hosts_end is not None and self.joined(doc, hosts_end, sp.start)
+                    if discovered and not joined and near is not None and near[1] in ("coref", "section", "doc_subject"):
                         continue  # a new organisation in a sentence naming no factory: a person's, an event's
                     if kind == "org" and near is not None and (near[1] not in ("sentence", "item") or (
                             discovered and near[1] != "item")) \
-                            and not self.host_cue_near(doc, sp, s0, s1):
+                            and not joined and not self.host_cue_near(doc, sp, s0, s1):
                         continue  # an organisation in a sentence that does not name the factory
                     if near is not None and self.fits(near[0], kind, sp):
                         self.emit(near[0], named_attr, sp.text, block, sp.start_char, sp.end_char, f"{named_attr}.{near[1]}.{sp.rule}")
+                        hosts_end = sp.end
         self.money(block, doc, sent, anchors, text_f, programme, nearest)
         self.dates(block, doc, sent, anchors, text_f, programme, nearest)
         if anchors and not programme:
@@ -763,6 +766,17 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if 0 <= i - after_start <= gap_after and not (n == 1 and words[i] in self.lex.city_cues):
                     return True  # after the name only a verb cues ("X runs it"), not a preposition ("X ... at")
         return False
+
+    def joined(self, doc: Doc, end: int, start: int) -> bool:
+        """Only a list's joints between two names ("led by A and B", "A, B and the C"): the
+        second is said of what the first is. An article may stand before it; any other word
+        (a partner cue, a verb) starts a new statement."""
+        between = doc[end:start]
+        if not 0 < len(between) <= 3:
+            return False
+        words = [fold(t.text) for t in between]
+        joints = [w for w in words if w in self.lex.coordinators or w == ","]
+        return bool(joints) and all(w in self.lex.coordinators or w == "," or w in self.lex.count_breaks for w in words)
 
     def subject_country(self, subj: Subject) -> str | None:
         if subj.key:

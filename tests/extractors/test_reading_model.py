@@ -156,6 +156,21 @@ def test_a_new_organisation_is_a_host_only_with_a_host_cue():
     assert not [f for f in plain if f[1] == "host_org"]
 
 
+def test_hosts_joined_by_a_list_are_all_hosts_and_a_partner_is_not():
+    joined = _facts(_doc([("paragraph", "The Nordlys AI Factory is jointly led by the Arctic Computing Centre "
+                                        "and the Fjord Research Institute.")]))
+    partner = _facts(_doc([("paragraph", "The Nordlys AI Factory is led by the Arctic Computing Centre, "
+                                         "with partners such as the Fjord Research Institute.")]))
+    assert {v for _, a, v, _ in joined if a == "host_org"} == {"Arctic Computing Centre", "Fjord Research Institute"}
+    assert {v for _, a, v, _ in partner if a == "host_org"} == {"Arctic Computing Centre"}
+
+
+def test_a_selection_dated_by_its_weekday_is_the_published_day():
+    facts = _facts(_doc([("paragraph", "Komisja Europejska w środę pozytywnie oceniła polski wniosek: "
+                                       "fabryka PIAST AI powstanie w Poznaniu.")], lang="pl", published=date(2025, 3, 12)))
+    assert '{"value":"2025-03-12"}' in {v for s, a, v, _ in facts if a == "selected_on"}
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
