@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,12 +10,9 @@ from typing import Any
 import yaml
 
 from common import yaml_files
+from common.paths import config_dir
 
 log = logging.getLogger(__name__)
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
 class ConfigError(Exception):

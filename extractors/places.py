@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from common import yaml_files
+from common.paths import cache_dir, config_dir
 from extractors.ext import write_spans
 from extractors.spans import doc_text
 
@@ -113,14 +114,6 @@ def _umlaut_variant(name: str) -> str | None:
 
 
 # ---------------------------------------------------------------- configuration
-
-def config_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CACHE_DIR") or Path.home() / ".cache" / "aifacts")
-
 
 def _read_yaml(path: Path, required: bool = False) -> Any:
     try:

@@ -7,7 +7,6 @@ nothing and every caller (CLI, `aifacts serve`, a deployment) gets the same choi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from common import yaml_files
+from common.paths import config_dir
 
 RUNNER_KINDS = ("threads", "dask")
 _DASK_KEYS = {"address", "n_workers", "threads_per_worker", "processes"}
@@ -41,10 +41,6 @@ class RunnerConfig:
         with the thread pool, where batches would only contend for the GIL (each batch
         already fetches its sources in parallel)."""
         return max(1, self.n_workers * self.threads_per_worker) if self.kind == "dask" else 1
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
 def load_runtime(directory: Path | None = None) -> RunnerConfig:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.paths import config_dir as default_config_dir
+
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_SOURCES = "configs/sources.yaml"
 
@@ -16,10 +18,6 @@ def default_warehouse() -> Path:
 
 def default_sources() -> Path:
     return Path(os.environ.get("AIFACTS_SOURCES") or DEFAULT_SOURCES)
-
-
-def default_config_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
 @dataclass(frozen=True)

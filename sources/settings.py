@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from common import yaml_files
-
-
-_PACKAGE_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-
-
-def config_dir() -> Path:
-    """The configs directory (env `AIFACTS_CONFIG_DIR` wins, for tests and deployments);
-    asked once per source read, so the default is resolved once per process."""
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or _PACKAGE_CONFIGS)
-
+from common.paths import config_dir
 
 @lru_cache(maxsize=None)
 def _load(path: Path) -> dict[str, Any]:

@@ -33,6 +33,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from common import yaml_files
+from common.paths import cache_dir, config_dir
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,6 @@ class Place:
     country_code: str
     population: int
     geonameid: int
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("AIFACTS_CACHE_DIR") or Path.home() / ".cache" / "aifacts")
 
 
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th",

@@ -3,7 +3,6 @@ organisations. Identity linking, name rejection and place repair all read it."""
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,13 +11,8 @@ from pathlib import Path
 import yaml
 
 from common import yaml_files
+from common.paths import config_dir
 from warehouse.errors import ConfigError
-
-
-def config_dir(explicit: str | Path | None = None) -> Path:
-    if explicit is not None:
-        return Path(explicit)
-    return Path(os.environ.get("AIFACTS_CONFIG_DIR") or Path(__file__).resolve().parents[1] / "configs")
 
 
 @lru_cache(maxsize=65536)
