@@ -67,6 +67,7 @@ class Lexicon:
     machine_words: frozenset[str] = frozenset()
     match_words: tuple[str, ...] = ()
     coordinators: frozenset[str] = frozenset()
+    member_of_cues: frozenset[tuple[str, ...]] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -120,6 +121,7 @@ def lexicon(lang: str) -> Lexicon:
         equivalence_words=frozenset(f("equivalence_words", rel)),
         partner_place_cues=frozenset(f("partner_place_cues", rel)),
         coordinators=frozenset(f("coordinators", rel)),
+        member_of_cues=frozenset(tuple(c.split()) for c in f("member_of_cues", rel)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.cues import fold, waves
+from extractors.cues import any_substring, fold, waves
 from extractors.knowledge import known_waves
 from extractors.mentions import Sentence
 from extractors.statement import Statement, make_statement
@@ -20,14 +20,46 @@ class ProgrammeFacts(RelationState):
     def counts(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`seven AI Factories`, `6 neue KI-Fabriken`: a number right before a plural head."""
         found = self.counted(doc, sent, bool(self.saw_factory_word and sent.reading.noun_heads))
+        taken = {start for _, _, start, _ in found}
+        found += [m for m in self.member_counts(doc, sent) if m[2] not in taken]
         if not found:
             return
         own = any(s.forms and not s.is_generic for s in self.subjects)
+        several = len({n for n, _, _, _ in found}) > 1
         for n, other, start_char, end_char in found:
             if other and own:
                 n += 1  # "six other AI Factories" beside the one the text is about: seven
             self.emit(None, "factory_count", n, block, start_char, end_char, "programme.factory_count",
-                      wave=self.wave_of(sent, text_f, count=n))
+                      wave=self.wave_of(sent, text_f, count=n, several=several))
+
+    def member_counts(self, doc: Doc, sent: Sentence) -> list[tuple[int, bool, int, int]]:
+        """`one of the seven`, `una de las siete primeras`, `w gronie sześciu państw`: a number
+        after a membership cue is the size of the set its subject belongs to. Only a size some
+        round has, or the rounds together ("one of the 15 member states" counts something else)."""
+        lex = self.lex
+        if not lex.member_of_cues or not any_substring(sent.folded, {c[0] for c in lex.member_of_cues}):
+            return []
+        sizes = set()
+        total = 0
+        for w in waves():
+            sizes.add(int(w["count"]))
+            total += int(w["count"])
+            sizes.add(total)
+        words = [fold(t.text) for t in doc[sent.start:sent.end]]
+        width = max(len(c) for c in lex.member_of_cues)
+        found = []
+        for i in range(len(words)):
+            n = next((n for n in range(width, 0, -1) if tuple(words[i:i + n]) in lex.member_of_cues), 0)
+            for j in range(i + n, min(len(words), i + n + 3)) if n else ():
+                tok = doc[sent.start + j]
+                number = int(tok.text) if tok.text.isdigit() and len(tok.text) <= 3 else lex.count_words.get(words[j])
+                if number is not None:
+                    if number in sizes:
+                        found.append((number, False, tok.idx, tok.idx + len(tok.text)))
+                    break
+                if words[j] not in lex.count_breaks:
+                    break
+        return found
 
     def counted(self, doc: Doc, sent: Sentence, with_nouns: bool) -> list[tuple[int, bool, int, int]]:
         """The counts before the sentence's plural heads (and, `with_nouns`, before the nouns
@@ -66,11 +98,14 @@ class ProgrammeFacts(RelationState):
                     break
         return found
 
-    def wave_of(self, sent: Sentence, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
+    def wave_of(self, sent: Sentence, text_f: str, value: dict | None = None, count: int | None = None,
+                several: bool = False) -> int | None:
         """Which selection round a programme fact is about: an ordinal, a date, or the count.
 
         A count equal to the running total of several rounds (13, 19) is about the whole
-        network, whatever else the sentence says."""
+        network, whatever else the sentence says. Of a sentence with several counts ("the six
+        join the seven selected in December"), its date or ordinal is one count's only: each
+        count that only one round has is that round's."""
         known = waves()
         if count is not None:
             cumulative = 0
@@ -78,6 +113,9 @@ class ProgrammeFacts(RelationState):
                 cumulative += int(w["count"])
                 if i > 0 and count == cumulative:
                     return None
+            sized = [w for w in known if int(w["count"]) == count]
+            if several and len(sized) == 1:
+                return int(sized[0]["wave"])
         if value:
             v = value.get("value", "")
             for w in known:

@@ -171,6 +171,29 @@ def test_a_selection_dated_by_its_weekday_is_the_published_day():
     assert '{"value":"2025-03-12"}' in {v for s, a, v, _ in facts if a == "selected_on"}
 
 
+@pytest.mark.parametrize("lang, text, count, wave", [
+    ("en", "Norway is one of six countries whose bid was approved in March 2025.", 6, 2),
+    ("es", "La factoría fue una de las siete primeras aprobadas en diciembre de 2024.", 7, 1),
+    ("pl", "Polska znalazła się w gronie sześciu państw, które dostaną pieniądze na fabryki AI.", 6, 2),
+])
+def test_one_of_a_counted_set_gives_the_size_of_its_round(lang, text, count, wave):
+    doc = _doc([("paragraph", text)], lang=lang, published=date(2025, 3, 14))
+    got = {(st.value_json, st.wave) for st in extract(doc) if st.attribute == "factory_count"}
+    assert (str(count), wave) in got
+
+
+def test_one_of_a_number_no_round_has_is_no_count():
+    doc = _doc([("paragraph", "The Nordlys AI Factory is one of 15 partners in the network.")])
+    assert not [st for st in extract(doc) if st.attribute == "factory_count"]
+
+
+def test_each_count_of_a_sentence_with_two_takes_its_own_round():
+    doc = _doc([("paragraph", "With this second selection, the six factories join the seven AI Factories "
+                              "selected in December 2024.")], published=date(2025, 3, 12))
+    got = {(st.value_json, st.wave) for st in extract(doc) if st.attribute == "factory_count"}
+    assert got == {("6", 2), ("7", 1)}
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
