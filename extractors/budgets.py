@@ -135,8 +135,16 @@ class Budgets(RelationState):
                 if not t.is_punct:
                     tail.append(t.text)
             after = fold(" ".join(tail))
-            found.append((bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues)),
-                          bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))))
+            eu = bool(contains_word(before, lex.eu_cues) or contains_word(after, lex.eu_cues))
+            nat = bool(contains_word(before, lex.national_cues) or contains_word(after, lex.national_cues))
+            if eu and nat:
+                # "the state obtained €67.6 million in the EuroHPC call": the much nearer cue says
+                # whose; cues side by side ("combined national and EU investment") make a total
+                d_eu = self.cue_distance(doc, sp, s0, s1, lex.eu_cues)
+                d_nat = self.cue_distance(doc, sp, s0, s1, lex.national_cues)
+                if abs(d_eu - d_nat) >= 3:
+                    eu, nat = d_eu < d_nat, d_nat < d_eu
+            found.append((eu, nat))
         # "PLN 200 million – roughly EUR 50 million – from the EU": one share written in two
         # currencies; the cue of either is the cue of both
         for i in range(len(sums) - 1):

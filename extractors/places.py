@@ -71,6 +71,7 @@ class _Entry:
     form: str = ""  # the form as written in the source (for ALL-CAPS text)
     lower_ok: bool = False  # a lower-case country word (Romance adjectives: "finlandese")
     stop_word: bool = False
+    inflected: bool = False  # only ever an inflected form ("Mariboru", "Krakowie"): `form` names the place
 
 
 # ---------------------------------------------------------------- folding
@@ -306,7 +307,9 @@ class _Patterns:
         if not folded:
             return
         for variant in (folded, *inflections):
-            entry = self.entries.setdefault(variant, _Entry(form=form))
+            entry = self.entries.setdefault(variant, _Entry(form=form, inflected=variant != folded))
+            if variant == folded:
+                entry.inflected = False
             if country:
                 entry.countries.setdefault(country, rule)
                 entry.lower_ok = entry.lower_ok or not needs_capital
@@ -422,9 +425,11 @@ class _Patterns:
         if entry.stop_word and _sentence_initial(text, start):
             return None
         ranked = sorted(entry.cities.items(), key=lambda kv: -kv[1][1])
-        written = entry.form if surface.isupper() and len(surface) > 3 else " ".join(surface.split())
+        written = entry.form if entry.inflected or (surface.isupper() and len(surface) > 3) else " ".join(surface.split())
         value = {"city": written, "name": ranked[0][1][0], "country_code": ranked[0][0],
                  "country_codes": [cc for cc, _ in ranked]}
+        if entry.inflected:
+            value["inflected"] = True  # its case ending does what "in" does
         rule = "city.gazetteer" if len(ranked) == 1 else "city.gazetteer.ambiguous"
         return PlaceMatch(start, end, surface, "CITY", value, rule)
 

@@ -196,6 +196,15 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.subjects.append(Subject(text=sp.text, key=key, forms=[sp.text]))
                     return
 
+    def subject_from_country(self, annotated: list[tuple[Block, Doc]]) -> None:
+        """A text about AI factories that names none and speaks of one country only ("Slovenia
+        will set up a new supercomputer in Maribor ... together with the AI factory") is
+        about that country's factory."""
+        codes = {(p.value or {}).get("country_code") for _, doc in annotated
+                 for p in self.spans(doc, "place") if p.label_ == "COUNTRY"}
+        if len(codes) == 1 and None not in codes:
+            self.anonymous(codes.pop())
+
     def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
         """First pass: who does the document talk about? Decides the single-subject fallback."""
         for _, doc in annotated:
@@ -205,6 +214,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.subject_for(doc, span)
         if not self.subjects:
             self.subject_from_system(annotated)
+        if not self.subjects and self.saw_factory_word:
+            self.subject_from_country(annotated)
         named = [s for s in self.subjects if not s.is_generic]
         for g in self.subjects:
             if g.is_generic:
@@ -709,7 +720,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     @staticmethod
     def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
-        """How many tokens next to a date (up to 12 on either side) reach one of `cues`; 1000 when none do."""
+        """How many tokens next to a mention (up to 12 on either side) reach one of `cues`; 1000 when none do."""
         for k in range(1, 13):
             before = fold(text_of(doc[max(s0, sp.start - k):sp.start]))
             after = fold(text_of(doc[sp.end:min(s1, sp.end + k)]))
@@ -802,11 +813,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def plausible_city(self, p: Mention, doc: Doc) -> bool:
         """A gazetteer hit is a city when the knowledge base sites it, when a locative word
-        stands before it, or when its country follows; not when it is part of a date."""
+        stands before it or its case ending is one ("Kaune"), or when its country follows;
+        not when it is part of a date."""
         if any(d.start <= p.start < d.end for d in self.spans(doc, "date")):
             return False
         v = p.value or {}
-        if fold(v.get("name") or p.text) in known_sites() or fold(p.text) in known_sites():
+        if fold(v.get("name") or p.text) in known_sites() or fold(p.text) in known_sites() or v.get("inflected"):
             return True
         before = {fold(t.text) for t in doc[max(0, p.start - 2):p.start]}
         if before & self.lex.city_cues:

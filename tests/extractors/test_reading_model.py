@@ -194,6 +194,29 @@ def test_each_count_of_a_sentence_with_two_takes_its_own_round():
     assert got == {("6", 2), ("7", 1)}
 
 
+@pytest.mark.parametrize("lang, text, city", [
+    ("pl", "Fabryka AI PIAST powstanie w Poznaniu.", "Poznań"),
+    ("sl", "Slovenska tovarna umetne inteligence bo v Mariboru.", "Maribor"),
+    ("lt", "Lietuvos dirbtinio intelekto gamykla bus Kaune.", "Kaunas"),
+])
+def test_a_city_written_in_a_case_form_is_the_city(lang, text, city):
+    facts = _facts(_doc([("paragraph", text)], lang=lang))
+    assert city in {v for _, a, v, _ in facts if a == "city"}
+
+
+def test_a_text_about_ai_factories_naming_one_country_only_is_about_its_factory():
+    facts = _facts(_doc([("paragraph", "Norway will build a new supercomputer in Tromsø for up to EUR 90 million."),
+                         ("paragraph", "Together with the AI factory it will serve research and industry.")]))
+    assert {(a, v) for _, a, v, _ in facts} >= {("country", "NO"), ("deployment", "new")}
+
+
+def test_the_much_nearer_share_cue_says_whose_share_it_is():
+    own = _facts(_doc([("paragraph", "The Nordlys AI Factory: the state obtained EUR 67 million in the EuroHPC call.")]))
+    both = _facts(_doc([("paragraph", "The Nordlys AI Factory has a combined national and EU investment of EUR 90 million.")]))
+    assert {a for _, a, _, _ in own if a.startswith("budget")} == {"budget_eu_eur"}
+    assert {a for _, a, _, _ in both if a.startswith("budget")} == {"budget_total_eur"}
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
