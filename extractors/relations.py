@@ -352,7 +352,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.last_subject = subj
                 self.values(block, doc, sent, [(s0, subj, "item")], text_f, False)
                 return
-        if not anchors and r.partner_cue and self.partners_by_site(block, doc, sent):
+        if not anchors and r.partner_cue and (self.partners_by_site(block, doc, sent)
+                                              or self.host_with_partners(block, doc, sent)):
             return
         singular_ref = r.singular_ref
         # "together the sites represent €1.5 billion": a sum of several factories, not of the one
@@ -947,6 +948,35 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if len(anchors) < 2 or not countries:
             return False
         self.partners_of_several(block, doc, sent, anchors, countries)
+        return True
+
+    def host_with_partners(self, block: Block, doc: Doc, sent: Sentence) -> bool:
+        """`The choice fell on Finland, which together with Denmark, Czechia and Norway will run
+        it`: in a text about factories, one country right before a partner cue and countries
+        after it: the first hosts a factory, the others are its partners. Returns True when it
+        took the sentence."""
+        if not self.saw_factory_word:
+            return False
+        countries = [p for p in sent.of("place") if p.label_ == "COUNTRY" and not self.negated(doc, p, sent)]
+        if len(countries) < 2 or any((p.value or {}).get("country_code") is None for p in countries):
+            return False
+        cues = set(self.lex.partner_cues)
+        cue_at = next((i for i in range(sent.start, sent.end) for n in (3, 2, 1)
+                       if i + n <= sent.end and fold(text_of(doc[i:i + n])) in cues), None)
+        if cue_at is None:
+            return False
+        hosts = [p for p in countries if p.end <= cue_at]
+        partners = [p for p in countries if p.start > cue_at]
+        if len(hosts) != 1 or not partners or cue_at - hosts[0].end > 3:
+            return False
+        cc = hosts[0].value["country_code"]
+        subj = self.country_subject(cc)
+        self.emit(subj, "country", cc, block, hosts[0].start_char, hosts[0].end_char, "country.host_with_partners")
+        codes = sorted({p.value["country_code"] for p in partners} - {cc})
+        if codes:
+            self.emit(subj, "partner_countries", codes, block, partners[0].start_char, partners[-1].end_char,
+                      "partners.host_with_partners")
+        self.last_subject = subj
         return True
 
     def partners_of_several(self, block: Block, doc: Doc, sent: Sentence, anchors: list,

@@ -217,6 +217,14 @@ def test_the_much_nearer_share_cue_says_whose_share_it_is():
     assert {a for _, a, _, _ in both if a.startswith("budget")} == {"budget_total_eur"}
 
 
+def test_a_country_together_with_others_hosts_and_the_others_are_its_partners():
+    facts = _facts(_doc([("paragraph", "The countries will build an AI factory around the machine."),
+                         ("paragraph", "The choice fell on Norway, which together with Iceland, Estonia and Latvia "
+                                       "will run the computer.")]))
+    assert ("country", "NO") in {(a, v) for _, a, v, _ in facts}
+    assert '["EE","IS","LV"]' in {v for _, a, v, _ in facts if a == "partner_countries"}
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
