@@ -68,6 +68,8 @@ class Lexicon:
     match_words: tuple[str, ...] = ()
     coordinators: frozenset[str] = frozenset()
     member_of_cues: frozenset[tuple[str, ...]] = frozenset()
+    plural_anaphors: frozenset[tuple[str, ...]] = frozenset()
+    definite_plurals: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -122,6 +124,8 @@ def lexicon(lang: str) -> Lexicon:
         partner_place_cues=frozenset(f("partner_place_cues", rel)),
         coordinators=frozenset(f("coordinators", rel)),
         member_of_cues=frozenset(tuple(c.split()) for c in f("member_of_cues", rel)),
+        plural_anaphors=frozenset(tuple(c.split()) for c in f("plural_anaphors", rel)),
+        definite_plurals=frozenset(f("definite_plural_nouns", rel)),
     )
 
 

@@ -299,7 +299,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         r = reading(doc, sent, self.lex)
         # "the factories", "the seven sites", "the consortia": in a text about AI Factories a
         # plural noun that stands for them makes the sentence one about a set
-        plural_here = r.plural_ref or (self.saw_factory_word and not r.names and self.set_noun(doc, r))
+        plural_here = r.plural_ref or (self.saw_factory_word and not r.names and self.set_noun(doc, r)) \
+            or (self.prev_plural and not r.names and self.opens_with_plural_anaphor(doc, sent))
         prev_plural = self.prev_plural
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
@@ -373,6 +374,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def opens_with_plural_anaphor(self, doc: Doc, sent: Sentence) -> bool:
+        """`They are to go live in 2026`, `De ska tas i drift 2025–2026` right after a sentence
+        about several factories: "they" are those factories."""
+        words = tuple(fold(t.text) for t in doc[sent.start:min(sent.end, sent.start + 3)])
+        return any(words[:len(c)] == c for c in self.lex.plural_anaphors)
 
     def item_subject(self, doc: Doc, sent: Sentence) -> Subject | None:
         """The factory a list item that names no factory is about: the one of the only country
@@ -531,10 +538,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
     def set_noun(self, doc: Doc, r: Any) -> bool:
         """A plural noun standing for factories after an article, a number or a counting
-        adjective ("the factories", "all seven sites", "the new hubs"); not a compound's head
-        ("data centres")."""
+        adjective ("the factories", "all seven sites", "the new hubs"), or definite by its own
+        ending ("fabrikerna"); not a compound's head ("data centres")."""
         lex = self.lex
         for i, _ in r.noun_heads:
+            if fold(doc[i].text) in lex.definite_plurals:
+                return True  # "fabrikerna": the article is its ending
             if i > 0:
                 prev = fold(doc[i - 1].text)
                 if prev in lex.count_breaks or prev in lex.count_adjectives or prev in lex.count_words \

@@ -225,6 +225,18 @@ def test_a_country_together_with_others_hosts_and_the_others_are_its_partners():
     assert '["EE","IS","LV"]' in {v for _, a, v, _ in facts if a == "partner_countries"}
 
 
+@pytest.mark.parametrize("lang, blocks", [
+    ("en", ["Sweden gets MIMER, one of seven", "The seven AI Factories selected in December 2024 bring together "
+            "17 states. Together the factories will double the capacity. They are to go live in 2026."]),
+    ("sv", ["Sverige får MIMER, en av sju", "De sju AI-fabrikerna valdes ut i december 2024. Tillsammans ska fabrikerna "
+            "fördubbla kapaciteten. De ska tas i drift 2025–2026."]),
+])
+def test_they_after_a_sentence_about_the_round_are_its_factories(lang, blocks):
+    doc = _doc([("heading", blocks[0]), ("paragraph", blocks[1])], lang=lang, published=date(2024, 12, 11))
+    rules = {st.rule for st in extract(doc) if st.attribute == "operational_by" and st.subject_key == "MIMER"}
+    assert rules == {"operational_by.round_date"}, rules
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
