@@ -903,8 +903,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             subj, how = nearest(p.start)
             v = p.value or {}
             cc = self.subject_country(subj)
-            if cc and cc not in (v.get("country_codes") or [v.get("country_code")]):
-                continue
+            where = v.get("country_codes") or [v.get("country_code")]
+            if cc and cc not in where:
+                # "… at CINECA Kajaani, Finland – "LUMI AIF" at CSC": a place before a name of its
+                # own country, not after one of another's, is the next factory's
+                later = self.next_of_country(anchors, p.start, where)
+                if later is None:
+                    continue
+                subj, how = later
             self.emit(subj, "city", v.get("city") or p.text, block, p.start_char, p.end_char, f"city.{how}")
         if not codes:
             return
@@ -915,8 +921,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             for p in countries:
                 subj, how = nearest(p.start)
                 code = p.value["country_code"]
-                if self.subject_country(subj) in (None, code):
-                    self.emit(subj, "country", code, block, p.start_char, p.end_char, f"country.{how}")
+                if self.subject_country(subj) not in (None, code):
+                    later = self.next_of_country(anchors, p.start, [code])
+                    if later is None:
+                        continue
+                    subj, how = later
+                self.emit(subj, "country", code, block, p.start_char, p.end_char, f"country.{how}")
             return
         subj, how = anchors[0][1], anchors[0][2]
         own = self.subject_country(subj)
@@ -933,6 +943,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         partners = sorted(set(codes) - {host})
         if partners and partner_cue:
             self.emit(subj, "partner_countries", partners, block, sent.start_char, sent.end_char, f"partners.{how}")
+
+    def next_of_country(self, anchors: list[tuple[int, Subject, str]], start: int,
+                        codes: list) -> tuple[Subject, str] | None:
+        """The first factory named after token `start`, when it is known to lie in one of `codes`."""
+        later = next((a for a in anchors if a[0] > start), None)
+        if later is None or self.subject_country(later[1]) not in codes:
+            return None
+        return later[1], later[2]
 
     def partners_by_site(self, block: Block, doc: Doc, sent: Sentence) -> bool:
         """`P and R joined the consortium led from Barcelona, A and S back the Bologna bid`: a

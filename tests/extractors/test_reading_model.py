@@ -237,6 +237,13 @@ def test_they_after_a_sentence_about_the_round_are_its_factories(lang, blocks):
     assert rules == {"operational_by.round_date"}, rules
 
 
+def test_a_place_written_before_a_name_of_its_country_goes_to_that_name():
+    facts = _facts(_doc([("paragraph", 'The sites: Bologna, Italy – "IT4LIA" at CINECA Kajaani, Finland – '
+                                       '"LUMI AIF" at CSC')]))
+    cities = {(s, v) for s, a, v, _ in facts if a == "city"}
+    assert ("LUMI AIF", "Kajaani") in cities and ("IT4LIA", "Kajaani") not in cities
+
+
 def test_no_operation_date_before_the_first_round():
     facts = _facts(_doc([("paragraph", "The Nordlys AI Factory runs on a machine in operation since 2019, "
                                        "and its new system is to be operational in 2026.")]))
