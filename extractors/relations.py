@@ -203,7 +203,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         codes = {(p.value or {}).get("country_code") for _, doc in annotated
                  for p in self.spans(doc, "place") if p.label_ == "COUNTRY"}
         if len(codes) == 1 and None not in codes:
-            self.anonymous(codes.pop())
+            self.anonymous(codes.pop()).guessed = True
 
     def collect_subjects(self, annotated: list[tuple[Block, Doc]]) -> None:
         """First pass: who does the document talk about? Decides the single-subject fallback."""
@@ -248,6 +248,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return  # a date before the first round is a predecessor's or the host's, never the factory's
         if subject is not None and attribute == "host_org" and fold(str(value)) in self.lex.eu_cues:
             return  # the EU or the JU funds a factory; it hosts none
+        if subject is not None and subject.guessed and (attribute == "supercomputer" or value == "upgrade"):
+            return  # a text naming no factory speaks of the country's machines as they are, not of the factory's
         scope = "factory" if subject is not None else "programme"
         if subject is None and wave is not None:
             self.last_wave = wave  # the round the text was last speaking of
