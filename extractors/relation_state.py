@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
-from extractors.cues import Lexicon
+from extractors.cues import Lexicon, contains_word, fold
 from extractors.mentions import Mention, Sentence
+from extractors.spans import text_of
 from extractors.statement import Statement
 from extractors.subjects import Subject
 from sources.document import Block, Document
@@ -67,6 +68,16 @@ class RelationState:
     def emit(self, subject: Subject | None, attribute: str, value: Any, block: Block, start: int, end: int,
              rule: str, *, wave: int | None = None) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
+        """How many tokens next to a mention (up to 12 on either side) reach one of `cues`; 1000 when none do."""
+        for k in range(1, 13):
+            before = fold(text_of(doc[max(s0, sp.start - k):sp.start]))
+            after = fold(text_of(doc[sp.end:min(s1, sp.end + k)]))
+            if contains_word(before, cues) or contains_word(after, cues):
+                return k
+        return 1000
 
     def spans(self, doc: Doc, kind: str) -> list[Mention]:
         raise NotImplementedError

@@ -730,16 +730,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             r.date_roles = roles
         return r.date_roles
 
-    @staticmethod
-    def cue_distance(doc: Doc, sp: Mention, s0: int, s1: int, cues: tuple[str, ...]) -> int:
-        """How many tokens next to a mention (up to 12 on either side) reach one of `cues`; 1000 when none do."""
-        for k in range(1, 13):
-            before = fold(text_of(doc[max(s0, sp.start - k):sp.start]))
-            after = fold(text_of(doc[sp.end:min(s1, sp.end + k)]))
-            if contains_word(before, cues) or contains_word(after, cues):
-                return k
-        return 1000
-
     def said_today(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`The JU has today selected six new AI Factories`, `approved on Wednesday`: a selection
         the text dates by its own day is a selection on the document's date."""
