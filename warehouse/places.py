@@ -54,6 +54,9 @@ def check_city(city: str, country: str | None, gazetteer: GazetteerLike, policy:
     return PlaceVerdict(city, None, "rejected", f"{problem}; no evidence repairs it")
 
 
+SOURCES_NAMED = 5
+
+
 def _repair(evidence: str, city: str, country: str, gazetteer: GazetteerLike, policy: Policy,
             other_values: list[tuple[str, str]], supercomputer: KBSystem | None,
             host_org: KBSystem | None) -> tuple[str, str] | None:
@@ -63,7 +66,11 @@ def _repair(evidence: str, city: str, country: str, gazetteer: GazetteerLike, po
             counts = Counter(v for v, _ in good)
             value = sorted(counts, key=lambda v: (-counts[v], v))[0]
             sources = sorted({s for v, s in good if v == value})
-            return value, f"another source's consistent value (source {', '.join(sources)})"
+            # the note goes to every candidate of the conflict: a few sources name the evidence,
+            # a count says the rest (listing them all grew the row with the square of the sources)
+            shown = ", ".join(sources[:SOURCES_NAMED]) + (f" and {len(sources) - SOURCES_NAMED} more"
+                                                         if len(sources) > SOURCES_NAMED else "")
+            return value, f"another source's consistent value (source {shown})"
     if evidence == "supercomputer_site" and supercomputer and supercomputer.city \
             and supercomputer.country == country:
         return supercomputer.city, f"the known site of supercomputer {supercomputer.name} (supercomputers.yaml)"
