@@ -46,7 +46,7 @@ def refresh_now(settings: Settings, progress: bool = False) -> RefreshResult:
             if quick is not None and not prefect_api_configured():
                 specs, reads = quick
                 return steps.write(settings, specs, reads, {}, flow_run_id=None)
-        steps.prestart_extraction(settings)
+        steps.load_write_config_ahead()
         return _run_flow(settings, progress)
 
 

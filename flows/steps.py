@@ -156,17 +156,10 @@ def read_and_extract_budgeted(specs: list[SourceSpec], cache_dir: Path, previous
     return failed_extractions(reads, failures), statements
 
 
-def prestart_extraction(settings: Settings) -> None:
-    """The worker that will extract, started before the flow so it builds its pipelines while
-    this process starts Prefect, and the write's configuration loaded meanwhile. A sources
-    file that cannot be read starts nothing; the flow reports it."""
-    from flows import runner_isolated
-
-    try:
-        specs = load_sources(settings)
-    except (RegistryError, SourcesFileError, OSError):
-        return
-    runner_isolated.prestart_for(specs)
+def load_write_config_ahead() -> None:
+    """The write's configuration (policy, knowledge, gazetteer) loaded in a thread while the
+    run reads and extracts: it is cached, and this process would otherwise only wait. The
+    extracting worker warms itself (`runner_isolated.prestart_for`, per batch and from the CLI)."""
     threading.Thread(target=_prepare_write, name="aifacts-prepare-write", daemon=True).start()
 
 
