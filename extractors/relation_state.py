@@ -88,7 +88,7 @@ class RelationState:
     def subject_country(self, subj: Subject) -> str | None:
         raise NotImplementedError
 
-    def anonymous(self, cc: str | None, wave: int | None = None, *, listed: bool = False) -> Subject:
+    def anonymous(self, cc: str | None, wave: int | None = None) -> Subject:
         raise NotImplementedError
 
     def country_subject(self, cc: str, wave: int | None = None) -> Subject:

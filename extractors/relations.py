@@ -465,11 +465,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             or any(not (sp.value or {}).get("plural") for sp in sent.of("factory")) \
             or sent.reading.anaphor
 
-    def anonymous(self, cc: str | None, wave: int | None = None, *, listed: bool = False) -> Subject:
-        """The factory of a country that the text does not name ("an AI factory in Slovenia").
-
-        `listed`: the country only appears in a list of several host countries; such a
-        factory is no subject of the text unless it is spoken of on its own somewhere."""
+    def anonymous(self, cc: str | None, wave: int | None = None) -> Subject:
+        """The factory of a country that the text does not name ("an AI factory in Slovenia")."""
         wave = wave if wave is not None else self.section_wave
         mine = [s for s in self.subjects if s.key is None and not s.forms and s.generic_country == cc]
         same = [s for s in mine if s.wave == wave]
@@ -481,10 +478,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             s = same[0]
             if s.wave is None and wave is not None:
                 s.wave = wave  # its label stays: statements already carry it
-            s.listed_only = s.listed_only and listed
             return s
         text = f"(unnamed AI Factory, {cc}, round {wave})" if wave is not None else f"(unnamed AI Factory, {cc})"
-        s = Subject(text=text, forms=[], generic_country=cc, wave=wave, listed_only=listed)
+        s = Subject(text=text, forms=[], generic_country=cc, wave=wave)
         self.subjects.append(s)
         return s
 
@@ -509,10 +505,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round
         deployment = reading(doc, sent, self.lex).deployment if len(codes) > 1 else None
         pairs = self.city_country_pairs(doc, sent) if len(codes) > 1 else {}
-        listed = len(codes) > 1 and not deployment
+        members: list[Subject] = []
         for p in countries:
             cc = p.value["country_code"]
-            member = self.anonymous(cc, wave, listed=listed) if listed else self.country_subject(cc, wave)
+            member = self.country_subject(cc, wave)
+            if all(m is not member for m in members):
+                members.append(member)
             self.emit(member, "country", cc, block, p.start_char, p.end_char, "country.unnamed_factory")
             if deployment:
                 # "A and B get new machines, whereas the sites in C and D are upgraded": each
@@ -535,7 +533,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.money(block, doc, sent, [], text_f, True, lambda i: None, wave=wave)
             # "In December 2024 seven sites were chosen, in A, B and C": the round's date, and
             # so the date of each factory of it the text speaks of
-            self.dates(block, doc, sent, [], text_f, True, lambda i: None)
+            self.dates(block, doc, sent, [], text_f, True, lambda i: None, members)
         return True
 
     def set_noun(self, doc: Doc, r: Any) -> bool:
@@ -651,9 +649,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.counts(block, doc, sent, text_f)
 
     def dates(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]], text_f: str,
-              programme: bool, nearest: Callable[[int], tuple[Subject, str] | None]) -> None:
+              programme: bool, nearest: Callable[[int], tuple[Subject, str] | None],
+              members: list[Subject] | None = None) -> None:
         """Selection, operation and deadline dates: a factory's when the sentence is about one,
-        the round's (and so each of its factories') when it is about a set."""
+        the round's (and so each of its factories') when it is about a set. `members`: the set
+        the sentence lists ("in A, B and C"); its dates are theirs, not every factory's of the text."""
         lex = self.lex
         r = sent.reading
         n_dates = len(sent.of("date"))
@@ -677,6 +677,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     and not self.said_of_factory(sent, anchors):
                 continue  # "the call was opened on ...": an opening, but not the factory's
             near = nearest(sp.start)
+            if members:
+                for member in members:
+                    self.emit(member, attr, value, block, sp.start_char, sp.end_char, f"{attr}.set_member")
+                if attr == "operational_by":
+                    continue
             if attr == "operational_by" and (programme or (self.about_programme and near is not None
                                                           and near[1] == "doc_subject")):
                 # "the hubs are to go live in 2026" after "six new AI Factories": the date of the
@@ -1052,7 +1057,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     self.sentence(block, doc, sent)
                     self.note_topic(block, doc, sent)
         self.round_dates()
-        return dedupe(self.drop_superseded_systems(self.drop_listed_only(self.out)))
+        return dedupe(self.drop_superseded_systems(self.out))
 
     def note_topic(self, block: Block, doc: Doc, sent: Sentence) -> None:
         """Whether the text last spoke of a machine (a sentence naming a system and no single
@@ -1073,15 +1078,6 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.system_topic = False
         elif any(not own for own in mine):
             self.system_topic = True  # ("MeluXina-AI", a machine that also names its factory, does not count)
-
-    def drop_listed_only(self, statements: list[Statement]) -> list[Statement]:
-        """A factory the text only counts among several host countries ("set up in Finland,
-        Germany and Greece") is not one it speaks of, when the text names factories of its
-        own: the list is background to them."""
-        if not any(s.forms and not s.is_generic for s in self.subjects):
-            return statements  # the list is all the text says of factories: it is the text's subject
-        gone = {s.text for s in self.subjects if s.listed_only}
-        return [st for st in statements if st.subject_text not in gone] if gone else statements
 
     def drop_superseded_systems(self, statements: list[Statement]) -> list[Statement]:
         """`MeluXina` and `MeluXina-AI`, `LUMI` and `LUMI-AI` said of one factory: the longer

@@ -15,7 +15,6 @@ class Subject:
     forms: list[str] = field(default_factory=list)
     generic_country: str | None = None  # "the Polish AI Factory": a country, not a name
     wave: int | None = None  # for unnamed factories: the selection round the text is about
-    listed_only: bool = False  # unnamed, and only ever one country in a list of several
     guessed: bool = False  # the one country of a text that names no factory (see `subject_from_country`)
 
     @property

@@ -1,6 +1,11 @@
 """Extraction quality on the dev corpus, scored against its gold file.
 
 The floors below are what the extractor reaches today, rounded down; they only move up.
+They moved down once, when the factories that a text identifies only as one country of a list
+("selected in Finland, Germany and Greece") became subjects that take the list's values (the
+reading-model issue asks for it, and dev2's gold annotates them): four dev golds (d007, d013,
+d019, d067) leave such members out while others of dev (d094, d097) annotate them, and the
+35 facts the rule adds in those four are what the floors below lost.
 The issue's targets (overall F1 0.85, no attribute under 0.7) are reached; run
 `aifacts eval` for the full report with misses.
 """
@@ -14,11 +19,11 @@ import pytest
 from warehouse.db import connect
 from warehouse.evaluate import format_report, score
 
-OVERALL_F1 = 0.88
+OVERALL_F1 = 0.85
 ATTRIBUTE_F1 = {
-    "name": 0.96, "country": 0.91, "city": 0.87, "host_org": 0.73, "supercomputer": 0.83,
+    "name": 0.96, "country": 0.81, "city": 0.85, "host_org": 0.73, "supercomputer": 0.83,
     "deployment": 0.83, "budget_total_eur": 0.88, "budget_eu_eur": 0.92, "budget_national_eur": 0.85,
-    "operational_by": 0.87, "selected_on": 0.86, "partner_countries": 0.84,
+    "operational_by": 0.78, "selected_on": 0.70, "partner_countries": 0.84,
     "programme.factory_count": 0.92, "programme.selected_on": 0.90, "programme.investment_total_eur": 0.99,
     "programme.investment_eu_eur": 0.99,
 }

@@ -49,11 +49,13 @@ def test_a_count_may_stand_before_several_adjectives():
     assert 6 in counts
 
 
-def test_a_list_of_host_countries_is_background_when_the_text_names_its_factory():
+def test_the_members_of_a_list_of_host_countries_are_subjects_beside_the_named_factory():
     doc = make_doc(["The NORDLYS AI Factory will be hosted in Tromsø, Norway.",
                     "The AI Factories will be set up in Finland, Germany, Greece and Italy."])
-    subjects = {s.subject_text for s in extract(doc)}
-    assert subjects == {"NORDLYS AI Factory"}
+    got = extract(doc)
+    countries = {(st.subject_text, st.value_json.strip('"')) for st in got if st.attribute == "country"}
+    assert {c for _, c in countries} == {"NO", "FI", "DE", "GR", "IT"}
+    assert ("NORDLYS AI Factory", "NO") in countries and len({s for s, _ in countries}) == 5
 
 
 def test_a_list_of_host_countries_is_kept_when_it_is_all_the_text_says():
