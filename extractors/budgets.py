@@ -7,7 +7,7 @@ import json
 
 from spacy.tokens import Doc
 
-from extractors.cues import contains_word, fold
+from extractors.cues import contains_word, fold, waves
 
 DASHES = {"–", "—", "-", "(", "–"}
 from extractors.mentions import Mention, Sentence
@@ -48,6 +48,12 @@ class Budgets(RelationState):
                 continue  # "Daedalus, a machine with a budget of €41 million": the system's price
             if near is not None and value.get("amount", 0) > self.lex.limits["max_factory_budget_eur"]:
                 continue  # no factory costs this much: a sum about something else
+            round_of = self.round_total_of(value) if near is not None else None
+            if round_of is not None:
+                # "PIAST shares in the €485 million": no factory costs its whole round
+                self.emit(None, "investment_total_eur", value, block, sp.start_char, sp.end_char,
+                          "programme.investment_total_eur.round_total", wave=round_of)
+                continue
             if near is not None:
                 subj, how = near
                 if halves and r.eu_cue and "amount" in value:
@@ -82,6 +88,18 @@ class Budgets(RelationState):
             given = here[1] if here is not None and here[0] == self.block_index else self.last_total.get(subj.text)
             if given and "amount" in given:
                 self.split_halves(subj, given, block, sent.start_char, sent.end_char, how)
+
+    @staticmethod
+    def round_total_of(value: dict) -> int | None:
+        """The round whose announced total (knowledge/waves.yaml) this euro sum is, if any."""
+        amount = value.get("amount")
+        if not isinstance(amount, (int, float)) or value.get("currency") not in (None, "EUR"):
+            return None
+        for w in waves():
+            total = w.get("investment_total_eur")
+            if total and abs(amount - float(total)) <= 0.005 * float(total):
+                return int(w["wave"])
+        return None
 
     def matched_shares(self, block: Block, sent: Sentence, anchors: list, text_f: str, n_out: int) -> None:
         """`€45 million from the EU, matched by the state`, `Drugie tyle … w budżecie krajowym`:

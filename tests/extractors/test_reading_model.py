@@ -343,3 +343,13 @@ def test_a_share_matched_by_the_other_gives_it_the_same_amount():
     alone = _facts(_doc([("paragraph", "The Tartu AI Factory opens in May. The city pays the same amount as last "
                                        "year for its buses.")], published=date(2026, 2, 1)))
     assert not any(attr.startswith("budget_") for _, attr, _, _ in alone)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The PIAST AI Factory in Poznań will draw on the EUR 485 million set aside for the round."),
+    ("pl", "Fabryka AI PIAST w Poznaniu skorzysta z 485 mln euro przeznaczonych na tę rundę."),
+])
+def test_a_sum_equal_to_a_rounds_total_is_the_rounds_not_the_factorys(lang, text):
+    facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 3, 20)))
+    assert not {a for _, a, _, _ in facts if a.startswith("budget")}
+    assert ("investment_total_eur", 2) in {(a, w) for _, a, _, w in facts}
