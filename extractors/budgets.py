@@ -181,8 +181,11 @@ class Budgets(RelationState):
         award = self.award_block
         if award is not None and 0 <= self.block_index - award <= 1:
             return True
-        return (self.system_topic and self.saw_factory_word) or bool(sent.of("supercomputer")) \
-            or bool(contains_word(text_f, self.lex.headers.get("supercomputer", ())))
+        if sent.of("supercomputer") or contains_word(text_f, self.lex.headers.get("supercomputer", ())):
+            return True
+        # after a passage about a machine, a sentence that says "the factory's budget" is not the machine's
+        own = any(not (sp.value or {}).get("plural") for sp in sent.of("factory"))
+        return self.system_topic and self.saw_factory_word and not own
 
     def implied_euros(self, doc: Doc, sent: Sentence) -> list[Mention]:
         """`kostet 85 Millionen`: a sum of millions after a cost word, with no currency

@@ -70,6 +70,8 @@ class Lexicon:
     member_of_cues: frozenset[tuple[str, ...]] = frozenset()
     plural_anaphors: frozenset[tuple[str, ...]] = frozenset()
     definite_plurals: frozenset[str] = frozenset()
+    country_nouns: frozenset[tuple[str, ...]] = frozenset()
+    country_noun_modifiers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=None)
@@ -126,6 +128,8 @@ def lexicon(lang: str) -> Lexicon:
         member_of_cues=frozenset(tuple(c.split()) for c in f("member_of_cues", rel)),
         plural_anaphors=frozenset(tuple(c.split()) for c in f("plural_anaphors", rel)),
         definite_plurals=frozenset(f("definite_plural_nouns", rel)),
+        country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
+        country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),
     )
 
 

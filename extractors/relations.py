@@ -335,6 +335,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             self.last_subject = subj
             self.values(block, doc, sent, [(s0, subj, "topic")], text_f, False)
             return
+        own = self.country_noun_of(doc, sent) if not anchors and not plural_here else None
+        if own is not None:
+            subj = self.country_subject(own)
+            self.last_subject = subj
+            self.values(block, doc, sent, [(s0, subj, "unnamed")], text_f, False)
+            return
         # "These were set up in A, B and C" right after a sentence about several factories: the
         # set goes on, one factory per country
         set_goes_on = (not anchors and not refs and prev_plural and block.kind != "heading"
@@ -376,6 +382,45 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def country_noun_of(self, doc: Doc, sent: Sentence) -> str | None:
+        """`The Czech factory will be run by ...`, `Romania's bid`, `la fábrica española`: a
+        country word joined to a singular noun for a factory (`country_nouns`, with only
+        `country_noun_modifiers` between) stands for that country's factory. The sentence is
+        about it when it joins one country so, in a text about AI Factories."""
+        lex = self.lex
+        if not lex.country_nouns or not self.saw_factory_word:
+            return None
+        words = [fold(t.text) for t in doc[sent.start:sent.end]]
+        mods = lex.country_noun_modifiers
+
+        def noun_at(i: int) -> int:
+            """Length of the country noun starting at word i (0: none)."""
+            for n in lex.country_nouns:
+                if tuple(words[i:i + len(n)]) == n:
+                    return len(n)
+            return 0
+
+        found: set[str] = set()
+        for p in sent.of("place"):
+            cc = (p.value or {}).get("country_code")
+            if p.label_ != "COUNTRY" or not cc:
+                continue
+            a, b = p.start - sent.start, p.end - sent.start
+            j = b
+            while j < len(words) and j - b < 3 and words[j] in mods:
+                j += 1
+            if j < len(words) and noun_at(j):
+                found.add(cc)
+                continue
+            if p.rule != "country.demonym":
+                continue  # "the factory Spain ...": only an adjective follows its noun
+            k = a
+            while k > 0 and a - k < 2 and words[k - 1] in mods:
+                k -= 1
+            if any(k - n >= 0 and noun_at(k - n) == n for n in range(1, 4)):
+                found.add(cc)
+        return found.pop() if len(found) == 1 else None
 
     def opens_with_plural_anaphor(self, doc: Doc, sent: Sentence) -> bool:
         """`They are to go live in 2026`, `De ska tas i drift 2025–2026` right after a sentence

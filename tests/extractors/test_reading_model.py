@@ -353,3 +353,21 @@ def test_a_sum_equal_to_a_rounds_total_is_the_rounds_not_the_factorys(lang, text
     facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 3, 20)))
     assert not {a for _, a, _, _ in facts if a.startswith("budget")}
     assert ("investment_total_eur", 2) in {(a, w) for _, a, _, w in facts}
+
+
+@pytest.mark.parametrize("lang, text, cc, city", [
+    ("en", "The Czech factory will be run by IT4Innovations in Ostrava.", "CZ", "Ostrava"),
+    ("en", "Romania's new factory will be hosted in Bucharest.", "RO", "Bucharest"),
+    ("es", "La nueva fábrica española estará en Santiago de Compostela.", "ES", "Santiago de Compostela"),
+])
+def test_a_country_word_joined_to_a_factory_noun_is_that_countrys_factory(lang, text, cc, city):
+    opening = {"en": "Six more AI Factories were selected in October 2025.",
+               "es": "En octubre de 2025 se seleccionaron seis nuevas AI Factories."}[lang]
+    facts = _facts(_doc([("paragraph", opening), ("paragraph", text)], lang=lang, published=date(2025, 10, 11)))
+    assert _by_country(facts, "city").get(cc) == city
+
+
+def test_a_country_word_beside_a_partner_noun_is_no_factory():
+    facts = _facts(_doc([("paragraph", "Six more AI Factories were selected in October 2025."),
+                         ("paragraph", "The Czech partners will meet in Ostrava.")], published=date(2025, 10, 11)))
+    assert "CZ" not in _by_country(facts, "city")
