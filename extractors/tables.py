@@ -19,6 +19,9 @@ from sources.document import Block
 _PRIORITY = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
 
 
+SITE_COLUMNS = {"city"}  # a table with a city column (or with names) lists factories, not rounds
+
+
 @lru_cache(maxsize=4096)
 def header_columns(lang: str, header: tuple[str, ...]) -> dict[int, str]:
     """The attribute each column of a table holds, by its header words. Every row of a
@@ -41,14 +44,34 @@ class TableRows(RelationState):
 
     def table_row(self, block: Block, doc: Doc) -> None:
         round_col = self.round_column(block.header) if block.header else None
-        if round_col is not None:
+        columns = self.classify_header(block.header) if block.header else {}
+        sites = set(columns.values()) & SITE_COLUMNS or any(
+            a == "name" and i < len(block.cells) and not block.cells[i].strip().isdigit()
+            for i, a in columns.items())  # "AI Factories | 7" counts them: a table of rounds
+        if round_col is not None and not sites:
             self.round_row(block, doc, round_col)
             return
-        columns = self.classify_header(block.header) if block.header else {}
         offsets = block.cell_offsets()
         if not columns or len(block.cells) < 2:
             self.sentence(block, doc, whole_block(doc))
             return
+        if round_col is not None:
+            # "Round | Country | City | AI Factory | Host": a table of sites whose rows say their round
+            wave, date_value = self.row_round(block, doc, round_col)
+            outer = self.section_wave
+            self.section_wave = wave if wave is not None else outer
+            try:
+                subject = self.site_row(block, doc, columns, offsets)
+            finally:
+                self.section_wave = outer
+            if subject is not None and date_value is not None and wave is not None:
+                self.emit(subject, "selected_on", date_value[0], block, date_value[1], date_value[2],
+                          "selected_on.table_round")
+            return
+        self.site_row(block, doc, columns, offsets)
+
+    def site_row(self, block: Block, doc: Doc, columns: dict[int, str], offsets: list) -> Subject | None:
+        """One factory a row: named in its name column, else found by its place or host."""
         subject = None
         host_cell = None  # a name column that holds a known organisation holds the host
         for i, (start, end) in enumerate(offsets):
@@ -73,7 +96,7 @@ class TableRows(RelationState):
         if subject is None:
             subject = self.unnamed_row_subject(block, doc, columns, offsets)
         if subject is None:
-            return
+            return None
         self.last_subject = subject
         if host_cell is not None:
             self.systems_cell(subject, "host_org", block, doc, host_cell[0], host_cell[1])
@@ -83,6 +106,7 @@ class TableRows(RelationState):
             if attr in (None, "name") or not cell.strip():
                 continue
             self.table_cell(subject, attr, block, doc, start, end)
+        return subject
 
     def round_column(self, header: tuple[str, ...]) -> int | None:
         """The column of a table of selection rounds ("Round | Announced | Factories | Host
@@ -93,6 +117,28 @@ class TableRows(RelationState):
                 return i
         return None
 
+    def row_round(self, block: Block, doc: Doc, column: int,
+                  date_inside: bool = True) -> tuple[int | None, tuple | None]:
+        """The round a row is of (its number, ordinal or date) and the row's selection date:
+        in a table of rounds a date of another cell, in a table of sites the round cell's own."""
+        offsets = block.cell_offsets()
+        cell = fold(block.cells[column]).strip(" .")
+        known = {int(w["wave"]) for w in self.waves_known()}
+        lead = cell.split()[0].strip("(.") if cell.split() else ""
+        number = cell if cell.isdigit() else lead if lead.isdigit() else ""
+        wave = int(number) if number and int(number) in known else self.lex.wave_ordinals.get(cell)
+        date_value = None
+        for sp in self.spans(doc, "date"):
+            inside = offsets[column][0] <= sp.start_char < offsets[column][1]
+            if sp.value and inside == date_inside:
+                date_value = (sp.value, sp.start_char, sp.end_char)
+                break
+        if wave is None and date_value is not None:
+            v = date_value[0].get("value", "")
+            wave = next((int(w["wave"]) for w in self.waves_known()
+                         if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7])), None)
+        return wave, date_value
+
     def round_row(self, block: Block, doc: Doc, column: int) -> None:
         """One selection round a row: its number, its date, its count and its host countries.
         The date is the round's and each listed country's factory of that round's; the count
@@ -100,18 +146,7 @@ class TableRows(RelationState):
         offsets = block.cell_offsets()
         if column >= len(block.cells):
             return
-        cell = fold(block.cells[column]).strip(" .")
-        known = {int(w["wave"]) for w in self.waves_known()}
-        wave = int(cell) if cell.isdigit() and int(cell) in known else self.lex.wave_ordinals.get(cell)
-        date_value = None
-        for sp in self.spans(doc, "date"):
-            if sp.value and not (offsets[column][0] <= sp.start_char < offsets[column][1]):
-                date_value = (sp.value, sp.start_char, sp.end_char)
-                break
-        if wave is None and date_value is not None:
-            v = date_value[0].get("value", "")
-            wave = next((int(w["wave"]) for w in self.waves_known()
-                         if len(v) >= 7 and str(w["selected_on"]).startswith(v[:7])), None)
+        wave, date_value = self.row_round(block, doc, column, date_inside=False)
         if date_value is not None and wave is not None:
             self.emit(None, "selected_on", date_value[0], block, date_value[1], date_value[2],
                       "programme.selected_on.round_table", wave=wave)

@@ -371,3 +371,14 @@ def test_a_country_word_beside_a_partner_noun_is_no_factory():
     facts = _facts(_doc([("paragraph", "Six more AI Factories were selected in October 2025."),
                          ("paragraph", "The Czech partners will meet in Ostrava.")], published=date(2025, 10, 11)))
     assert "CZ" not in _by_country(facts, "city")
+
+
+def test_a_table_of_sites_with_a_round_column_reads_each_row_as_a_factory_of_its_round():
+    header = ("Round", "Country", "City", "AI Factory", "Host")
+    doc = _doc([("paragraph", "The AI Factories selected so far are listed below."),
+                ["1 (Dec 2024)", "Finland", "Kajaani", "LUMI AI Factory", "CSC"],
+                ["3 (Oct 2025)", "Norway", "Tromsø", "NORDLYS", "Arctic Computing Centre"]],
+               header=header, published=date(2025, 11, 1))
+    facts = _facts(doc)
+    assert {("LUMI-AIF", "city", "Kajaani"), ("NORDLYS", "city", "Tromsø")} <= {(s, a, v) for s, a, v, _ in facts}
+    assert ("LUMI-AIF", "selected_on", '{"value":"2024-12"}') in {(s, a, v) for s, a, v, _ in facts}
