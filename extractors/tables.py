@@ -214,12 +214,16 @@ class TableRows(RelationState):
                 if first and first[0].isupper():
                     self.emit(subject, "city", first, block, start, start + len(first), "city.table_unknown")
             return
+        if attr == "supercomputer":
+            # "LUMI-AI (new)", "MareNostrum 5 (upgrade)", "new machine": the system column says which it is
+            kind = self.deployment_word(cell)
+            if kind:
+                self.emit(subject, "deployment", kind, block, start, end, "deployment.table_system")
         if attr in ("host_org", "supercomputer"):
             self.systems_cell(subject, attr, block, doc, start, end)
             return
         if attr == "deployment":
-            f = fold(cell)
-            kind = "upgrade" if contains_word(f, self.lex.upgrade_words) else "new" if contains_word(f, self.lex.new_words) else None
+            kind = self.deployment_word(cell)
             if kind:
                 self.emit(subject, "deployment", kind, block, start, end, "deployment.table")
             return
@@ -253,8 +257,16 @@ class TableRows(RelationState):
                 continue  # a town alone in the host column is where, not who
             if not stripped[0].isupper() and not stripped[0].isdigit():
                 continue
+            if attr == "supercomputer" and self.deployment_word(stripped):
+                continue  # "New AI system": what is bought, not its name
             lead = p_start + part.find(stripped)
             self.emit(subject, attr, stripped, block, lead, lead + len(stripped), f"{attr}.table_column")
+
+    def deployment_word(self, text: str) -> str | None:
+        """`upgrade` or `new` as a cell's words say it (configs/lexicon/names: deployment_*)."""
+        f = fold(text)
+        return "upgrade" if contains_word(f, self.lex.upgrade_words) else \
+            "new" if contains_word(f, self.lex.new_words) else None
 
     def classify_header(self, header: tuple[str, ...]) -> dict[int, str]:
         """The attribute each column holds, by its header (see `header_columns`)."""

@@ -382,3 +382,13 @@ def test_a_table_of_sites_with_a_round_column_reads_each_row_as_a_factory_of_its
     facts = _facts(doc)
     assert {("LUMI-AIF", "city", "Kajaani"), ("NORDLYS", "city", "Tromsø")} <= {(s, a, v) for s, a, v, _ in facts}
     assert ("LUMI-AIF", "selected_on", '{"value":"2024-12"}') in {(s, a, v) for s, a, v, _ in facts}
+
+
+def test_the_system_column_says_new_or_upgrade_and_a_bought_machine_is_no_name():
+    header = ("AI Factory", "City", "Supercomputer")
+    doc = _doc([("paragraph", "The AI Factories and their machines."),
+                ["NORDLYS", "Tromsø", "New AI system"],
+                ["BSC AI Factory", "Barcelona", "MareNostrum 5 (upgrade)"]], header=header, published=date(2025, 11, 1))
+    got = {(s, a, v) for s, a, v, _ in _facts(doc)}
+    assert {("NORDLYS", "deployment", "new"), ("BSC-AIF", "deployment", "upgrade")} <= got
+    assert not {v for s, a, v in got if a == "supercomputer" and s == "NORDLYS"}
