@@ -327,6 +327,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         for sp, subj in named:
             self.emit_name(subj, doc, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
+        if anchors and r.plural_ref and not r.partner_cue:
+            self.listed_beside_named(block, doc, sent, anchors)
         programme_like = plural_here and not named
         site_words = self.saw_factory_word and r.site_word
         topic = self.topic_of(doc, sent) if not anchors and not plural_here and not site_words else None
@@ -349,9 +351,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # buy or upgrade machines, in a text about factories, stand for their factories
         buyers = (not anchors and not refs and self.saw_factory_word and r.deployment is not None
                   and len(self.place_view(doc, sent)[2]) >= 2)
-        if not anchors and (refs or site_words or set_goes_on or buyers) and not r.partner_cue:
+        # "... together with five more factories, in Germany, France and Austria": a counted set
+        # of factories listed by country
+        counted = (not anchors and plural_here and not refs and block.kind != "heading"
+                   and len(self.place_view(doc, sent)[2]) >= 2)
+        if not anchors and (refs or site_words or set_goes_on or buyers or counted) and (
+                not r.partner_cue or (counted and self.cue_joins_set(doc, sent))):
             if self.unnamed_by_country(block, doc, sent, refs, text_f,
-                                       plural_nouns=site_words or set_goes_on or buyers,
+                                       plural_nouns=site_words or set_goes_on or buyers or counted,
                                        wave=self.last_wave if set_goes_on else None):
                 return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:
@@ -382,6 +389,44 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def cue_joins_set(self, doc: Doc, sent: Sentence) -> bool:
+        """`together with five more factories, in A, B and C`: a partner cue whose next words
+        are the counted set joins factories to the text's, not partners to a consortium."""
+        words = [fold(t.text) for t in doc[sent.start:sent.end]]
+        heads = [i - sent.start for i, _ in sent.reading.noun_heads]
+        for cue in self.lex.partner_cues:
+            c = tuple(cue.split())
+            for i in range(len(words) - len(c) + 1):
+                if tuple(words[i:i + len(c)]) == c and any(0 < h - (i + len(c)) + 1 <= 3 for h in heads):
+                    return True
+        return False
+
+    def listed_beside_named(self, block: Block, doc: Doc, sent: Sentence, anchors: list) -> None:
+        """`BRAIN++ was approved on 12 March, together with five more factories in Germany,
+        France, Austria, Poland and Slovenia`: the countries listed after a plural factory noun
+        in a sentence that names one factory are the other members of its set, each its
+        country's factory of the named one's round."""
+        refs = sent.reading.refs
+        first_plural = min((sp.start for sp in refs if (sp.value or {}).get("plural")), default=None)
+        if first_plural is None:
+            return
+        names = [(sp.start, sp.end) for sp in sent.reading.names]
+        countries = [p for p in sent.of("place") if p.label_ == "COUNTRY" and p.start > first_plural
+                     and (p.value or {}).get("country_code")
+                     and not any(a <= p.start < b for a, b in names) and not self.negated(doc, p, sent)]
+        codes = list(dict.fromkeys(p.value["country_code"] for p in countries))
+        if len(codes) < 2:
+            return
+        rounds = {known_waves().get(a[1].key or "") for a in anchors} - {None}
+        wave = rounds.pop() if len(rounds) == 1 else None
+        named = [a[1] for a in anchors]
+        for p in countries:
+            member = self.country_subject(p.value["country_code"], wave)
+            if any(member is n for n in named):
+                continue
+            self.emit(member, "country", p.value["country_code"], block, p.start_char, p.end_char,
+                      "country.listed_beside_named")
 
     def country_noun_of(self, doc: Doc, sent: Sentence) -> str | None:
         """`The Czech factory will be run by ...`, `Romania's bid`, `la fábrica española`: a

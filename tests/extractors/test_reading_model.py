@@ -392,3 +392,23 @@ def test_the_system_column_says_new_or_upgrade_and_a_bought_machine_is_no_name()
     got = {(s, a, v) for s, a, v, _ in _facts(doc)}
     assert {("NORDLYS", "deployment", "new"), ("BSC-AIF", "deployment", "upgrade")} <= got
     assert not {v for s, a, v in got if a == "supercomputer" and s == "NORDLYS"}
+
+
+def test_countries_listed_after_a_plural_noun_beside_a_named_factory_are_the_other_members():
+    facts = _facts(_doc([("paragraph", "HammerHAI was selected on 10 December 2024 along with six other AI Factories "
+                                       "in Finland, Greece, Italy, Luxembourg, Spain and Sweden.")]))
+    assert set(_by_country(facts, "selected_on")) == {"FI", "GR", "IT", "LU", "ES", "SE"}
+    assert ("HammerHAI", "selected_on", '{"value":"2024-12-10"}') in {(s, a, v) for s, a, v, _ in facts}
+
+
+@pytest.mark.parametrize("lang, blocks", [
+    ("en", ["The AI Factory of Norway starts building.",
+            "The project was approved on 12 March 2025, together with five more factories, in Germany, France, "
+            "Austria, Poland and Slovenia."]),
+    ("bg", ["Фабриката за изкуствен интелект на Норвегия започва изграждане.",
+            "Проектът беше одобрен на 12 март 2025 г., заедно с още пет фабрики – в Германия, Франция, Австрия, "
+            "Полша и Словения."]),
+])
+def test_a_counted_set_joined_by_together_with_is_listed_by_country(lang, blocks):
+    facts = _facts(_doc([("paragraph", b) for b in blocks], lang=lang, published=date(2025, 4, 1)))
+    assert {"DE", "FR", "AT", "PL", "SI"} <= {v for _, a, v, _ in facts if a == "country"}
