@@ -354,7 +354,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # "... together with five more factories, in Germany, France and Austria": a counted set
         # of factories listed by country
         counted = (not anchors and plural_here and not refs and block.kind != "heading"
-                   and len(self.place_view(doc, sent)[2]) >= 2)
+                   and len(self.place_view(doc, sent)[2]) >= 2 and self.counted_before_places(doc, sent))
         if not anchors and (refs or site_words or set_goes_on or buyers or counted) and (
                 not r.partner_cue or (counted and self.cue_joins_set(doc, sent))):
             if self.unnamed_by_country(block, doc, sent, refs, text_f,
@@ -389,6 +389,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def counted_before_places(self, doc: Doc, sent: Sentence) -> bool:
+        """A number counts a factory noun ("five more factories") before the first country:
+        the countries that follow are that set's, not candidates or partners named after it."""
+        first = min((p.start for p in sent.of("place") if p.label_ == "COUNTRY"), default=sent.end)
+        for i, _ in sent.reading.noun_heads:
+            if 0 < i < first and i - 1 >= sent.start:
+                for j in range(max(sent.start, i - 2), i):
+                    w = fold(doc[j].text)
+                    if w in self.lex.count_words or doc[j].text.isdigit():
+                        return True
+        return False
 
     def cue_joins_set(self, doc: Doc, sent: Sentence) -> bool:
         """`together with five more factories, in A, B and C`: a partner cue whose next words
