@@ -79,3 +79,16 @@ def known_waves() -> dict[str, int]:
     """Factory key -> the selection round it came in."""
     return {f["key"]: int(f["wave"]) for f in (load_yaml("knowledge/factories.yaml") or {}).get("factories", [])
             if f.get("wave") is not None}
+
+
+@lru_cache(maxsize=1)
+def complete_rounds() -> dict[int, frozenset[str]]:
+    """Round -> the countries of its factories, for each round whose factories the knowledge
+    base holds all of (as many as `waves.yaml` counts): such a round has no factory elsewhere."""
+    from extractors.cues import waves
+
+    by_round: dict[int, list[str]] = {}
+    for key, wave in known_waves().items():
+        by_round.setdefault(wave, []).append(known_countries().get(("factory", key)) or "")
+    return {int(w["wave"]): frozenset(by_round.get(int(w["wave"]), ()))
+            for w in waves() if len(by_round.get(int(w["wave"]), ())) == int(w["count"])}

@@ -154,6 +154,7 @@ class ProgrammeFacts(RelationState):
             if st.scope == "programme" and st.attribute == "selected_on" and st.wave is not None:
                 dates.setdefault(st.wave, st)
         self.round_operation_dates()
+        self.round_deployments()
         if not dates:
             return
         dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "selected_on"}
@@ -194,3 +195,22 @@ class ProgrammeFacts(RelationState):
                 subject_text=subj.text, subject_key=subj.key, attribute="operational_by", value=value,
                 value_text=text[start:end], block=block, span_start=start, span_end=end,
                 rule="operational_by.round_date", wave=wave))
+
+    def round_deployments(self) -> None:
+        """`All six will install new AI-optimised machines`: new or upgrade said of a round is
+        each of its factories' the text speaks of, unless the text says otherwise of one."""
+        if not self.round_deployment:
+            return
+        said = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "deployment"}
+        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
+        for subj in self.subjects:
+            wave = self.subject_wave(subj)
+            found = self.round_deployment.get(wave) or self.round_deployment.get(None)
+            if found is None or subj.text in said or subj.text not in spoken:
+                continue
+            value, block, start, end, text = found
+            self.out.append(make_statement(
+                doc_id=self.doc_id, source_name=self.document.source_name, scope="factory",
+                subject_text=subj.text, subject_key=subj.key, attribute="deployment", value=value,
+                value_text=text[start:end], block=block, span_start=start, span_end=end,
+                rule="deployment.round", wave=wave))

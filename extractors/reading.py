@@ -139,6 +139,26 @@ def _machine_deployment(folded: str, lex: Lexicon) -> str | None:
     return None
 
 
+def machine_deployment(sent: Sentence, lex: Lexicon) -> str | None:
+    """`new` or `upgrade` as the words next to a machine word say it: the two words before it
+    ("a new AI-optimised system"; "built around AI-optimised machines" is no purchase), or an
+    upgrade word up to three after ("the systems will be upgraded"). Both kinds, or neither,
+    is no answer. Stricter than `deployment_word`, for sentences about several factories,
+    where a "new" mostly qualifies the factories themselves."""
+    words = [w.strip(".,;:()\"'«»„“”") for w in sent.folded.split()]
+    heads = set(lex.machine_words) | {c.split()[-1] for c in lex.sc_cues}
+    found = set()
+    for i, w in enumerate(words):
+        if w not in heads:
+            continue
+        before, after = " ".join(words[max(0, i - 2):i]), " ".join(words[i + 1:i + 4])
+        if contains_word(before, lex.upgrade_words) or contains_word(after, lex.upgrade_words):
+            found.add("upgrade")
+        elif contains_word(before, lex.new_words):
+            found.add("new")
+    return found.pop() if len(found) == 1 else None
+
+
 def reading(doc: Doc, sent: Sentence, lex: Lexicon) -> Reading:
     """The sentence's reading, made on first use. A block is annotated for one language
     (the block cache's key holds it), so one lexicon reads all its sentences."""

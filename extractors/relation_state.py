@@ -58,6 +58,7 @@ class RelationState:
     running_year: int | None
     running_month: int | None
     round_operation: dict[int | None, tuple]  # wave -> (date, block, start, end, text)
+    round_deployment: dict[int | None, tuple]  # wave -> ("new" | "upgrade", block, start, end, text)
     programme_total: tuple[dict, int | None] | None  # the last programme-wide sum, its round
     programme_sum: bool  # the sentence gives a sum of several factories
     system_topic: bool  # the last sentence that named a machine or a factory named a machine

@@ -18,10 +18,10 @@ from spacy.tokens import Doc
 from extractors.budgets import Budgets
 from extractors.cues import contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
-from extractors.knowledge import factory_keys, known_sites, known_waves
+from extractors.knowledge import complete_rounds, factory_keys, known_sites, known_waves
 from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
-from extractors.reading import UNREAD, reading
+from extractors.reading import UNREAD, machine_deployment, reading
 from extractors.spans import doc_text, of_block, text_of
 from extractors.statement import Statement, canonical_json
 from extractors.subjects import Subject
@@ -61,6 +61,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.running_year = None
         self.running_month = None
         self.round_operation = {}
+        self.round_deployment = {}
         self.programme_total = None
         self.programme_sum = False
         self.system_topic = False
@@ -223,13 +224,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if len(same) == 1:
                     self.redirect[id(g)] = same[0]
                     same[0].forms.extend(f for f in g.forms if f not in same[0].forms)
-        rounds = {known_waves().get(s.key) for s in named if s.key} - {None}
-        if len(rounds) == 1:
-            self.doc_wave = rounds.pop()
-        elif not rounds and self.document.published_on:
-            seen = str(self.document.published_prefix())
-            past = [int(w["wave"]) for w in waves() if str(w["selected_on"])[:len(seen)] <= seen]
-            self.doc_wave = past[-1] if past else None
+        self.doc_wave = self.text_round(annotated, {known_waves().get(s.key) for s in named if s.key} - {None})
         if len(named) == 1:
             self.single_subject = named[0]
         elif not named and len(self.subjects) == 1:
@@ -238,6 +233,28 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if self.context_year is not None:
                 break
             self.context_year = of_block(doc, ("common_year",), lambda: _common_year(doc_text(doc)))
+
+    def text_round(self, annotated: list[tuple[Block, Doc]], rounds: set[int]) -> int | None:
+        """The round a text is about: that of the factories it names, when they are of one; else
+        the last round selected by its publication, when it names none, or when it names
+        factories of several rounds and dates that round's selection ("announced on 10
+        October" beside the first rounds' factories named as background)."""
+        if len(rounds) == 1:
+            return rounds.pop()
+        if not self.document.published_on:
+            return None
+        seen = str(self.document.published_prefix())
+        past = [w for w in waves() if str(w["selected_on"])[:len(seen)] <= seen]
+        if not past:
+            return None
+        latest = past[-1]
+        if not rounds:
+            return int(latest["wave"])
+        month = str(latest["selected_on"])[:7]
+        for _, doc in annotated:
+            if any(str((sp.value or {}).get("value", "")).startswith(month) for sp in self.spans(doc, "date")):
+                return int(latest["wave"])
+        return None
 
     # -- emit -----------------------------------------------------------------------
     def emit(self, subject: Subject | None, attribute: str, value: Any, block: Block, start: int, end: int,
@@ -477,7 +494,26 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 k -= 1
             if any(k - n >= 0 and noun_at(k - n) == n for n in range(1, 4)):
                 found.add(cc)
+        if not found:
+            found = self.country_with_factory(sent, words, noun_at)
         return found.pop() if len(found) == 1 else None
+
+    def country_with_factory(self, sent: Sentence, words: list[str], noun_at: Callable[[int], int]) -> set[str]:
+        """`Denmark joins with a second factory, in Aalborg`, `Polska otrzyma drugą fabrykę`: the one
+        country a sentence names, and after it, within eight words, a factory noun that a
+        modifier opens ("second", "new", "own"), is that country's factory of the text's round."""
+        if sent.reading.partner_cue:
+            return set()
+        countries = [p for p in sent.of("place") if p.label_ == "COUNTRY"]
+        codes = {(p.value or {}).get("country_code") for p in countries}
+        if len(codes) != 1 or None in codes:
+            return set()
+        b = countries[0].end - sent.start
+        mods = self.lex.country_noun_modifiers
+        for j in range(b + 1, min(len(words), b + 9)):
+            if words[j - 1] in mods and not words[j - 1].startswith(("'", "’")) and noun_at(j):
+                return codes
+        return set()
 
     def opens_with_plural_anaphor(self, doc: Doc, sent: Sentence) -> bool:
         """`They are to go live in 2026`, `De ska tas i drift 2025–2026` right after a sentence
@@ -546,6 +582,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if wave is None:
             wave = self.section_wave if self.section_wave is not None else self.doc_wave
         said = {st.subject_text for st in self.out if st.attribute == "country" and st.value_json.strip('"') == cc}
+        if wave is not None and cc not in complete_rounds().get(wave, {cc}):
+            wave = None  # that round had no factory there: the country's factory the text names
         local = [s for s in self.subjects if not s.is_generic and s.forms
                  and (self.subject_country(s) == cc or (self.subject_country(s) is None and s.text in said))
                  and (wave is None or s.key is None or known_waves().get(s.key) in (None, wave))]
@@ -748,7 +786,36 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             if deployment:
                 subj, how = anchors[0][1], anchors[0][2]
                 self.emit(subj, "deployment", deployment, block, sent.start_char, sent.end_char, f"deployment.{how}")
+        elif not anchors and self.plural_here and r.deployment:
+            self.note_round_deployment(block, doc, sent, text_f)
         self.counts(block, doc, sent, text_f)
+
+    def note_round_deployment(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
+        """`Each of the six will get a new AI-optimised supercomputer`: new or upgrade said of a
+        whole round is said of each of its factories. Only when the words sit at a machine word
+        (a "new" before "AI Factories" says nothing of machines) and the sentence counts the
+        round by its size, with no other number ("two of the six will upgrade" is a part)."""
+        value = machine_deployment(sent, self.lex)
+        if value is None:
+            return
+        wave = self.wave_of(sent, text_f)
+        size = next((int(w["count"]) for w in waves() if w["wave"] == wave), None)
+        counts = self.sentence_counts(doc, sent)
+        if not counts or any(n != size for n in counts):
+            return  # "the investment will bring new machines": the programme's aim, not each factory's
+        self.round_deployment.setdefault(wave, (value, block.index, sent.start_char, sent.end_char, block.text))
+
+    def sentence_counts(self, doc: Doc, sent: Sentence) -> list[int]:
+        """The small numbers a sentence counts with (words or digits), outside its dates and sums."""
+        inside = {i for kind in ("date", "money") for sp in sent.of(kind) for i in range(sp.start, sp.end)}
+        out = []
+        for t in doc[sent.start:sent.end]:
+            if t.i in inside:
+                continue
+            n = int(t.text) if t.text.isdigit() and len(t.text) <= 2 else self.lex.count_words.get(fold(t.text))
+            if n is not None:
+                out.append(n)
+        return out
 
     def dates(self, block: Block, doc: Doc, sent: Sentence, anchors: list[tuple[int, Subject, str]], text_f: str,
               programme: bool, nearest: Callable[[int], tuple[Subject, str] | None],
