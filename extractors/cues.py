@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
@@ -72,6 +72,9 @@ class Lexicon:
     definite_plurals: frozenset[str] = frozenset()
     country_nouns: frozenset[tuple[str, ...]] = frozenset()
     country_noun_modifiers: frozenset[str] = frozenset()
+    contrast_cues: tuple[str, ...] = ()
+    weekdays: dict[str, int] = field(default_factory=dict)
+    yesterday_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -128,6 +131,8 @@ def lexicon(lang: str) -> Lexicon:
         member_of_cues=frozenset(tuple(c.split()) for c in f("member_of_cues", rel)),
         plural_anaphors=frozenset(tuple(c.split()) for c in f("plural_anaphors", rel)),
         definite_plurals=frozenset(f("definite_plural_nouns", rel)),
+        contrast_cues=f("contrast_cues", rel), weekdays=mapping("weekdays"),
+        yesterday_words=f("yesterday_words", rel),
         country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
         country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),
     )

@@ -9,6 +9,7 @@ met again (a header, a quoted paragraph) is not read again.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from spacy.tokens import Doc
@@ -110,9 +111,33 @@ def _search_for(words: set[str]) -> Callable[[str], Any]:
     return pattern.search if pattern is not None else (lambda _text: None)
 
 
+CONTRAST_END = re.compile(r"[,;:.!?()]")
+
+
+def contrast_ranges(folded: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where a sentence names the road not taken: from a contrast cue ("rather than",
+    "instead of", "statt") to the next punctuation. A system or a deployment word there is
+    what the factory does not do ("a new system rather than an extension of Karolina")."""
+    out = []
+    for cue in lex.contrast_cues:
+        for m in re.finditer(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", folded):
+            end = CONTRAST_END.search(folded, m.end())
+            out.append((m.start(), end.start() if end else len(folded)))
+    return out
+
+
+def without_contrast(folded: str, lex: Lexicon) -> str:
+    """The sentence's words outside its contrast parts (`contrast_ranges`)."""
+    if not lex.contrast_cues or not any_substring(folded, lex.contrast_cues):
+        return folded
+    for a, b in sorted(contrast_ranges(folded, lex), reverse=True):
+        folded = folded[:a] + " " + folded[b:]
+    return folded
+
+
 def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:
     """`new` or `upgrade`, when the sentence speaks of a system being bought or upgraded."""
-    f = sent.folded
+    f = without_contrast(sent.folded, lex)
     has_system = contains_word(f, lex.sc_cues) or bool(sent.of("supercomputer")) \
         or contains_word(f, lex.headers.get("supercomputer", ()))  # "new infrastructure"
     if not has_system:
@@ -145,7 +170,7 @@ def machine_deployment(sent: Sentence, lex: Lexicon) -> str | None:
     upgrade word up to three after ("the systems will be upgraded"). Both kinds, or neither,
     is no answer. Stricter than `deployment_word`, for sentences about several factories,
     where a "new" mostly qualifies the factories themselves."""
-    words = [w.strip(".,;:()\"'«»„“”") for w in sent.folded.split()]
+    words = [w.strip(".,;:()\"'«»„“”") for w in without_contrast(sent.folded, lex).split()]
     heads = set(lex.machine_words) | {c.split()[-1] for c in lex.sc_cues}
     found = set()
     for i, w in enumerate(words):

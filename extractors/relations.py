@@ -11,17 +11,18 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any, Callable
 
 from spacy.tokens import Doc
 
 from extractors.budgets import Budgets
-from extractors.cues import contains_word, fold, lexicon, waves
+from extractors.cues import any_substring, contains_word, fold, lexicon, waves
 from extractors.knowledge import known_countries as kb_countries
 from extractors.knowledge import complete_rounds, factory_keys, known_sites, known_waves
 from extractors.mentions import Mention, Sentence, block_sentences, mentions, whole_block
 from extractors.programme import ProgrammeFacts
-from extractors.reading import UNREAD, machine_deployment, reading
+from extractors.reading import UNREAD, contrast_ranges, machine_deployment, reading
 from extractors.spans import doc_text, of_block, text_of
 from extractors.statement import Statement, canonical_json
 from extractors.subjects import Subject
@@ -319,7 +320,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         # "the factories", "the seven sites", "the consortia": in a text about AI Factories a
         # plural noun that stands for them makes the sentence one about a set
         plural_here = r.plural_ref or (self.saw_factory_word and not r.names and self.set_noun(doc, r)) \
-            or (self.prev_plural and not r.names and self.opens_with_plural_anaphor(doc, sent))
+            or (self.prev_plural and not r.names and self.opens_with_plural_anaphor(doc, sent)) \
+            or (self.saw_factory_word and not r.names and self.opens_with_round_count(doc, sent))
         prev_plural = self.prev_plural
         self.plural_here = plural_here
         self.about_programme = plural_here or self.prev_plural or self.plural_block == block.index
@@ -521,6 +523,22 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         words = tuple(fold(t.text) for t in doc[sent.start:min(sent.end, sent.start + 3)])
         return any(words[:len(c)] == c for c in self.lex.plural_anaphors)
 
+    def opens_with_round_count(self, doc: Doc, sent: Sentence) -> bool:
+        """`The six are expected to run by 2026`, `All seven will ...`, `Each of the six ...`: a
+        sentence that opens with a round's size after an article or a quantifier speaks of
+        that round's factories."""
+        lex = self.lex
+        openers = lex.count_breaks | {w for c in lex.member_of_cues for w in c}
+        sizes = {int(w["count"]) for w in waves()}
+        for k, t in enumerate(doc[sent.start:min(sent.end, sent.start + 4)]):
+            w = fold(t.text)
+            n = int(w) if w.isdigit() and len(w) <= 2 else lex.count_words.get(w)
+            if n is not None:
+                return k > 0 and n in sizes
+            if w not in openers:
+                return False
+        return False
+
     def item_subject(self, doc: Doc, sent: Sentence) -> Subject | None:
         """The factory a list item that names no factory is about: the one of the only country
         it names (or where its only plausible city, known host or system lies). An item naming
@@ -631,7 +649,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         countries = [p for p in sent.of("place")
                      if p.label_ == "COUNTRY"
                      and not any(p.start >= r.start and p.end <= r.end for r in refs)
-                     and not self.negated(doc, p, sent)]
+                     and not self.negated(doc, p, sent) and not self.dateline_city(doc, sent, p)]
         codes = list(dict.fromkeys((p.value or {}).get("country_code") for p in countries))
         if not codes or None in codes:
             return False
@@ -763,9 +781,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         r = sent.reading
         name_tokens = self.name_tokens(doc)
         self.places(block, doc, sent, anchors, r.partner_cue, nearest)
+        contrast = self.contrast_chars(sent)
         for kind, named_attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             hosts_end = None  # where the last host of the sentence ends: a name joined to it is one too
             for sp in sent.of(kind):
+                if kind == "supercomputer" and any(a <= sp.start_char - sent.start_char < b for a, b in contrast):
+                    continue  # "rather than an extension of Karolina": not the factory's machine
                 if sp.start not in name_tokens:
                     near = nearest(sp.start)
                     discovered = kind == "org" and sp.rule == "org_head"  # not known: only with a cue
@@ -789,6 +810,14 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         elif not anchors and self.plural_here and r.deployment:
             self.note_round_deployment(block, doc, sent, text_f)
         self.counts(block, doc, sent, text_f)
+
+    def contrast_chars(self, sent: Sentence) -> list[tuple[int, int]]:
+        """The sentence's contrast parts (`contrast_ranges`), as offsets into its text; none when
+        folding changed the text's length (the offsets would not line up)."""
+        f = sent.folded
+        if not self.lex.contrast_cues or len(f) != len(sent.text) or not any_substring(f, self.lex.contrast_cues):
+            return []
+        return contrast_ranges(f, self.lex)
 
     def note_round_deployment(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> None:
         """`Each of the six will get a new AI-optimised supercomputer`: new or upgrade said of a
@@ -912,15 +941,30 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return
         if not contains_word(text_f, self.lex.selection_cues):
             return
-        hit = contains_word(text_f, self.lex.today_words)
+        hit = contains_word(text_f, self.lex.today_words + self.lex.yesterday_words)
         if not hit:
             return
         at = text_f.find(hit) if isinstance(hit, str) else -1
         start = sent.start_char + max(at, 0)
-        value = {"value": str(self.document.published_prefix())}
+        value = {"value": self.day_said(hit if isinstance(hit, str) else "")}
         wave = self.wave_of(sent, text_f, value)
         self.emit(None, "selected_on", value, block, start, start + (len(hit) if isinstance(hit, str) else 0),
                   "programme.selected_on.today", wave=wave)
+
+    def day_said(self, hit: str) -> str:
+        """The date a text means by "today", "yesterday" or a weekday: its own date, the day
+        before, or the last such weekday on or before it ("on Friday" in Monday's paper is
+        three days back). A text dated only by its month or year keeps that precision."""
+        doc = self.document
+        published = doc.published_on
+        if published is None or doc.published_precision in ("month", "year"):
+            return str(doc.published_prefix())
+        if hit in self.lex.yesterday_words:
+            return (published - timedelta(days=1)).isoformat()
+        day = next((self.lex.weekdays[w] for w in hit.split() if w in self.lex.weekdays), None)
+        if day is None:
+            return published.isoformat()
+        return (published - timedelta(days=(published.weekday() - day) % 7)).isoformat()
 
     def name_tokens(self, doc: Doc) -> frozenset[int]:
         """Tokens inside factory names (a place in a name is not the factory's place), per block."""
@@ -1019,8 +1063,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         return cities, countries, list(codes)
 
     def dateline_city(self, doc: Doc, sent: Sentence, p: Mention) -> bool:
-        """`Lisbon, 3 May —`, `BRUSSELS (Reuters) –`: the city a text is filed from opens its
-        paragraph before a date or an agency; it is not where the factory is."""
+        """`Lisbon, 3 May —`, `BRUSSELS (Reuters) –`, `LUXEMBOURG, 13 October –`: the city (or
+        city-state) a text is filed from opens its paragraph before a date or an agency; it is
+        not where the factory is, nor one of a list of host countries that follows."""
         if p.start > sent.start + 1:
             return False
         nxt = doc[p.end:min(sent.end, p.end + 8)]

@@ -412,3 +412,72 @@ def test_countries_listed_after_a_plural_noun_beside_a_named_factory_are_the_oth
 def test_a_counted_set_joined_by_together_with_is_listed_by_country(lang, blocks):
     facts = _facts(_doc([("paragraph", b) for b in blocks], lang=lang, published=date(2025, 4, 1)))
     assert {"DE", "FR", "AT", "PL", "SI"} <= {v for _, a, v, _ in facts if a == "country"}
+
+
+def test_new_or_upgrade_said_of_a_whole_round_goes_to_each_of_its_factories():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025, in Norway, Ireland and Portugal "
+                                       "among others."),
+                         ("paragraph", "All six will install new AI-optimised supercomputers.")],
+                        published=date(2025, 10, 12)))
+    assert set(_by_country(facts, "deployment").values()) == {"new"}
+    assert set(_by_country(facts, "deployment")) == {"NO", "IE", "PT"}
+
+
+def test_a_deployment_said_of_part_of_a_round_goes_to_none_of_its_factories():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025, in Norway, Ireland and Portugal "
+                                       "among others."),
+                         ("paragraph", "Two of the six will upgrade existing supercomputers.")],
+                        published=date(2025, 10, 12)))
+    assert not _by_country(facts, "deployment")
+
+
+def test_a_country_that_gains_a_second_factory_is_a_factory_of_the_texts_round():
+    facts = _facts(_doc([("paragraph", "Six new AI Factories were selected on 10 October 2025."),
+                         ("paragraph", "Greece gets a second factory, in Patras.")], published=date(2025, 10, 12)))
+    assert {s for s, a, v, w in facts if a == "city" and v == "Patras" and w == 3} == {"(unnamed AI Factory, GR)"}
+    assert not [f for f in facts if f[0] == "Pharos"]
+
+
+def test_the_texts_round_is_the_one_it_dates_when_it_names_factories_of_several():
+    """Pharos (round 1) and SLAIF (round 2) named as background; the text dates the third round's
+    selection, so "the Greek site" it speaks of is a factory of the third round."""
+    facts = _facts(_doc([("paragraph", "The JU announced its third choice of AI Factories on 10 October 2025. "
+                                       "Pharos and SLAIF were chosen earlier."),
+                         ("paragraph", "Greece gets a second factory, in Patras.")], published=date(2025, 10, 14)))
+    assert {w for s, a, v, w in facts if a == "city" and v == "Patras" and s.startswith("(unnamed AI Factory, GR")} == {3}
+
+
+def test_a_country_without_a_factory_in_a_complete_round_means_its_factory_the_text_names():
+    """Round 2's six factories are all known and none is Spanish: in a text about round 2, the
+    Spanish factory is the BSC AI Factory the text names."""
+    facts = _facts(_doc([("paragraph", "Six AI Factories were added on 12 March 2025 to the BSC AI Factory and the rest."),
+                         ("paragraph", "The Spanish factory upgrades MareNostrum 5.")], published=date(2025, 3, 20)))
+    assert ("BSC-AIF", "deployment", "upgrade") in {(s, a, v) for s, a, v, _ in facts}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The Irish factory will get a new AI system rather than an extension of the existing Kay machine."),
+    ("de", "Die irische Fabrik bekommt ein neues KI-System statt eines Ausbaus des bestehenden Rechners Kay."),
+])
+def test_the_road_not_taken_is_no_deployment_and_no_system(lang, text):
+    facts = _facts(_doc([("paragraph", "Nine AI Factories were selected on 10 October 2025."), ("paragraph", text)],
+                        lang=lang, published=date(2025, 10, 12)))
+    assert _by_country(facts, "deployment") == {"IE": "new"}
+    assert not _by_country(facts, "supercomputer")
+
+
+def test_a_dateline_country_is_no_member_of_the_list_that_follows():
+    facts = _facts(_doc([("paragraph", "LUXEMBOURG, 13 October – Norway, Ireland and Portugal will host new AI Factories, "
+                                       "the JU said.")], published=date(2025, 10, 13)))
+    assert set(_by_country(facts, "country")) == {"NO", "IE", "PT"}
+
+
+@pytest.mark.parametrize("lang, text, published, day", [
+    ("en", "Six new AI Factories were selected on Friday.", date(2025, 10, 13), "2025-10-10"),
+    ("en", "Six new AI Factories were selected yesterday.", date(2025, 10, 11), "2025-10-10"),
+    ("fi", "EuroHPC valitsi eilen kuusi uutta tekoälytehdasta.", date(2025, 10, 11), "2025-10-10"),
+    ("en", "Six new AI Factories were selected today.", date(2025, 10, 10), "2025-10-10"),
+])
+def test_a_selection_dated_by_a_weekday_or_yesterday_is_counted_back_from_the_texts_date(lang, text, published, day):
+    facts = _facts(_doc([("paragraph", text)], lang=lang, published=published))
+    assert {v for s, a, v, _ in facts if a == "selected_on" and s is None} == {f'{{"value":"{day}"}}'}
