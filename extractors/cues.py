@@ -74,6 +74,7 @@ class Lexicon:
     country_noun_modifiers: frozenset[str] = frozenset()
     contrast_cues: tuple[str, ...] = ()
     weekdays: dict[str, int] = field(default_factory=dict)
+    start_cues: tuple[str, ...] = ()  # operation_cues that are no inauguration_cues
     yesterday_words: tuple[str, ...] = ()
 
 
@@ -132,6 +133,7 @@ def lexicon(lang: str) -> Lexicon:
         plural_anaphors=frozenset(tuple(c.split()) for c in f("plural_anaphors", rel)),
         definite_plurals=frozenset(f("definite_plural_nouns", rel)),
         contrast_cues=f("contrast_cues", rel), weekdays=mapping("weekdays"),
+        start_cues=tuple(c for c in f("operation_cues", names) if c not in f("inauguration_cues", rel)),
         yesterday_words=f("yesterday_words", rel),
         country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
         country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),

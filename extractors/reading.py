@@ -47,8 +47,7 @@ class Reading:
         self.award_cue = bool(lex.award_cues) and bool(contains_word(f, lex.award_cues))
         # the selection round an ordinal names ("the second round"), the first in the lexicon's order
         cue_search, ordinal_search = _searches(lex)
-        self.ordinal_wave = next((n for word, n in lex.wave_ordinals.items() if contains_word(f, [word])),
-                                 None) if ordinal_search(f) else None
+        self.ordinal_wave = _ordinal_wave(doc, sent, lex) if ordinal_search(f) else None
         self.ref_heads = [(sp.start, sp.end_char) for sp in self.refs if (sp.value or {}).get("plural")]
         if not cue_search(f):
             # none of the words below is in it (most sentences): every answer is no
@@ -104,6 +103,28 @@ def _searches(lex: Lexicon) -> tuple[Callable[[str], Any], Callable[[str], Any]]
         found = _SEARCHES[id(lex)] = (lex, _search_for({w for group in groups for w in group}),
                                       _search_for(set(lex.wave_ordinals)))
     return found[1], found[2]
+
+
+def _ordinal_wave(doc: Doc, sent: Sentence, lex: Lexicon) -> int | None:
+    """The round an ordinal names: `the second round`, `the first seven`, `the third call for AI
+    Factories`, `this second selection`. The ordinal counts rounds only when a round noun, a
+    selection word, a number, a noun for the factories or a factory mention follows within
+    three words ("the first services" is no
+    round); multi-word ordinals are matched whole."""
+    starts = {sp.start for sp in sent.of("factory")}
+    words = [fold(t.text) for t in doc[sent.start:sent.end]]
+    for word, n in lex.wave_ordinals.items():
+        parts = word.split()
+        for i in range(len(words) - len(parts) + 1):
+            if words[i:i + len(parts)] != parts:
+                continue
+            j = i + len(parts)
+            for k in range(j, min(len(words), j + 3)):
+                w = words[k]
+                if (w in lex.round_nouns or w in lex.count_nouns or w in lex.site_nouns or w in lex.count_words
+                        or w in lex.selection_cues or w.isdigit() or sent.start + k in starts):
+                    return n
+    return None
 
 
 def _search_for(words: set[str]) -> Callable[[str], Any]:

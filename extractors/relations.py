@@ -348,6 +348,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
         if anchors and r.plural_ref and not r.partner_cue:
             self.listed_beside_named(block, doc, sent, anchors)
+        if anchors and r.deployment and not r.partner_cue:
+            self.countries_of_other_clause(block, doc, sent, anchors)
         programme_like = plural_here and not named
         site_words = self.saw_factory_word and r.site_word
         topic = self.topic_of(doc, sent) if not anchors and not plural_here and not site_words else None
@@ -408,6 +410,39 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         else:
             self.last_subject = anchors[-1][1]
         self.values(block, doc, sent, anchors, text_f, programme_like or not anchors)
+
+    def countries_of_other_clause(self, block: Block, doc: Doc, sent: Sentence, anchors: list) -> None:
+        """`New machines will be bought in A, B and C, while the X AI Factory upgrades its own`:
+        a clause that names no factory but lists countries with a system and a new/upgrade word
+        gives each of those countries' factories its country and that word."""
+        lex = self.lex
+        if not lex.clause_breaks:
+            return
+        breaks = [t.i for t in doc[sent.start:sent.end] if fold(t.text) in lex.clause_breaks]
+        if not breaks:
+            return
+        wave = None
+        for lo, hi in zip([sent.start] + [b + 1 for b in breaks], breaks + [sent.end]):
+            if any(lo <= a[0] < hi for a in anchors):
+                continue
+            countries = [p for p in sent.of("place") if p.label_ == "COUNTRY" and lo <= p.start < hi
+                         and (p.value or {}).get("country_code") and not self.negated(doc, p, sent)]
+            if len({p.value["country_code"] for p in countries}) < 2:
+                continue
+            clause = fold(doc[lo:hi].text)
+            if not (contains_word(clause, lex.sc_cues) or contains_word(clause, lex.machine_words)):
+                continue
+            word = ("upgrade" if contains_word(clause, lex.upgrade_words)
+                    else "new" if contains_word(clause, lex.new_words) else None)
+            if word is None:
+                continue
+            wave = wave if wave is not None else self.wave_of(sent, sent.folded)
+            for p in countries:
+                member = self.country_subject(p.value["country_code"], wave)
+                self.emit(member, "country", p.value["country_code"], block, p.start_char, p.end_char,
+                          "country.clause_countries")
+                self.emit(member, "deployment", word, block, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text),
+                          "deployment.clause_countries")
 
     def counted_before_places(self, doc: Doc, sent: Sentence) -> bool:
         """A number counts a factory noun ("five more factories") before the first country:
@@ -913,7 +948,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             roles = []
             for sp in sent.of("date"):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 12)]))
-                role = (bool(contains_word(window, lex.deadline_cues)), contains_word(window, lex.operation_cues),
+                # a start word that is no opening ("operational") before an opening one ("open"):
+                # "the first services open this year, and all six are operational in 2026"
+                op = contains_word(window, lex.start_cues) or contains_word(window, lex.operation_cues)
+                role = (bool(contains_word(window, lex.deadline_cues)), op,
                         bool(contains_word(window, lex.selection_cues)))
                 if role[1] and role[2]:
                     # "Selected in December 2024, it is to start operating in 2026", "the consortia

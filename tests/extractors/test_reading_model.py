@@ -481,3 +481,33 @@ def test_a_dateline_country_is_no_member_of_the_list_that_follows():
 def test_a_selection_dated_by_a_weekday_or_yesterday_is_counted_back_from_the_texts_date(lang, text, published, day):
     facts = _facts(_doc([("paragraph", text)], lang=lang, published=published))
     assert {v for s, a, v, _ in facts if a == "selected_on" and s is None} == {f'{{"value":"{day}"}}'}
+
+
+def test_an_ordinal_names_a_round_only_before_a_round_noun_a_number_or_the_factories():
+    facts = _facts(_doc([("paragraph", "The JU announced six new AI Factories on 12 March 2025."),
+                         ("paragraph", "The first services open this year, and all six new AI Factories are to be "
+                                       "operational in 2026.")], published=date(2025, 3, 12)))
+    assert {w for s, a, v, w in facts if a == "factory_count"} == {2}
+
+
+def test_a_start_word_outranks_an_opening_word_beside_a_date():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025, in Norway, Ireland and Portugal."),
+                         ("paragraph", "The first services open this year, and all six new AI Factories are to be "
+                                       "operational in 2026.")], published=date(2025, 10, 12)))
+    assert set(_by_country(facts, "operational_by").values()) == {'{"value":"2026"}'}
+
+
+def test_a_cut_off_date_for_proposals_is_a_deadline_not_a_start():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025, in Norway, Ireland and Portugal."),
+                         ("paragraph", "The call remains open: the next cut-off date for proposals is 30 June 2026.")],
+                        published=date(2025, 10, 12)))
+    assert ("proposal_deadline", '{"value":"2026-06-30"}') in {(a, v) for s, a, v, _ in facts if s is None}
+    assert not _by_country(facts, "operational_by")
+
+
+def test_countries_of_a_clause_beside_a_named_factory_take_that_clauses_deployment():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025."),
+                         ("paragraph", "New AI-optimised supercomputers will be bought in Norway, Ireland and Portugal, "
+                                       "while the BSC AI Factory will upgrade MareNostrum 5.")], published=date(2025, 10, 12)))
+    assert _by_country(facts, "deployment") == {"NO": "new", "IE": "new", "PT": "new"}
+    assert ("BSC-AIF", "deployment", "upgrade") in {(s, a, v) for s, a, v, _ in facts}
