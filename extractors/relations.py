@@ -374,12 +374,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                   and len(self.place_view(doc, sent)[2]) >= 2)
         # "... together with five more factories, in Germany, France and Austria": a counted set
         # of factories listed by country
-        counted = (not anchors and plural_here and not refs and block.kind != "heading"
+        counted = (not anchors and (plural_here or (self.saw_factory_word and self.counts_others(doc, sent)))
+                   and not refs and block.kind != "heading"
                    and len(self.place_view(doc, sent)[2]) >= 2 and self.counted_before_places(doc, sent))
-        if not anchors and (refs or site_words or set_goes_on or buyers or counted) and (
+        # "In the third round the winners were A, B and C": countries a sentence selects in a
+        # round it names stand for that round's factories
+        round_winners = (not anchors and not refs and self.saw_factory_word and r.ordinal_wave is not None
+                         and block.kind != "heading" and len(self.place_view(doc, sent)[2]) >= 2
+                         and bool(contains_word(text_f, self.lex.selection_cues)))
+        if not anchors and (refs or site_words or set_goes_on or buyers or counted or round_winners) and (
                 not r.partner_cue or (counted and self.cue_joins_set(doc, sent))):
             if self.unnamed_by_country(block, doc, sent, refs, text_f,
-                                       plural_nouns=site_words or set_goes_on or buyers or counted,
+                                       plural_nouns=site_words or set_goes_on or buyers or counted or round_winners,
                                        wave=self.last_wave if set_goes_on else None):
                 return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:
@@ -444,10 +450,24 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(member, "deployment", word, block, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text),
                           "deployment.clause_countries")
 
+    def counts_others(self, doc: Doc, sent: Sentence) -> bool:
+        """`together with five others: A, B, C`, `samen met vijf andere`: a number before a word
+        for "other(s)" counts further factories."""
+        lex = self.lex
+        words = [fold(t.text) for t in doc[sent.start:sent.end]]
+        return any(w in lex.count_others and i > 0 and (words[i - 1] in lex.count_words or words[i - 1].isdigit())
+                   for i, w in enumerate(words))
+
     def counted_before_places(self, doc: Doc, sent: Sentence) -> bool:
-        """A number counts a factory noun ("five more factories") before the first country:
-        the countries that follow are that set's, not candidates or partners named after it."""
+        """A number counts a factory noun ("five more factories") or "others" ("five others")
+        before the first country: the countries that follow are that set's, not candidates or
+        partners named after it."""
         first = min((p.start for p in sent.of("place") if p.label_ == "COUNTRY"), default=sent.end)
+        lex = self.lex
+        for i in range(sent.start + 1, first):
+            prev = fold(doc[i - 1].text)
+            if fold(doc[i].text) in lex.count_others and (prev in lex.count_words or prev.isdigit()):
+                return True
         for i, _ in sent.reading.noun_heads:
             if 0 < i < first and i - 1 >= sent.start:
                 for j in range(max(sent.start, i - 2), i):
@@ -457,10 +477,11 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         return False
 
     def cue_joins_set(self, doc: Doc, sent: Sentence) -> bool:
-        """`together with five more factories, in A, B and C`: a partner cue whose next words
-        are the counted set joins factories to the text's, not partners to a consortium."""
+        """`together with five more factories, in A, B and C`, `together with five others`: a
+        partner cue whose next words are the counted set joins factories to the text's, not partners to a consortium."""
         words = [fold(t.text) for t in doc[sent.start:sent.end]]
-        heads = [i - sent.start for i, _ in sent.reading.noun_heads]
+        heads = [i - sent.start for i, _ in sent.reading.noun_heads] + [
+            i for i, w in enumerate(words) if w in self.lex.count_others]  # "together with five others"
         for cue in self.lex.partner_cues:
             c = tuple(cue.split())
             for i in range(len(words) - len(c) + 1):

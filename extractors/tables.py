@@ -140,7 +140,7 @@ class TableRows(RelationState):
         return wave, date_value
 
     def round_row(self, block: Block, doc: Doc, column: int) -> None:
-        """One selection round a row: its number, its date, its count and its host countries.
+        """One selection round a row: its number, its date, its count, its investment and its host countries.
         The date is the round's and each listed country's factory of that round's; the count
         is the round's (a row without a round number, "Total", counts the network)."""
         offsets = block.cell_offsets()
@@ -157,6 +157,12 @@ class TableRows(RelationState):
                 lead = start + block.cells[i].find(text)
                 self.emit(None, "factory_count", int(text), block, lead, lead + len(text),
                           "programme.factory_count.round_table", wave=wave)
+        for sp in self.spans(doc, "money"):
+            if sp.value and (sp.value.get("amount") or sp.value.get("min") or 0) >= 1_000_000:
+                # "1 | 10 December 2024 | 7 | EUR 1.5 billion": what the round invests (a bare
+                # "485" under "EUR million" leaves its scale in the header: not read)
+                self.emit(None, "investment_total_eur", sp.value, block, sp.start_char, sp.end_char,
+                          "programme.investment_total_eur.round_table", wave=wave)
         if wave is None:
             return
         for p in self.spans(doc, "place"):

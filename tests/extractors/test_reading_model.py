@@ -511,3 +511,28 @@ def test_countries_of_a_clause_beside_a_named_factory_take_that_clauses_deployme
                                        "while the BSC AI Factory will upgrade MareNostrum 5.")], published=date(2025, 10, 12)))
     assert _by_country(facts, "deployment") == {"NO": "new", "IE": "new", "PT": "new"}
     assert ("BSC-AIF", "deployment", "upgrade") in {(s, a, v) for s, a, v, _ in facts}
+
+
+def test_countries_after_a_count_of_others_are_the_sets_members():
+    facts = _facts(_doc([("paragraph", "Norway gets its own AI Factory. Its bid was chosen on 10 October 2025 together "
+                                       "with five others: from Ireland, Portugal, Denmark, Estonia and Malta.")],
+                        published=date(2025, 10, 11)))
+    assert {"IE", "PT", "DK", "EE", "MT"} <= set(_by_country(facts, "country"))
+
+
+def test_countries_a_sentence_selects_in_a_named_round_are_that_rounds_factories():
+    facts = _facts(_doc([("paragraph", "The JU published the results of its third round of AI Factories."),
+                         ("paragraph", "Besides Norway, the winners of the third round were Ireland, Portugal and Malta.")],
+                        published=date(2025, 10, 11)))
+    assert {s for s, a, _, w in facts if a == "country" and w == 3} >= {
+        "(unnamed AI Factory, IE, round 3)", "(unnamed AI Factory, PT, round 3)", "(unnamed AI Factory, MT, round 3)"}
+
+
+def test_a_table_of_rounds_gives_each_rounds_date_count_and_investment():
+    header = ("Kör", "Kiválasztás dátuma", "Gyárak száma", "Beruházás (EU + nemzeti)")
+    facts = _facts(_doc([("paragraph", "Az EuroHPC által kiválasztott mesterséges intelligencia gyárak."),
+                         ["1.", "2024. december 10.", "7", "kb. 1,5 milliárd €"]], lang="hu", header=header,
+                        published=date(2025, 3, 20)))
+    assert {(a, v, w) for s, a, v, w in facts if s is None} >= {
+        ("selected_on", '{"value":"2024-12-10"}', 1), ("factory_count", "7", 1),
+        ("investment_total_eur", '{"amount":1500000000,"qualifier":"about"}', 1)}
