@@ -75,6 +75,7 @@ class Lexicon:
     contrast_cues: tuple[str, ...] = ()
     weekdays: dict[str, int] = field(default_factory=dict)
     start_cues: tuple[str, ...] = ()  # operation_cues that are no inauguration_cues
+    table_scales: dict[str, int] = field(default_factory=dict)
     yesterday_words: tuple[str, ...] = ()
 
 
@@ -134,7 +135,7 @@ def lexicon(lang: str) -> Lexicon:
         definite_plurals=frozenset(f("definite_plural_nouns", rel)),
         contrast_cues=f("contrast_cues", rel), weekdays=mapping("weekdays"),
         start_cues=tuple(c for c in f("operation_cues", names) if c not in f("inauguration_cues", rel)),
-        yesterday_words=f("yesterday_words", rel),
+        yesterday_words=f("yesterday_words", rel), table_scales=mapping("table_scales"),
         country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
         country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),
     )

@@ -15,6 +15,7 @@ from spacy.language import Language
 import extractors.names  # noqa: F401  (registers aifacts_factories)
 import extractors.places  # noqa: F401  (registers aifacts_places)
 import extractors.rulers  # noqa: F401  (registers aifacts_money, aifacts_dates)
+import extractors.sentences  # noqa: F401  (registers aifacts_sentence_starts)
 import extractors.systems  # noqa: F401  (registers aifacts_systems)
 from extractors.collections_policy import keep_built
 from extractors.config import load_yaml
@@ -28,6 +29,14 @@ def pipeline_config() -> dict:
     return load_yaml("pipeline.yaml")
 
 
+def _multilingual(lang: str) -> Language:
+    """The multilingual tokenizer under the language's own code (Maltese): the components read
+    their word lists by `nlp.lang`, so the language's lists are used, not the shared ones."""
+    from spacy.lang.xx import MultiLanguage
+
+    return type(f"MultiLanguage_{lang}", (MultiLanguage,), {"lang": lang})()
+
+
 @lru_cache(maxsize=None)
 def build_pipeline(lang: str) -> Language:
     """The pipeline for `lang`; a language spaCy does not know runs on the multilingual tokenizer."""
@@ -38,7 +47,7 @@ def build_pipeline(lang: str) -> Language:
         nlp = spacy.blank((cfg.get("spacy_languages") or {}).get(lang, lang))
     except (ImportError, KeyError, ValueError):
         log.warning("spaCy has no tokenizer for %r: using the multilingual one", lang)
-        nlp = spacy.blank("xx")
+        nlp = _multilingual(lang) if lang in cfg.get("languages", []) else spacy.blank("xx")
     for name in cfg.get("components", []):
         nlp.add_pipe(name)
     # the components build their patterns and gazetteers on first use: one short text has

@@ -101,6 +101,9 @@ class RelationState:
     def emit_name(self, subj: Subject, doc: Doc, sp: Mention, block: Block) -> None:
         raise NotImplementedError
 
+    def resolve_date(self, value: dict) -> dict | None:
+        raise NotImplementedError
+
     def wave_of(self, sent: Sentence, text_f: str, value: dict | None = None, count: int | None = None) -> int | None:
         raise NotImplementedError
 

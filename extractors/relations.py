@@ -225,7 +225,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if len(same) == 1:
                     self.redirect[id(g)] = same[0]
                     same[0].forms.extend(f for f in g.forms if f not in same[0].forms)
-        self.doc_wave = self.text_round(annotated, {known_waves().get(s.key) for s in named if s.key} - {None})
+        rounds = {known_waves()[s.key] for s in named if s.key and s.key in known_waves()}
+        self.doc_wave = self.text_round(annotated, rounds)
         if len(named) == 1:
             self.single_subject = named[0]
         elif not named and len(self.subjects) == 1:
@@ -563,8 +564,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if sent.reading.partner_cue:
             return set()
         countries = [p for p in sent.of("place") if p.label_ == "COUNTRY"]
-        codes = {(p.value or {}).get("country_code") for p in countries}
-        if len(codes) != 1 or None in codes:
+        codes = {str((p.value or {}).get("country_code") or "") for p in countries}
+        if len(codes) != 1 or "" in codes:
             return set()
         b = countries[0].end - sent.start
         mods = self.lex.country_noun_modifiers
@@ -927,6 +928,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     else "operational_by" if cue or opening else None)
             if attr is None or (attr == "operational_by" and kickoff):
                 continue
+            if attr == "selected_on" and self.dateline_date(doc, sent, sp) and not self.round_date(value):
+                continue  # "Brussels, 8 January 2025 – the JU selected seven": the day of the report
             if attr == "operational_by" and not opening and cue in lex.inauguration_cues \
                     and not self.said_of_factory(sent, anchors):
                 continue  # "the call was opened on ...": an opening, but not the factory's
@@ -971,8 +974,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 window = fold(text_of(doc[max(s0, sp.start - 12):min(s1, sp.end + 12)]))
                 # a start word that is no opening ("operational") before an opening one ("open"):
                 # "the first services open this year, and all six are operational in 2026"
-                op = contains_word(window, lex.start_cues) or contains_word(window, lex.operation_cues)
-                role = (bool(contains_word(window, lex.deadline_cues)), op,
+                start_cue = contains_word(window, lex.start_cues) or contains_word(window, lex.operation_cues)
+                role = (bool(contains_word(window, lex.deadline_cues)), start_cue,
                         bool(contains_word(window, lex.selection_cues)))
                 if role[1] and role[2]:
                     # "Selected in December 2024, it is to start operating in 2026", "the consortia
@@ -1136,6 +1139,21 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         if nxt[0].text != "(" or any(q.start == p.end + 1 for q in sent.of("place")):
             return False  # "Kajaani (Finland) – CSC" is an item of a list of sites, not a dateline
         return any(t.text in ("–", "—", "-") for t in nxt[2:6])
+
+    def dateline_date(self, doc: Doc, sent: Sentence, sp: Mention) -> bool:
+        """`Brussels, Wednesday 8 January 2025 –`: a date after the place a text opens with and
+        before a dash is the day it was filed. It dates a selection only when that is a known
+        round's day ("BRUSSELS, 12 March 2025 – The JU today selected"), not when the text
+        reports an earlier choice."""
+        places = [p for p in sent.of("place") if p.start == sent.start]
+        if not places or not 0 < sp.start - places[0].end <= 3:
+            return False
+        return sp.end < sent.end and doc[sp.end].text in ("–", "—", "-", "|", ":")
+
+    def round_date(self, value: dict) -> bool:
+        """The date is a known round's selection day (or month, at the text's precision)."""
+        v = str(value.get("value", ""))
+        return len(v) >= 7 and any(str(w["selected_on"]).startswith(v) for w in waves())
 
     def partner_place(self, doc: Doc, sent: Sentence, p: Mention) -> bool:
         """`Partners include universities in Coimbra and Faro; the system sits in Braga`: a city

@@ -16,9 +16,12 @@ from extractors.relation_state import RelationState, trait
 from sources.document import Block
 
 
-_PRIORITY = ("deployment", "budget_total_eur", "name", "host_org", "supercomputer", "location", "city", "country")
+_PRIORITY = ("selected_on", "operational_by", "deployment", "budget_total_eur", "name", "host_org", "supercomputer",
+             "location", "city", "country")
 
 
+YEAR_CELL = re.compile(r"20\d\d")
+BARE_NUMBER = re.compile(r"([≈~]|ca\.?|approx\.?)?\s*(\d{1,5}(?:[.,]\d+)?)")
 SITE_COLUMNS = {"city"}  # a table with a city column (or with names) lists factories, not rounds
 
 
@@ -105,8 +108,14 @@ class TableRows(RelationState):
             cell = block.cells[i]
             if attr in (None, "name") or not cell.strip():
                 continue
-            self.table_cell(subject, attr, block, doc, start, end)
+            self.table_cell(subject, attr, block, doc, start, end,
+                            scale=self.header_scale(block.header[i]) if i < len(block.header) else None)
         return subject
+
+    def header_scale(self, header: str) -> int | None:
+        """The scale a budget column's header gives its bare numbers ("Budget (€ m)")."""
+        words = fold(header).replace("(", " ").replace(")", " ").replace(".", " ").split()
+        return next((self.lex.table_scales[w] for w in words if w in self.lex.table_scales), None)
 
     def round_column(self, header: tuple[str, ...]) -> int | None:
         """The column of a table of selection rounds ("Round | Announced | Factories | Host
@@ -204,9 +213,22 @@ class TableRows(RelationState):
         self.subjects.append(s)
         return s
 
-    def table_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int) -> None:
+    def table_cell(self, subject: Subject, attr: str, block: Block, doc: Doc, start: int, end: int,
+                   scale: int | None = None) -> None:
         inside = lambda sp: sp.start_char >= start and sp.end_char <= end  # noqa: E731
         cell = block.text[start:end]
+        if attr in ("selected_on", "operational_by"):
+            for sp in self.spans(doc, "date"):
+                value = self.resolve_date(sp.value or {}) if inside(sp) else None
+                if value is not None:
+                    self.emit(subject, attr, value, block, sp.start_char, sp.end_char, f"{attr}.table")
+                    return
+            year = cell.strip()
+            if YEAR_CELL.fullmatch(year):
+                # a bare year is a date only in a column of dates
+                at = start + cell.find(year)
+                self.emit(subject, attr, {"value": year}, block, at, at + len(year), f"{attr}.table_year")
+            return
         if attr in ("location", "city", "country"):
             for p in self.spans(doc, "place"):
                 if inside(p):
@@ -236,6 +258,13 @@ class TableRows(RelationState):
         if attr.startswith("budget"):
             found = [sp for sp in self.spans(doc, "money") if inside(sp)]
             value = found[0].value if found else normalise_money_text(cell, self.lex.lang)
+            if value and scale and 0 < (value.get("amount") or 0) < 100_000:
+                value = {**value, "amount": value["amount"] * scale}  # "€85" under "Budget (€ m)"
+            bare = BARE_NUMBER.fullmatch(cell.strip()) if not value and scale else None
+            if bare and scale:
+                # "85", "≈ 55" under "Budget (€ m)": the header gives the unit and the scale
+                amount = float(bare.group(2).replace(",", "."))
+                value = {"amount": int(round(amount * scale)), "qualifier": "about" if bare.group(1) else "exact"}
             if value:
                 s, e = (found[0].start_char, found[0].end_char) if found else (start, end)
                 self.emit(subject, attr, value, block, s, e, f"{attr}.table")

@@ -536,3 +536,34 @@ def test_a_table_of_rounds_gives_each_rounds_date_count_and_investment():
     assert {(a, v, w) for s, a, v, w in facts if s is None} >= {
         ("selected_on", '{"value":"2024-12-10"}', 1), ("factory_count", "7", 1),
         ("investment_total_eur", '{"amount":1500000000,"qualifier":"about"}', 1)}
+
+
+def test_a_table_of_sites_gives_its_date_columns_and_scales_bare_budgets_by_the_header():
+    header = ("Factory", "Country", "City", "Selected", "Operational", "Budget (€ m)")
+    facts = _facts(_doc([("paragraph", "Every AI Factory selected so far."),
+                         ["NORDLYS", "Norway", "Tromsø", "10 Oct 2025", "mid-2026", "≈ 55"],
+                         ["HammerHAI", "Germany", "Stuttgart", "10 Dec 2024", "2026", "85"]],
+                        header=header, published=date(2025, 11, 5)))
+    got = {(s, a, v) for s, a, v, _ in facts}
+    assert {("NORDLYS", "selected_on", '{"value":"2025-10-10"}'),
+            ("NORDLYS", "operational_by", '{"mod":"mid","value":"2026"}'),
+            ("NORDLYS", "budget_total_eur", '{"amount":55000000,"qualifier":"about"}'),
+            ("HammerHAI", "operational_by", '{"value":"2026"}'),
+            ("HammerHAI", "budget_total_eur", '{"amount":85000000,"qualifier":"exact"}')} <= got
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("cs", "Podnik EuroHPC dne 10. října 2025 vybral šest nových továren na AI."),
+    ("sk", "EuroHPC vybral 10. októbra 2025 šesť nových tovární na AI."),
+    ("hr", "EuroHPC je 10. listopada 2025. odabrao šest novih tvornica umjetne inteligencije."),
+    ("fi", "EuroHPC valitsi 10. lokakuuta 2025 kuusi uutta tekoälytehdasta."),
+])
+def test_a_stop_after_an_ordinal_number_does_not_end_the_sentence(lang, text):
+    facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 11, 20)))
+    assert {(a, w) for s, a, v, w in facts if s is None and a == "selected_on"} == {("selected_on", 3)}, facts
+
+
+def test_the_day_a_text_was_filed_is_no_selection_date_unless_a_round_was_chosen_then():
+    facts = _facts(_doc([("paragraph", "Brussels, Wednesday 8 January 2025 – The JU selected seven AI Factories "
+                                       "in December.")], published=date(2025, 1, 8)))
+    assert '{"value":"2025-01-08"}' not in {v for s, a, v, _ in facts if a == "selected_on"}
