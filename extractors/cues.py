@@ -4,22 +4,12 @@ once per language, and the small text tests they are used with."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from common.text import fold  # the relation rules import it from here
 from extractors.config import load_yaml, word_lists
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case- and accent-free form for comparing words: called per token, so ASCII (most
-    tokens) takes the short way and repeated words come from the cache."""
-    if text.isascii():
-        return text.lower().strip()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
 
 @dataclass(frozen=True)

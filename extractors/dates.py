@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from common.text import fold_case
 from extractors.cldr import month_forms, weekday_forms
 from extractors.lexicon import load_lexicon
 from extractors.phrases import phrase_alternation as _alt
@@ -55,10 +56,6 @@ class DateMatch:
     year_left_out: bool = False  # a day and month without a year: its value depends on `ref`
 
 
-def _fold(s: str) -> str:
-    return " ".join(s.replace("’", "'").lower().split())
-
-
 class _DateGrammar:
     def __init__(self, lang: str) -> None:
         lex = load_lexicon("dates", lang)
@@ -77,21 +74,22 @@ class _DateGrammar:
         self.full_scan = any(str(w)[:1] and not str(w)[:1].isalnum() for words in lead_lists for w in words)
         # CLDR's month names (extractors/cldr.py), then the lexicon's forms that CLDR lacks
         self.months = dict(month_forms(lang))
-        self.months.update({_fold(str(k)): int(v) for k, v in (lex.get("months") or {}).items()})
-        self.ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
-        self.day_ordinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_ordinals") or {}).items()}
-        cardinals = {_fold(str(k)): int(v) for k, v in (lex.get("day_cardinals") or {}).items()}
+        self.months.update({fold_case(str(k)): int(v) for k, v in (lex.get("months") or {}).items()})
+        self.ordinals = {fold_case(str(k)): int(v) for k, v in (lex.get("ordinals") or {}).items()}
+        self.day_ordinals = {fold_case(str(k)): int(v) for k, v in (lex.get("day_ordinals") or {}).items()}
+        cardinals = {fold_case(str(k)): int(v) for k, v in (lex.get("day_cardinals") or {}).items()}
         self.day_words = {**cardinals, **self.day_ordinals}
-        self.holidays = {_fold(str(k)): _holiday_rule(str(k), str(v)) for k, v in (lex.get("holidays") or {}).items()}
-        self.seasons = {_fold(str(k)): str(v) for k, v in (lex.get("seasons") or {}).items()}
+        self.holidays = {fold_case(str(k)): _holiday_rule(str(k), str(v))
+                         for k, v in (lex.get("holidays") or {}).items()}
+        self.seasons = {fold_case(str(k)): str(v) for k, v in (lex.get("seasons") or {}).items()}
         self.mods: dict[str, str] = {}
         for mod, words in (lex.get("mods") or {}).items():
             for w in words or []:
-                self.mods.setdefault(_fold(str(w)), str(mod))
+                self.mods.setdefault(fold_case(str(w)), str(mod))
         self.post_mods: dict[str, str] = {}
         for mod, words in (lex.get("post_mods") or {}).items():
             for w in words or []:
-                self.post_mods.setdefault(_fold(str(w)), str(mod))
+                self.post_mods.setdefault(fold_case(str(w)), str(mod))
         self.ymin, self.ymax = int(lex.get("year_min", 1900)), int(lex.get("year_max", 2099))
         self.order = str(lex.get("numeric_order", "dmy"))
         # `mon` takes an optional full stop: the forms that only add one need no branch
@@ -114,15 +112,15 @@ class _DateGrammar:
         # "the third Tuesday of September 2014", "the last day of October 2015": CLDR's
         # weekday names, the lexicon's ordinals of days, its words for "last" and "day"
         self.weekdays = dict(weekday_forms(lang))
-        self.last_words = {_fold(str(w)) for w in lex.get("last_words") or []}
+        self.last_words = {fold_case(str(w)) for w in lex.get("last_words") or []}
         nth_words = _alt([w for w, n in self.day_ordinals.items() if n <= 5] + list(self.last_words))
         wdays = _alt(list(self.weekdays))
         dnouns = _alt(lex.get("day_nouns") or [])
         wlinks = _alt(lex.get("weekday_links") or [])
         # "between April and October 2027", "April–October 2027": the year of both months
         ranges = [(str(a), str(b)) for a, b in lex.get("month_ranges") or []]
-        self.range_openers = {_fold(a) for a, _b in ranges}
-        self.range_free = {_fold(str(w)) for w in lex.get("month_range_links") or []}
+        self.range_openers = {fold_case(a) for a, _b in ranges}
+        self.range_free = {fold_case(str(w)) for w in lex.get("month_range_links") or []}
         ropen = _alt([a for a, _b in ranges])
         rjoin = _alt([b for _a, b in ranges] + list(self.range_free)) + r"|[-–—]"
         self.pivot = int(lex.get("two_digit_pivot", 50))
@@ -201,7 +199,7 @@ class _DateGrammar:
         # date, in "2048 or later nodes" they qualify a noun
         self.post_re = re.compile(rf"[^\S\n]*(?P<mod>{_alt(list(self.post_mods))})(?![^\S\n]*[^\W_])", re.I)
         # "next year", "l'année prochaine", "наступного року": a year counted from the text's date
-        self.relative_years = {_fold(str(k)): int(v) for k, v in (lex.get("relative_years") or {}).items()}
+        self.relative_years = {fold_case(str(k)): int(v) for k, v in (lex.get("relative_years") or {}).items()}
         self.relative_re = re.compile(rf"(?<![^\W\d_])(?:{_alt(sorted(self.relative_years, key=len, reverse=True))})"
                                       r"(?![^\W\d_])", re.I) if self.relative_years else None
         # "2025-2026", "2025–26", "2025/26": a span of years, read as its last year ("by")
@@ -212,15 +210,15 @@ class _DateGrammar:
             if unit not in _UNITS:
                 raise DateLexiconError(f"dates lexicon {lang}: unknown offset unit {unit!r}")
             for w in words or []:
-                self.units.setdefault(_fold(str(w)), str(unit))
+                self.units.setdefault(fold_case(str(w)), str(unit))
         self.links: dict[str, int] = {}
         for side, words in (lex.get("offset_links") or {}).items():
             if side not in ("before", "after"):
                 raise DateLexiconError(f"dates lexicon {lang}: offset links must be 'before' or 'after', not {side!r}")
             for w in words or []:
-                self.links.setdefault(_fold(str(w)), -1 if side == "before" else 1)
+                self.links.setdefault(fold_case(str(w)), -1 if side == "before" else 1)
         self.counts = dict(cardinals)
-        self.counts.update({_fold(str(k)): int(v) for k, v in (lex.get("count_words") or {}).items()})
+        self.counts.update({fold_case(str(k)): int(v) for k, v in (lex.get("count_words") or {}).items()})
         self.offset_re = re.compile(
             rf"(?<![^\W_])(?P<n>\d{{1,3}}|{_alt(list(self.counts))})[^\S\n]+(?P<unit>{_alt(list(self.units))})"
             rf"[^\S\n]+(?P<link>{_alt(list(self.links))})[^\S\n]*(?:(?:{_alt(lex.get('offset_fillers') or [])})[^\S\n]*)?\Z",
@@ -229,7 +227,7 @@ class _DateGrammar:
         self.cue_re = re.compile(rf"(?<!\w)(?:{_alt(lex.get('year_cues') or [])})[^\S\n]+\Z", re.I)
 
     def month(self, s: str) -> int | None:
-        return self.months.get(_fold(s).rstrip("."))
+        return self.months.get(fold_case(s).rstrip("."))
 
     def scan(self, text: str) -> list[re.Match[str]]:
         """`core_re.finditer(text)`, trying the regex only where a date can start: at word
@@ -381,7 +379,7 @@ def _nth_day(y: int, mo: int, n: int, weekday: int | None) -> str | None:
 
 
 def _ord(g: _DateGrammar, s: str) -> int | None:
-    s = _fold(s)
+    s = fold_case(s)
     if s in g.ordinals:
         return g.ordinals[s]
     m = re.match(r"\d", s)
@@ -413,13 +411,13 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         if mo is None:
             return None
         y = int(gd["ny3"])
-        word = _fold(gd["nn"])
+        word = fold_case(gd["nn"])
         nth = -1 if word in g.last_words else g.day_ordinals.get(word, 0)
-        v = _nth_day(y, mo, nth, g.weekdays.get(_fold(gd["nwd"])) if gd["nwd"] else None)
+        v = _nth_day(y, mo, nth, g.weekdays.get(fold_case(gd["nwd"])) if gd["nwd"] else None)
         return (v, False, None) if v else None
     if kind == "mrange":
         m1, m2 = g.month(gd["r1"]), g.month(gd["r2"])
-        joiner = _fold(gd["rj"])
+        joiner = fold_case(gd["rj"])
         if not (m1 and m2 and m1 < m2):
             return None
         if not (gd["ro"] or joiner in g.range_free or not joiner[:1].isalpha()):
@@ -438,17 +436,17 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
         return (v, False, None) if v else None
     if kind in ("wdmy", "wmdy"):
         n = "1" if kind == "wdmy" else "2"
-        mo, d = g.month(gd["wm" + n]), g.day_words.get(_fold(gd["wd" + n]))
+        mo, d = g.month(gd["wm" + n]), g.day_words.get(fold_case(gd["wd" + n]))
         v = _day(int(gd["wy" + n]), mo, d) if mo and d else None
         return (v, False, None) if v else None
     if kind == "dnm":
         v = _day(int(gd["y10"]), int(gd["mn10"]), int(gd["d10"])) if 1 <= int(gd["mn10"]) <= 12 else None
         return (v, False, None) if v else None
     if kind == "ordm":
-        mo = g.day_ordinals.get(_fold(gd["om"]))
+        mo = g.day_ordinals.get(fold_case(gd["om"]))
         return (f"{gd['oy']}-{mo:02d}", False, None) if mo and 1 <= mo <= 12 else None
     if kind == "hol":
-        rule = g.holidays.get(_fold(gd["hn"]))
+        rule = g.holidays.get(fold_case(gd["hn"]))
         return (rule(int(gd["hy"])).isoformat(), False, None) if rule else None
     if kind == "nmy":
         mo = int(gd["mn9"])
@@ -486,7 +484,7 @@ def _value(m: re.Match[str], g: _DateGrammar, ref: dt.date | None) -> tuple[str,
             h = 2
         return (f"{y}-H{h}", False, None) if h and 1 <= int(h) <= 2 else None
     if kind == "season":
-        return gd["sy"], False, g.seasons.get(_fold(gd["s"]))
+        return gd["sy"], False, g.seasons.get(fold_case(gd["s"]))
     if kind == "year":
         return gd["by"], False, None
     return None
@@ -529,13 +527,13 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
         shifted = None
         if off is not None and not needs_year:
             n = off.group("n")
-            count = int(n) if n.isdigit() else g.counts.get(_fold(n), 0)
-            shifted = _shift(value, count, g.units[_fold(off.group("unit"))], g.links[_fold(off.group("link"))])
+            count = int(n) if n.isdigit() else g.counts.get(fold_case(n), 0)
+            shifted = _shift(value, count, g.units[fold_case(off.group("unit"))], g.links[fold_case(off.group("link"))])
         if shifted is not None:
             value, mod_m, mod = shifted, off, None
         else:
             mod_m = g.mod_re.search(text, lo, start)
-            mod = g.mods.get(_fold(mod_m.group("mod"))) if mod_m else None
+            mod = g.mods.get(fold_case(mod_m.group("mod"))) if mod_m else None
         if m.lastgroup == "year":
             later = _span_end(g, value, text, end)
             if later is not None:
@@ -543,7 +541,7 @@ def find_dates(text: str, lang: str, ref: dt.date | None = None) -> list[DateMat
                 mod = mod or "by"
         post_m = g.post_re.match(text, end)
         if post_m is not None and mod is None:
-            mod = g.post_mods.get(_fold(post_m.group("mod")))
+            mod = g.post_mods.get(fold_case(post_m.group("mod")))
             end = post_m.end()
         if m.lastgroup == "year":
             if g.blocker_re.match(text, m.end()):
@@ -574,13 +572,13 @@ def _with_relative_years(g: _DateGrammar, pattern: re.Pattern[str], text: str, r
         start, end = m.start(), m.end()
         if any(d.start < end and start < d.end for d in found):
             continue
-        offset = g.relative_years.get(_fold(m.group(0)))
+        offset = g.relative_years.get(fold_case(m.group(0)))
         if offset is None:
             continue
         obj: dict[str, Any] = {"value": str(ref.year + offset)}
         mod_m = g.mod_re.search(text, max(0, start - _WINDOW), start)
         if mod_m is not None:
-            mod = g.mods.get(_fold(mod_m.group("mod")))
+            mod = g.mods.get(fold_case(mod_m.group("mod")))
             if mod:
                 obj["mod"] = mod
                 start = mod_m.start()

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from common.text import fold
 from extractors.config import load_yaml
-from extractors.cues import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +51,6 @@ def known_names() -> tuple[KnownName, ...]:
 def known_sites() -> frozenset[str]:
     """Folded names of the towns where known systems and hosts stand: a city the texts
     name there needs no other cue to be read as a place."""
-    import unicodedata
-
-    def fold(t: str) -> str:
-        t = unicodedata.normalize("NFKD", t)
-        return "".join(c for c in t if not unicodedata.combining(c)).casefold()
-
     out: set[str] = set()
     for s in (load_yaml("knowledge/supercomputers.yaml") or {}).get("supercomputers", []):
         if s.get("city"):

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from common import yaml_files
-from extractors.config import config_dir
+from common.paths import config_dir
 
 log = logging.getLogger(__name__)
 

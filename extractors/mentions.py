@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from extractors.cues import fold
+from common.text import fold
 from extractors.ext import SPAN_KINDS, written
 from extractors.spans import block_memo, doc_text, of_block, sentence_bounds
 

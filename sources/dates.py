@@ -8,11 +8,11 @@ patterns. A date is returned with its precision: a dateline may give only month 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from common.text import fold
 from sources.settings import load_config
 
 
@@ -22,12 +22,6 @@ class FoundDate:
     precision: str  # "day" | "month"
     start: int = 0  # where in the searched text it was found
     end: int = 0
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form used to look up month names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from sources.dates import fold
+from common.text import fold
 from sources.errors import ParseError
 from sources.parsed import BlockSink, ParsedContent, find_dateline
 from sources.settings import load_config

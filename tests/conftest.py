@@ -17,6 +17,12 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # (flows/local_server.py), so that the suite leaves no server running.
 os.environ.setdefault("AIFACTS_PREFECT_SERVER", "ephemeral")
 
+# The suite's entry point: whether the compiled rules or their sources run is decided
+# before any test module imports a rule module (extractors/native.py).
+from extractors import native  # noqa: E402
+
+native.install()
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()
 CORPUS = SHARED / "corpus"

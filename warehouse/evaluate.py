@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from common.text import fold_words
 from extractors.statement import canonical_json
 
 MONEY_TOLERANCE = 0.005
@@ -142,22 +142,6 @@ class EvalReport:
 
 # ---------------------------------------------------------------------------- normalising
 
-def fold(text: str) -> str:
-    """Case-fold, drop diacritics, turn punctuation and symbols into spaces, collapse spaces.
-
-    Punctuation becomes a space rather than vanishing so that "LUMI-AI" and "LUMI AI",
-    or "CSC – IT Center" and "CSC - IT Center", fold to the same string.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    chars = []
-    for ch in decomposed:
-        cat = unicodedata.category(ch)
-        if cat == "Mn":
-            continue
-        chars.append(" " if cat[0] in "PSZC" else ch)
-    return " ".join("".join(chars).split())
-
-
 @dataclass(frozen=True, slots=True)
 class _Date:
     year: int
@@ -251,14 +235,14 @@ def _date_matches(pred: Any, gold: Any) -> bool:
 def _value_matches(pred: Any, gold: Any) -> bool:
     """Compare one predicted value with one gold value; the gold's shape picks the rule."""
     if isinstance(gold, str):
-        return isinstance(pred, str) and fold(pred) == fold(gold)
+        return isinstance(pred, str) and fold_words(pred) == fold_words(gold)
     if _is_money(gold):
         return _money_matches(pred, gold)
     if _is_date(gold):
         return _date_matches(pred, gold)
     if isinstance(gold, list):
         return (isinstance(pred, list) and all(isinstance(x, str) for x in pred)
-                and {fold(x) for x in pred} == {fold(str(x)) for x in gold})
+                and {fold_words(x) for x in pred} == {fold_words(str(x)) for x in gold})
     if _is_number(gold):
         return _is_number(pred) and pred == gold
     return pred == gold
@@ -267,9 +251,9 @@ def _value_matches(pred: Any, gold: Any) -> bool:
 def _dedupe_key(value: Any) -> str:
     """Predictions that differ only in spelling detail count once."""
     if isinstance(value, str):
-        return "s:" + fold(value)
+        return "s:" + fold_words(value)
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
-        return "l:" + canonical_json(sorted({fold(x) for x in value}))
+        return "l:" + canonical_json(sorted({fold_words(x) for x in value}))
     return "j:" + canonical_json(value)
 
 
@@ -359,7 +343,7 @@ def _read_gold_doc(raw: dict[str, Any], where: str) -> _GoldDoc:
             raise GoldFormatError(f"{where}: a factory needs a string 'key', got {factory!r}")
         key = factory["key"]
         names = gold.mentions.setdefault(key, set())
-        names.update(f for f in (fold(m) for m in factory.get("mentions") or [] if isinstance(m, str)) if f)
+        names.update(f for f in (fold_words(m) for m in factory.get("mentions") or [] if isinstance(m, str)) if f)
         for fact in factory.get("facts") or []:
             gold.facts.append(_gold_fact(fact, key, f"{where} ({key})", programme=False))
     for fact in raw.get("programme") or []:
@@ -419,15 +403,15 @@ def _aliases(raw: Any) -> list[str]:
 
 def _factory_names(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, set[str]]:
     """Folded id, name and aliases of each predicted factory, for keys of new factories."""
-    names = {i: {fold(i)} for i in ids}
+    names = {i: {fold_words(i)} for i in ids}
     if not ids:
         return names
     for factory_id, name, aliases in _query(con, """
             SELECT factory_id, name, aliases FROM factories
             WHERE factory_id IN (SELECT unnest(?))""", [ids]):
         for text in [name, *_aliases(aliases)]:
-            if isinstance(text, str) and fold(text):
-                names[factory_id].add(fold(text))
+            if isinstance(text, str) and fold_words(text):
+                names[factory_id].add(fold_words(text))
     return names
 
 
@@ -439,13 +423,13 @@ def _resolve_key(factory_id: str, names: set[str], gold: _GoldDoc, known: set[st
     to its id, name or one of its aliases: the gold key of a new factory is only the
     annotator's acronym, which our id need not reproduce.
     """
-    folded = fold(factory_id)
+    folded = fold_words(factory_id)
     for key in sorted(gold.mentions):
-        if fold(key) == folded:
+        if fold_words(key) == folded:
             return key
     if folded in known:
         return factory_id
-    by_key = sorted(k for k in gold.mentions if fold(k) in names)
+    by_key = sorted(k for k in gold.mentions if fold_words(k) in names)
     if by_key:
         return by_key[0]
     by_mention = sorted(k for k, mentions in gold.mentions.items() if mentions & names)
@@ -545,7 +529,7 @@ def score(con: duckdb.DuckDBPyConnection, gold_paths: list[Path]) -> EvalReport:
     does not hold (no active source state) counts all its facts as misses.
     """
     gold_docs = load_gold(gold_paths)
-    known = {fold(k) for g in gold_docs.values() for k in g.mentions}
+    known = {fold_words(k) for g in gold_docs.values() for k in g.mentions}
     current = _current_documents(con, sorted(gold_docs))
     tally = _Tally()
     missing = []

@@ -21,7 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import AbstractSet, Sequence
 
-from warehouse.knowledge import KnowledgeBase, fold
+from common.text import fold_words
+from warehouse.knowledge import KnowledgeBase
 from warehouse.policy import Policy
 from warehouse.similarity import best_match
 
@@ -73,7 +74,7 @@ class FactoryEntry:
 
 def _is_excluded(texts: list[str], policy: Policy) -> str | None:
     for text in texts:
-        words = set(fold(text).split())
+        words = set(fold_words(text).split())
         hit = words & policy.excluded_words
         if hit:
             return sorted(hit)[0]
@@ -86,7 +87,8 @@ def _ascii_upper(text: str) -> str:
 
 def core_words(name: str, policy: Policy) -> list[str]:
     """The distinctive words of a name: without 'AI', 'Factory' and the like."""
-    return [t for t in re.split(r"\s+", name.strip()) if t and fold(t) and fold(t) not in policy.generic_name_words]
+    return [t for t in re.split(r"\s+", name.strip())
+            if t and fold_words(t) and fold_words(t) not in policy.generic_name_words]
 
 
 def new_factory_id(name: str, policy: Policy) -> str:
@@ -98,7 +100,7 @@ def new_factory_id(name: str, policy: Policy) -> str:
                 and not any(c.islower() for c in t)]
     chosen = acronyms[:1] or kept or tokens
     ident = "-".join(re.sub(r"[^A-Z0-9+\-]", "", _ascii_upper(t)) for t in chosen).strip("-")
-    return ident or _ascii_upper(fold(name)).replace(" ", "-") or "UNNAMED"
+    return ident or _ascii_upper(fold_words(name)).replace(" ", "-") or "UNNAMED"
 
 
 class Linker:
@@ -115,7 +117,7 @@ class Linker:
 
     def _note_site(self, m: Mention, link: Link | None) -> None:
         if link is not None and link.factory_id:
-            self.sites.setdefault(link.factory_id, set()).update(fold(t) for t in (*m.cities, *m.host_orgs) if t)
+            self.sites.setdefault(link.factory_id, set()).update(fold_words(t) for t in (*m.cities, *m.host_orgs) if t)
 
     def name_verdict(self, name: str, lang: str | None) -> str | None:
         if name not in self.name_verdicts:
@@ -177,7 +179,7 @@ class Linker:
         return True, ""
 
     def _same_site(self, m: Mention, candidates: list[FactoryEntry]) -> tuple[FactoryEntry | None, str]:
-        mine = {fold(t) for t in (*m.cities, *m.host_orgs) if t}
+        mine = {fold_words(t) for t in (*m.cities, *m.host_orgs) if t}
         same = [e for e in candidates if mine & self.sites.get(e.factory_id, set())]
         if len(same) != 1:
             return None, ""
@@ -384,7 +386,7 @@ class Linker:
         texts = [t for t in [m.subject_text, *m.names] if t]
         for text in texts:
             hits = [e for e in self.entries.values() if e.origin == "discovered"
-                    and any(fold(n) == fold(text) for n in e.names)]
+                    and any(fold_words(n) == fold_words(text) for n in e.names)]
             hits = self._in_countries(hits, self._mention_countries(m))
             if len(hits) == 1:
                 return Link(hits[0].factory_id, "folded_alias", 1.0,

@@ -3,7 +3,6 @@ organisations. Identity linking, name rejection and place repair all read it."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,21 +11,8 @@ import yaml
 
 from common import yaml_files
 from common.paths import config_dir
+from common.text import fold_words
 from warehouse.errors import ConfigError
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Case- and diacritic-folded form with punctuation turned into single spaces:
-    'Linköping' -> 'linkoping', 'L-AIF' -> 'l aif'. Cached: reconciliation folds the same
-    few names once per statement."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    chars = []
-    for ch in decomposed:
-        if unicodedata.combining(ch):
-            continue
-        chars.append(ch if ch.isalnum() else " ")
-    return " ".join("".join(chars).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +73,13 @@ class KnowledgeBase:
             idx["factory_key"][f.key] = f
             for n in f.names:
                 idx["factory_exact"].setdefault(n, []).append(f)
-                idx["factory_fold"].setdefault(fold(n), []).append(f)
+                idx["factory_fold"].setdefault(fold_words(n), []).append(f)
         for s in self.supercomputers:
             for n in s.names:
-                idx["system_fold"].setdefault(fold(n), []).append(s)
+                idx["system_fold"].setdefault(fold_words(n), []).append(s)
         for o in self.host_orgs:
             for n in o.names:
-                idx["org_fold"].setdefault(fold(n), []).append(o)
+                idx["org_fold"].setdefault(fold_words(n), []).append(o)
         self._index.update(idx)
 
     def wave(self, number: int | None) -> KBWave | None:
@@ -109,13 +95,13 @@ class KnowledgeBase:
         return _unique(self._index["factory_exact"].get(text, []))
 
     def factories_folded(self, text: str) -> list[KBFactory]:
-        return _unique(self._index["factory_fold"].get(fold(text), []))
+        return _unique(self._index["factory_fold"].get(fold_words(text), []))
 
     def systems_named(self, text: str) -> list[KBSystem]:
-        return _unique(self._index["system_fold"].get(fold(text), []))
+        return _unique(self._index["system_fold"].get(fold_words(text), []))
 
     def orgs_named(self, text: str) -> list[KBSystem]:
-        return _unique(self._index["org_fold"].get(fold(text), []))
+        return _unique(self._index["org_fold"].get(fold_words(text), []))
 
 
 def _unique(items: list) -> list:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from common import yaml_files
-from warehouse.knowledge import fold
+from common.text import fold_words
 
 _TOKEN = re.compile(r"\S+")
 _EDGE = re.compile(r"^[^\w+]+|[^\w+]+$")
@@ -65,13 +65,13 @@ def place_words(lexicon_dir: Path, languages: tuple[str, ...]) -> frozenset[str]
             continue
         for code, name in names.items():
             if len(code) == 2 and code.isalpha():
-                words.update(fold(name).split())
+                words.update(fold_words(name).split())
     for path in sorted(lexicon_dir.glob("*.yaml")):
         data = yaml_files.parse(path.read_text(encoding="utf-8")) or {}
         for key in ("countries", "demonyms"):
             for forms in (data.get(key) or {}).values():
                 for form in forms or ():
-                    words.update(fold(str(form)).split())
+                    words.update(fold_words(str(form)).split())
     return frozenset(w for w in words if len(w) > 2)
 
 
@@ -91,7 +91,7 @@ class NameCheck:
     def common(self, word: str, lang: str | None) -> str | None:
         """Why `word` is a common word (which list says so), or None."""
         w = word.casefold()
-        if fold(w) in self.place_words:
+        if fold_words(w) in self.place_words:
             return "a country's name or adjective (CLDR, configs/lexicon/places)"
         for code in ([lang] if lang else []) + [c for c in self.languages if c != lang]:
             if w in stop_words(code):
@@ -106,10 +106,10 @@ class NameCheck:
     def verdict(self, name: str, lang: str | None = None) -> str | None:
         """None when `name` is a proper name; else why it is not one."""
         tokens = [t for t in (_EDGE.sub("", t) for t in _TOKEN.findall(name)) if t]
-        plural = [t for t in tokens if fold(t) in self.plural_heads]
+        plural = [t for t in tokens if fold_words(t) in self.plural_heads]
         if plural:
             return f"{name!r} speaks of several factories ({plural[0]!r}), it is no one factory's name"
-        core = [t for t in tokens if fold(t) and fold(t) not in self.generic_words]
+        core = [t for t in tokens if fold_words(t) and fold_words(t) not in self.generic_words]
         if not core:
             return f"{name!r} has only generic words"
         shouted = all(not any(c.islower() for c in t) for t in tokens if any(c.isalpha() for c in t))

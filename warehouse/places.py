@@ -12,7 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
-from warehouse.knowledge import KBSystem, fold
+from common.text import fold_words
+from warehouse.knowledge import KBSystem
 from warehouse.policy import Policy
 
 
@@ -61,7 +62,7 @@ def _repair(evidence: str, city: str, country: str, gazetteer: GazetteerLike, po
             other_values: list[tuple[str, str]], supercomputer: KBSystem | None,
             host_org: KBSystem | None) -> tuple[str, str] | None:
     if evidence == "other_source":
-        good = [(v, s) for v, s in other_values if fold(v) != fold(city) and gazetteer.lies_in(v, country)]
+        good = [(v, s) for v, s in other_values if fold_words(v) != fold_words(city) and gazetteer.lies_in(v, country)]
         if good:
             counts = Counter(v for v, _ in good)
             value = sorted(counts, key=lambda v: (-counts[v], v))[0]

@@ -23,8 +23,9 @@ from typing import Iterable
 
 import duckdb
 
+from common.text import fold_words
 from warehouse.choice import Candidate
-from warehouse.knowledge import KnowledgeBase, fold
+from warehouse.knowledge import KnowledgeBase
 
 BUDGETS = ("budget_total_eur", "budget_eu_eur", "budget_national_eur")
 SHARES = ("budget_eu_eur", "budget_national_eur")
@@ -192,7 +193,7 @@ def copied_statements(con: duckdb.DuckDBPyConnection, names: dict[str, list[str]
     fids = sorted({f for g in groups for f in g[7]})
     forms: dict[str, set[str]] = defaultdict(set)
     for fid in fids:
-        forms[fid].update(fold(n) for n in names.get(fid, ()))
+        forms[fid].update(fold_words(n) for n in names.get(fid, ()))
     # what the texts call each factory, its host and its system, and its country's words
     for fid, text in con.execute("""
             SELECT DISTINCT factory_id, CASE WHEN attribute IN ('host_org', 'supercomputer', 'name')
@@ -201,11 +202,11 @@ def copied_statements(con: duckdb.DuckDBPyConnection, names: dict[str, list[str]
             WHERE scope = 'factory' AND factory_id IN (SELECT unnest(?::VARCHAR[]))
               AND attribute IN ('name', 'host_org', 'supercomputer', 'country')""", [fids]).fetchall():
         if text:
-            forms[fid].add(fold(text))
+            forms[fid].add(fold_words(text))
     doubts: dict[str, str] = {}
     for doc_id, _block, start, end, attribute, value_json, sids, factories, text in groups:
         sentence = sentence_around(text or "", start, end)
-        padded = f" {fold(sentence)} "
+        padded = f" {fold_words(sentence)} "
         if any(w in plural_words for w in padded.split()):
             continue
         named = sorted({f for f in set(factories)

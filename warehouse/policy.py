@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 
 from common import yaml_files
+from common.paths import config_dir
 from extractors.statement import FACTORY_ATTRIBUTES, canonical_json
 from warehouse.errors import ConfigError
-from warehouse.knowledge import config_dir
 from warehouse.names import NameCheck
 
 CRITERIA = ("override", "knowledge_base", "trust", "agreement", "specificity", "recency", "mentions")

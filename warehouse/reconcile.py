@@ -19,12 +19,13 @@ from typing import Iterator
 import duckdb
 import pyarrow as pa
 
+from common.text import fold_words
 from extractors.statement import canonical_json
 from warehouse import curation
 from warehouse.choice import Candidate, Decision, Support, choose
 from warehouse.errors import ConfigError
 from warehouse.identity import FactoryEntry, Link, Linker, Mention
-from warehouse.knowledge import KBSystem, KnowledgeBase, fold
+from warehouse.knowledge import KBSystem, KnowledgeBase
 from warehouse.places import GazetteerLike, check_city
 from warehouse.plausibility import (BUDGETS, SHARES, apply_doubts, copied_statements, programme_totals,
                                     reject_before_selection, reject_programme_totals, reject_shares_above,
@@ -199,12 +200,12 @@ class Reconciler:
     def _names(self, fid: str, entry: FactoryEntry, rows: list[Row], derived: dict) -> _Candidates:
         cands = _Candidates()
         kb_f = self.kb.factory(fid) if entry.origin == "knowledge_base" else None
-        own = {fold(n) for n in entry.names}
+        own = {fold_words(n) for n in entry.names}
         for r in rows:
             v = r.value
             if not isinstance(v, str):
                 continue
-            is_own_canonical = kb_f is not None and fold(v) == fold(kb_f.name)
+            is_own_canonical = kb_f is not None and fold_words(v) == fold_words(kb_f.name)
             orgs, systems = self.kb.orgs_named(v), self.kb.systems_named(v)
             if not is_own_canonical and (orgs or systems):
                 kind, kb_file, attr = (("host organisation", "host_orgs.yaml", "host_org") if orgs
@@ -212,7 +213,7 @@ class Reconciler:
                 cands.add(v, r.support(), rejected=f"{v!r} is a known {kind} ({kb_file}), not a factory name; "
                                                    f"kept as the factory's {attr}")
                 derived[attr].append((r, v))
-            elif kb_f is not None and fold(v) in own and v != kb_f.name:
+            elif kb_f is not None and fold_words(v) in own and v != kb_f.name:
                 cands.add(kb_f.name, r.support(), note=f"{v!r} is an alias of {kb_f.name!r} (factories.yaml)")
             elif kb_f is None and self.name_verdicts.get(v):
                 cands.add(v, r.support(), rejected=self.name_verdicts[v])
@@ -404,8 +405,8 @@ class Reconciler:
             redo("operational_by")
 
     def _overrides_for(self, fid: str, entry: FactoryEntry) -> list[Override]:
-        keys = {fold(fid), *(fold(n) for n in entry.names), fold(entry.kb_name or "")}
-        return [o for o in self.overrides if fold(o.factory) in keys]
+        keys = {fold_words(fid), *(fold_words(n) for n in entry.names), fold_words(entry.kb_name or "")}
+        return [o for o in self.overrides if fold_words(o.factory) in keys]
 
     def _apply_overrides(self, fid: str, entry: FactoryEntry, attr: str, cands: _Candidates) -> None:
         for o in self._overrides_for(fid, entry):

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import duckdb
 
+import common.paths
 from extractors.statement import Statement
 from warehouse import db, load
 from warehouse.contracts import check_contracts
 from warehouse.errors import WarehouseError
 from warehouse.history import ValueChange, update_history
-from warehouse import knowledge
 from warehouse.knowledge import load_knowledge
 from warehouse.load import DocumentRow
 from warehouse.places import GazetteerLike
@@ -169,7 +169,7 @@ def record_failed_run(db_path: str | Path, *, run: RunInfo, error: BaseException
 
 
 def _resolve_config(explicit: str | Path | None) -> Path:
-    return knowledge.config_dir(explicit)
+    return common.paths.config_dir(explicit)
 
 
 def _write(con: duckdb.DuckDBPyConnection, run_id: int, run: RunInfo, started: datetime,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from common.paths import config_dir
 from extractors.collections_policy import fewer_collections
-from extractors.config import ConfigError, config_dir, load_yaml
+from extractors.config import ConfigError, load_yaml
 
 
 @pytest.fixture(autouse=True)

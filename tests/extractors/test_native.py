@@ -94,6 +94,27 @@ def test_a_process_told_to_run_the_sources_runs_them() -> None:
     assert out.stdout.strip() == "False"
 
 
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **env}, check=True)
+
+
+def test_importing_the_rules_decides_nothing() -> None:
+    """Imports only define things: the warehouse imports `Statement` without the sources
+    being hashed; the entry points that extract call `install()`."""
+    out = _run("import sys, extractors.statement, extractors.extract, warehouse.writer\n"
+               "from extractors import native\n"
+               "print(native.install.cache_info().currsize,\n"
+               "      any(isinstance(f, native._SourcesFirst) for f in sys.meta_path))")
+    assert out.stdout.split() == ["0", "False"]
+
+
+def test_a_rule_module_imported_before_the_decision_is_reported() -> None:
+    _needs_build()
+    out = _run("import extractors.relations\nfrom extractors import native\nnative.install()", **{native.PURE_ENV: "1"})
+    assert "extractors.relations" in out.stderr and "before extractors.native.install()" in out.stderr
+
+
 # ---------------------------------------------------------------- one document's failure
 
 class _FailsOn:

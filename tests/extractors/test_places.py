@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from common.text import fold_chars
 from extractors import places as pl
 from extractors.places import find_places
 
@@ -149,12 +150,12 @@ def test_gold_cities_and_countries_of_text_documents_are_found(corpus_dir):
         if not path.exists():
             continue
         matches = find_places(path.read_text(encoding="utf-8"), gold["lang"])
-        cities = {pl.fold_text(m.value[k]) for m in matches if m.label == "CITY" for k in ("city", "name")}
+        cities = {fold_chars(m.value[k]) for m in matches if m.label == "CITY" for k in ("city", "name")}
         codes = {m.value["country_code"] for m in matches}
         for fact in (f for fac in gold["factories"] for f in fac["facts"]):
             if fact["attribute"] == "city":
                 total += 1
-                hit += pl.fold_text(fact["value"]) in cities or pl.fold_text(fact.get("correct") or "") in cities
+                hit += fold_chars(fact["value"]) in cities or fold_chars(fact.get("correct") or "") in cities
             elif fact["attribute"] == "country":
                 total += 1
                 hit += fact["value"] in codes

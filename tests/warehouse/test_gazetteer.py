@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from common import geonames
+from common.geonames import GeoNamesError
 from warehouse import gazetteer as gz
-from warehouse.gazetteer import GazetteerError, load_gazetteer
+from warehouse.gazetteer import load_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -67,22 +69,33 @@ def test_places_prefers_own_name_then_population(g):
 def test_index_is_cached_and_reloaded(tmp_path, monkeypatch):
     monkeypatch.setenv("AIFACTS_CACHE_DIR", str(tmp_path))
     europe = frozenset({"LU"})
-    built = gz._cached_index(15000, europe)
-    assert list(tmp_path.glob("gazetteer-*.pickle"))
-    reloaded = gz._cached_index(15000, europe)
+    built = geonames._load("places", europe), geonames._load("names", europe)
+    assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.glob("geonames-*.pickle")) == ["names.pickle",
+                                                                                            "places.pickle"]
+    reloaded = geonames._load("places", europe), geonames._load("names", europe)
     assert reloaded == built
-    small = gz.Gazetteer(built)
+    small = gz.Gazetteer(geonames.EuropeanPlaces(*built[0]), geonames.PlaceNames(*built[1]), 15000)
     assert small.lies_in("Luxembourg", "LU") and not small.lies_in("Bissen", "LU")  # < 15000
+    assert small.lies_in("Busan", "KR") and not small.lies_in("Busan", "LU")  # the world, by name
+
+
+def test_one_index_serves_extraction_and_reconciliation(g):
+    """The places extraction turns into patterns are the gazetteer's, field for field."""
+    places = geonames.european_places()
+    assert len(places) >= len(g) > 50_000
+    row = places.name.index("Jülich")
+    assert places.country_code[row] == "DE" and g.canonical("Julich", "DE") == places.name[row]
+    assert row in geonames.place_names().european["julich"]
 
 
 def test_config_without_countries_is_an_error(tmp_path, monkeypatch):
     (tmp_path / "lexicon" / "places").mkdir(parents=True)
     (tmp_path / "lexicon" / "places" / "common.yaml").write_text("country_code_aliases: {}\n")
     monkeypatch.setenv("AIFACTS_CONFIG_DIR", str(tmp_path))
-    gz.places_config.cache_clear()
+    geonames.places_config.cache_clear()
     try:
-        with pytest.raises(GazetteerError, match="european_countries"):
-            gz.places_config()
+        with pytest.raises(GeoNamesError, match="european_countries"):
+            geonames.places_config()
     finally:
         monkeypatch.delenv("AIFACTS_CONFIG_DIR")
-        gz.places_config.cache_clear()
+        geonames.places_config.cache_clear()

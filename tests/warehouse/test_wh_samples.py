@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.knowledge import fold
+from common.text import fold_words
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,8 @@ def test_no_factory_holds_a_value_from_a_sentence_about_another(samples: Path):
     con = duckdb.connect(str(samples), read_only=True)
     try:
         # how the curated table calls each factory: its id, name, aliases, host and machine
-        words = {fid: {fold(w) for w in [fid, name, host, system, *(aliases or [])] if w and len(fold(w)) > 2}
+        words = {fid: {fold_words(w) for w in [fid, name, host, system, *(aliases or [])]
+                       if w and len(fold_words(w)) > 2}
                  for fid, name, host, system, aliases in
                  con.execute("SELECT factory_id, name, host_org, supercomputer, aliases FROM factories").fetchall()}
         chosen = con.execute("""
@@ -52,7 +53,7 @@ def test_no_factory_holds_a_value_from_a_sentence_about_another(samples: Path):
     for (fid, attr, value), sentences in by_value.items():
         about_others = []
         for sentence, _ in sentences:
-            padded = f" {fold(sentence)} "
+            padded = f" {fold_words(sentence)} "
             named = {f for f, ws in words.items() if any(f" {w} " in padded for w in ws)}
             about_others.append(bool(named) and fid not in named and len(named) == 1)
         if all(about_others):

@@ -11,8 +11,8 @@ from pathlib import Path
 import jellyfish
 import yaml
 
+from common.text import fold_words
 from extractors.statement import make_statement
-from warehouse.knowledge import fold
 from warehouse.load import DocumentRow
 from warehouse.writer import RunInfo, commit_refresh
 
@@ -50,7 +50,7 @@ class TinyGazetteer:
     """Same interface as warehouse.gazetteer.Gazetteer, over a handful of places."""
 
     def _find(self, city: str, cc: str) -> str | None:
-        return next((p for p in PLACES.get(cc, []) if fold(p) == fold(city)), None)
+        return next((p for p in PLACES.get(cc, []) if fold_words(p) == fold_words(city)), None)
 
     def lies_in(self, city: str, cc: str) -> bool:
         return self._find(city, cc) is not None
@@ -64,7 +64,7 @@ class TinyGazetteer:
         return sorted(scored, key=lambda x: -x[1])[:limit]
 
     def countries_of(self, city: str) -> set[str]:
-        return {cc for cc, ps in PLACES.items() if any(fold(p) == fold(city) for p in ps)}
+        return {cc for cc, ps in PLACES.items() if any(fold_words(p) == fold_words(city) for p in ps)}
 
 
 def make_config_dir(tmp_path: Path) -> Path:
