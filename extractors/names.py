@@ -152,8 +152,9 @@ class FactoryNames:
         found.extend(self._country_name_lines(doc, countries))
         found.extend(self._names_after_demonyms(doc))
         found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
+        countries = {i for q in doc.spans.get("place", []) if q.label_ == "COUNTRY" for i in range(q.start, q.end)}
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
-                for sp, rule, v in _resolve_overlaps(found)]
+                for sp, rule, v in _resolve_overlaps(found, countries)]
 
     def _head_follows(self, doc: Doc, e: int) -> bool:
         return any(s == e for _, s, _ in self.heads(doc[e:e + 4].as_doc())) if e < len(doc) else False
@@ -479,9 +480,11 @@ def _longest_only(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, str, dict]]:
+def _resolve_overlaps(found: list[tuple[Span, str, dict]], countries: frozenset[int] | set[int] = frozenset()
+                      ) -> list[tuple[Span, str, dict]]:
     """Known aliases beat discovered names; longer beats shorter. A discovered name that
-    contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key."""
+    contains a known alias ("LUMI AI Factory" around "LUMI AI Factory") keeps the key, unless
+    what it adds is a country ("Suomijos LUMI AI Factory": Finland's LUMI AI Factory)."""
     rank = {"known_alias": 0, "name_before_head": 1, "name_after_head": 1, "quoted_name_after_head": 1,
             "name_after_naming": 1, "name_of_host": 1, "appositive_name": 2, "appositive_after_head": 2,
             "acronym_in_parens": 2, "name_country_parens": 2, "name_after_country": 2, "name_after_demonym": 2,
@@ -497,7 +500,9 @@ def _resolve_overlaps(found: list[tuple[Span, str, dict]]) -> list[tuple[Span, s
         if clash is None:
             kept.append((span, rule, value))
         elif clash[1] == "known_alias" and rule in ("name_before_head", "name_after_head", "name_of_host") \
-                and span.start <= clash[0].start and span.end >= clash[0].end:
+                and span.start <= clash[0].start and span.end >= clash[0].end \
+                and not any(i in countries for i in range(span.start, span.end)
+                            if not clash[0].start <= i < clash[0].end):
             # widen the known alias to the whole name, keeping its key
             kept.remove(clash)
             kept.append((span, "known_alias", {**value, "key": clash[2]["key"]}))

@@ -383,10 +383,15 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         round_winners = (not anchors and not refs and self.saw_factory_word and r.ordinal_wave is not None
                          and block.kind != "heading" and len(self.place_view(doc, sent)[2]) >= 2
                          and bool(contains_word(text_f, self.lex.selection_cues)))
-        if not anchors and (refs or site_words or set_goes_on or buyers or counted or round_winners) and (
-                not r.partner_cue or (counted and self.cue_joins_set(doc, sent))):
+        # "Factories were also selected in A, B and C": a set the sentence selects, by country
+        selected_set = (not anchors and (plural_here or site_words) and not refs and block.kind != "heading"
+                        and len(self.place_view(doc, sent)[2]) >= 2
+                        and bool(contains_word(text_f, self.lex.selection_cues)))
+        listed = set_goes_on or buyers or counted or round_winners or selected_set
+        if not anchors and (refs or site_words or listed) and (
+                not r.partner_cue or ((counted or selected_set) and self.cue_joins_set(doc, sent))):
             if self.unnamed_by_country(block, doc, sent, refs, text_f,
-                                       plural_nouns=site_words or set_goes_on or buyers or counted or round_winners,
+                                       plural_nouns=site_words or listed,
                                        wave=self.last_wave if set_goes_on else None):
                 return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:

@@ -567,3 +567,19 @@ def test_the_day_a_text_was_filed_is_no_selection_date_unless_a_round_was_chosen
     facts = _facts(_doc([("paragraph", "Brussels, Wednesday 8 January 2025 – The JU selected seven AI Factories "
                                        "in December.")], published=date(2025, 1, 8)))
     assert '{"value":"2025-01-08"}' not in {v for s, a, v, _ in facts if a == "selected_on"}
+
+
+@pytest.mark.parametrize("lang, blocks", [
+    ("en", ["The JU chose six new AI Factories.", "Factories were also selected in Ireland, Portugal and Malta."]),
+    ("lt", ["Vakar EuroHPC paskelbė trečiojo dirbtinio intelekto gamyklų atrankos etapo rezultatus.",
+            "Kartu su Norvegija atrinktos gamyklos Airijoje, Portugalijoje ir Maltoje."]),
+])
+def test_a_set_of_factories_a_sentence_selects_by_country(lang, blocks):
+    facts = _facts(_doc([("paragraph", b) for b in blocks], lang=lang, published=date(2025, 10, 11)))
+    assert {"IE", "PT", "MT"} <= set(_by_country(facts, "country"))
+
+
+def test_a_country_added_to_a_known_name_is_not_part_of_it():
+    facts = _facts(_doc([("paragraph", "Estija jau yra ir Suomijos LUMI AI Factory Kajanyje šalis partnerė.")],
+                        lang="lt", published=date(2025, 10, 11)))
+    assert {v for s, a, v, _ in facts if a == "name"} == {"LUMI AI Factory"}
