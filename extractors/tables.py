@@ -21,6 +21,7 @@ _PRIORITY = ("selected_on", "operational_by", "deployment", "budget_total_eur", 
 
 
 YEAR_CELL = re.compile(r"20\d\d")
+NAME_AND_ACRONYM = re.compile(r"(\S.*?)\s*\(\s*([^()\s][^()]{0,15}?)\s*\)")
 BARE_NUMBER = re.compile(r"([≈~]|ca\.?|approx\.?)?\s*(\d{1,5}(?:[.,]\d+)?)")
 SITE_COLUMNS = {"city"}  # a table with a city column (or with names) lists factories, not rounds
 
@@ -88,14 +89,27 @@ class TableRows(RelationState):
                 continue
             for sp in self.spans(doc, "factory"):
                 if sp.label_ == "FACTORY" and sp.start_char >= start and sp.end_char <= end:
-                    subject = self.subject_for(doc, sp)
-                    if subject:
+                    # "Luxembourg AI Factory (L-AIF)": every name the cell gives is the row's factory's
+                    if subject is None:
+                        subject = self.subject_for(doc, sp)
+                        if subject:
+                            self.emit_name(subject, doc, sp, block)
+                    elif self.subject_for(doc, sp) is subject or not (sp.value or {}).get("key"):
                         self.emit_name(subject, doc, sp, block)
-                    break
             if subject is None and any(c.isalnum() for c in block.cells[i]):
                 cell = block.cells[i].strip()
-                subject = self._subject_from_text(cell)
-                self.emit(subject, "name", cell, block, start, start + len(block.cells[i]), "name.table_column")
+                at = start + block.cells[i].find(cell)
+                paren = NAME_AND_ACRONYM.fullmatch(cell)
+                if paren:
+                    # "NORDLYS (NAIF)": a name and its acronym, both the row's factory's
+                    subject = self._subject_from_text(paren.group(1))
+                    subject.forms.append(paren.group(2))
+                    for g in (1, 2):
+                        self.emit(subject, "name", paren.group(g), block, at + paren.start(g), at + paren.end(g),
+                                  "name.table_column")
+                else:
+                    subject = self._subject_from_text(cell)
+                    self.emit(subject, "name", cell, block, at, at + len(cell), "name.table_column")
         if subject is None:
             subject = self.unnamed_row_subject(block, doc, columns, offsets)
         if subject is None:
