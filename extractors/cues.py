@@ -66,6 +66,7 @@ class Lexicon:
     weekdays: dict[str, int] = field(default_factory=dict)
     start_cues: tuple[str, ...] = ()  # operation_cues that are no inauguration_cues
     table_scales: dict[str, int] = field(default_factory=dict)
+    part_words: tuple[str, ...] = ()
     yesterday_words: tuple[str, ...] = ()
 
 
@@ -126,6 +127,7 @@ def lexicon(lang: str) -> Lexicon:
         contrast_cues=f("contrast_cues", rel), weekdays=mapping("weekdays"),
         start_cues=tuple(c for c in f("operation_cues", names) if c not in f("inauguration_cues", rel)),
         yesterday_words=f("yesterday_words", rel), table_scales=mapping("table_scales"),
+        part_words=f("part_words", rel),
         country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
         country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),
     )

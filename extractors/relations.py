@@ -11,7 +11,7 @@ programme statements with the selection round they concern.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Callable
 
 from spacy.tokens import Doc
@@ -239,8 +239,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     def text_round(self, annotated: list[tuple[Block, Doc]], rounds: set[int]) -> int | None:
         """The round a text is about: that of the factories it names, when they are of one; else
         the last round selected by its publication, when it names none, or when it names
-        factories of several rounds and dates that round's selection ("announced on 10
-        October" beside the first rounds' factories named as background)."""
+        factories of several rounds and either one of that round's, in the weeks after its
+        selection, or dates that round's selection ("announced on 10 October" beside the
+        first rounds' factories named as background)."""
         if len(rounds) == 1:
             return rounds.pop()
         if not self.document.published_on:
@@ -252,6 +253,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         latest = past[-1]
         if not rounds:
             return int(latest["wave"])
+        if int(latest["wave"]) in rounds and self.document.published_on - date.fromisoformat(
+                str(latest["selected_on"])) <= timedelta(days=self.lex.limits["recent_round_days"]):
+            return int(latest["wave"])  # a text of the weeks after a round, naming one of its factories
         month = str(latest["selected_on"])[:7]
         for _, doc in annotated:
             if any(str((sp.value or {}).get("value", "")).startswith(month) for sp in self.spans(doc, "date")):
@@ -946,6 +950,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                     continue
             if attr == "operational_by" and (programme or (self.about_programme and near is not None
                                                           and near[1] == "doc_subject")):
+                if self.said_of_part(doc, sent, sp):
+                    continue  # "..., some already in 2025": a part of the round, not all of it
                 # "the hubs are to go live in 2026" after "six new AI Factories": the date of the
                 # round, meant for each of its factories (the last one read when a paragraph gives two)
                 wave = self.wave_of(sent, text_f)
@@ -966,6 +972,18 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 if programme and subj is not None and n_dates == 1 and known_waves().get(subj.key or "", wave) == wave:
                     self.emit(subj, "selected_on", value, block, sp.start_char, sp.end_char,
                               "selected_on.programme_date")
+
+    def said_of_part(self, doc: Doc, sent: Sentence, sp: Mention) -> bool:
+        """The clause of a date (from the last comma or clause break before it) names a part of
+        a set ("some", "einige", "niektoré")."""
+        lex = self.lex
+        if not lex.part_words:
+            return False
+        lo = sent.start
+        for t in doc[sent.start:sp.start]:
+            if t.text in (",", ";", ":", "–", "—") or fold(t.text) in lex.clause_breaks:
+                lo = t.i + 1
+        return bool(contains_word(fold(doc[lo:sp.start].text), lex.part_words))
 
     def date_roles(self, doc: Doc, sent: Sentence) -> list[tuple[bool, str | None, bool]]:
         """Per date of the sentence, the cue words around it: a deadline's, an opening's (the

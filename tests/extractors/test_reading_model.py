@@ -583,3 +583,25 @@ def test_a_country_added_to_a_known_name_is_not_part_of_it():
     facts = _facts(_doc([("paragraph", "Estija jau yra ir Suomijos LUMI AI Factory Kajanyje šalis partnerė.")],
                         lang="lt", published=date(2025, 10, 11)))
     assert {v for s, a, v, _ in facts if a == "name"} == {"LUMI AI Factory"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "All seven AI Factories are to be operational by 2026, some already in 2025."),
+    ("sk", "Všetkých sedem tovární na AI má byť v prevádzke do roku 2026, niektoré už v roku 2025."),
+])
+def test_a_date_said_of_part_of_a_round_is_not_the_rounds(lang, text):
+    facts = _facts(_doc([("paragraph", "The JU selected seven AI Factories on 10 December 2024, in Finland, Germany "
+                                       "and Greece among others."), ("paragraph", text)], lang="en" if lang == "en" else lang,
+                        published=date(2024, 12, 11)))
+    assert set(_by_country(facts, "operational_by").values()) <= {'{"mod":"by","value":"2026"}', '{"value":"2026"}'}
+    assert _by_country(facts, "operational_by")
+
+
+def test_a_text_of_the_weeks_after_a_round_naming_one_of_its_factories_is_about_that_round():
+    """SLAIF (round 2) and the BSC AI Factory (round 1) are named; a week after round 2 the
+    text's "all six" are round 2's."""
+    facts = _facts(_doc([("paragraph", "SLAIF joins the BSC AI Factory and the others in the network."),
+                         ("paragraph", "All six new AI Factories are to be operational by the end of 2026.")],
+                        published=date(2025, 3, 19)))
+    dated = {s for s, a, v, w in facts if a == "operational_by"}
+    assert "SLAIF" in dated and "BSC-AIF" not in dated
