@@ -139,21 +139,30 @@ def contrast_ranges(folded: str, lex: Lexicon) -> list[tuple[int, int]]:
     """Where a sentence names the road not taken: from a contrast cue ("rather than",
     "instead of", "statt") to the next punctuation. A system or a deployment word there is
     what the factory does not do ("a new system rather than an extension of Karolina")."""
+    return _ranges_after(folded, lex.contrast_cues)
+
+
+def without_contrast(folded: str, lex: Lexicon) -> str:
+    """The sentence's words outside its contrast parts (`contrast_ranges`) and outside what a
+    negation denies, up to the next punctuation ("IT4LIA is not an upgrade of Leonardo: a new
+    system is planned" buys new)."""
+    cues = lex.contrast_cues + tuple(lex.negations)
+    if not cues or not any_substring(folded, cues):
+        return folded
+    ranges = contrast_ranges(folded, lex) + _ranges_after(folded, tuple(lex.negations))
+    for a, b in sorted(ranges, reverse=True):
+        folded = folded[:a] + " " + folded[b:]
+    return folded
+
+
+def _ranges_after(folded: str, cues: tuple[str, ...]) -> list[tuple[int, int]]:
+    """From each cue word to the next punctuation."""
     out = []
-    for cue in lex.contrast_cues:
+    for cue in cues:
         for m in re.finditer(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", folded):
             end = CONTRAST_END.search(folded, m.end())
             out.append((m.start(), end.start() if end else len(folded)))
     return out
-
-
-def without_contrast(folded: str, lex: Lexicon) -> str:
-    """The sentence's words outside its contrast parts (`contrast_ranges`)."""
-    if not lex.contrast_cues or not any_substring(folded, lex.contrast_cues):
-        return folded
-    for a, b in sorted(contrast_ranges(folded, lex), reverse=True):
-        folded = folded[:a] + " " + folded[b:]
-    return folded
 
 
 def deployment_word(sent: Sentence, lex: Lexicon) -> str | None:

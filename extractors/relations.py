@@ -398,6 +398,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                                        plural_nouns=site_words or listed,
                                        wave=self.last_wave if set_goes_on else None):
                 return
+        if not anchors and (plural_here or site_words or r.plural_ref) and not r.partner_cue \
+                and block.kind != "heading" and self.unnamed_by_city(block, doc, sent, text_f):
+            return
         if not anchors and not refs and block.kind == "list_item" and self.saw_factory_word:
             subj = self.item_subject(doc, sent)
             if subj is not None:
@@ -758,6 +761,39 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             # "In December 2024 seven sites were chosen, in A, B and C": the round's date, and
             # so the date of each factory of it the text speaks of
             self.dates(block, doc, sent, [], text_f, True, lambda i: None, members)
+        return True
+
+    def unnamed_by_city(self, block: Block, doc: Doc, sent: Sentence, text_f: str) -> bool:
+        """`the factories of Kajaani, Stuttgart, Athens and Bissen were chosen the same day`:
+        a sentence about several factories that lists their cities (and no country) right
+        after its word for them gives each city's factory its city and country. Returns True
+        when it took the sentence."""
+        cities, _countries, codes = self.place_view(doc, sent)
+        if codes or len(cities) < 2:
+            return False
+        first = min(p.start for p in cities)
+        heads = [sp.end for sp in sent.of("factory") if (sp.value or {}).get("plural")] + [
+            i + 1 for i, _ in sent.reading.noun_heads] + [
+            t.i + 1 for t in doc[sent.start:first] if fold(t.text) in self.lex.site_nouns]
+        if not any(0 <= first - end <= 2 for end in heads):
+            return False  # the list is not the factories' own ("... hosted in centres in A, B and C")
+        wave = self.wave_of(sent, text_f)
+        members: list[Subject] = []
+        for p in cities:
+            v = p.value or {}
+            cc = v.get("country_code")
+            if not cc:
+                continue
+            member = self.country_subject(str(cc), wave)
+            if any(m is member for m in members):
+                continue  # two cities of one country in one list: which is whose, the text does not say
+            members.append(member)
+            self.emit(member, "city", v.get("city") or p.text, block, p.start_char, p.end_char, "city.city_set")
+            self.emit(member, "country", cc, block, p.start_char, p.end_char, "country.city_set")
+        if not members:
+            return False
+        self.counts(block, doc, sent, text_f)
+        self.dates(block, doc, sent, [], text_f, True, lambda i: None, members)
         return True
 
     def set_noun(self, doc: Doc, r: Any) -> bool:

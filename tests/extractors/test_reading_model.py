@@ -605,3 +605,23 @@ def test_a_text_of_the_weeks_after_a_round_naming_one_of_its_factories_is_about_
                         published=date(2025, 3, 19)))
     dated = {s for s, a, v, w in facts if a == "operational_by"}
     assert "SLAIF" in dated and "BSC-AIF" not in dated
+
+
+def test_the_cities_listed_right_after_a_word_for_the_factories_are_their_sites():
+    facts = _facts(_doc([("paragraph", "La fabbrica di intelligenza artificiale IT4LIA è stata scelta il 10 dicembre 2024."),
+                         ("paragraph", "Sono state scelte anche le fabbriche di Kajaani, Stoccarda e Atene.")],
+                        lang="it", published=date(2025, 1, 15)))
+    assert _by_country(facts, "city") == {"FI": "Kajaani", "DE": "Stoccarda", "GR": "Atene"}
+
+
+def test_cities_of_centres_named_after_the_factories_are_not_their_list():
+    facts = _facts(_doc([("paragraph", "NORDLYS joins six other AI Factories, hosted in European centres of excellence "
+                                       "in Barcelona, Bologna and Kajaani.")], published=date(2025, 1, 15)))
+    assert not _by_country(facts, "city")
+
+
+def test_a_negated_upgrade_is_no_upgrade():
+    facts = _facts(_doc([("paragraph", "IT4LIA non è un potenziamento di Leonardo: è previsto un sistema nuovo.")],
+                        lang="it", published=date(2025, 1, 15)))
+    assert ("IT4LIA", "deployment", "new") in {(s, a, v) for s, a, v, _ in facts}
+    assert ("IT4LIA", "deployment", "upgrade") not in {(s, a, v) for s, a, v, _ in facts}
