@@ -29,6 +29,7 @@ from extractors.knowledge import factory_keys, known_names
 
 MAX_NAME_TOKENS = 4
 JOINERS = {"-", "+", "++", ":", "/", "&"}
+ACRONYM_ENDS = (")", ";", ",")  # what may follow an acronym in brackets: "(SLAIF)", "(SLAIF; ...", "(SLAIF, ..."
 
 
 def is_name_like(tok: Token, stop: set[str], *, strict: bool) -> bool:
@@ -131,6 +132,9 @@ class FactoryNames:
             named = None if plural else self._name_around(doc, head, countries)
             if named is None:
                 found.append((head, "unnamed_head", {"key": None, "name": None, "plural": plural}))
+                acronym = None if plural else self._acronym_of_unnamed(doc, head)
+                if acronym is not None:
+                    found.append((acronym, "acronym_in_parens", {"key": None, "name": acronym.text}))
                 continue
             span, rule = named
             value: dict[str, Any] = {"key": None, "name": span.text, "head": [head.start_char, head.end_char]}
@@ -280,12 +284,31 @@ class FactoryNames:
         return None
 
     def _acronym_after(self, doc: Doc, span: Span) -> tuple[Span, str] | None:
-        """`Slovenian AI Factory (SLAIF)`."""
+        """`Slovenian AI Factory (SLAIF)`, `(SLAIF; hosted by IZUM)`, `(SLAIF, Maribor)`."""
         e = span.end
-        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text in ACRONYM_ENDS:
             cand = doc[e + 1]
             if is_name_like(cand, self.stop, strict=True):
                 return doc[e + 1:e + 2], "acronym_in_parens"
+        return None
+
+    def _acronym_of_unnamed(self, doc: Doc, head: Span) -> Span | None:
+        """`La Fábrica de IA de Galicia (GALIA)`, `the AI Factory of the North (NAIF)`: a head
+        with no name, perhaps followed by a link word and a few capitalised words, and then a
+        coined acronym in brackets: the acronym names the factory."""
+        e = head.end
+        for link in self.links:
+            k = e + len(link)
+            if k < len(doc) and _head_key(doc[e:k]) == link:
+                end = k
+                while end < len(doc) and end - k < MAX_NAME_TOKENS and (
+                        is_name_like(doc[end], self.stop, strict=False) or doc[end].text in self.stop):
+                    end += 1
+                e = end
+                break
+        if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text in ACRONYM_ENDS \
+                and is_name_like(doc[e + 1], self.stop, strict=True) and doc[e + 1].text.isupper():
+            return doc[e + 1:e + 2]
         return None
 
     def _names_after_places(self, doc: Doc, known: set[int]) -> list[tuple[Span, str, dict]]:

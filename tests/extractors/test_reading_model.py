@@ -625,3 +625,12 @@ def test_a_negated_upgrade_is_no_upgrade():
                         lang="it", published=date(2025, 1, 15)))
     assert ("IT4LIA", "deployment", "new") in {(s, a, v) for s, a, v, _ in facts}
     assert ("IT4LIA", "deployment", "upgrade") not in {(s, a, v) for s, a, v, _ in facts}
+
+
+@pytest.mark.parametrize("lang, text, acronym", [
+    ("es", "La Fábrica de IA de Galicia (GALIA) estará alojada en el Centro de Supercomputación de Galicia.", "GALIA"),
+    ("en", "The Norwegian AI Factory (NAIF; hosted by Sigma2) was chosen.", "NAIF"),
+])
+def test_an_acronym_in_brackets_after_a_factory_word_names_the_factory(lang, text, acronym):
+    facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 10, 12)))
+    assert acronym in {v for s, a, v, _ in facts if a == "name"}
