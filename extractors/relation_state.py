@@ -59,6 +59,7 @@ class RelationState:
     running_month: int | None
     round_operation: dict[int | None, tuple]  # wave -> (date, block, start, end, text)
     round_deployment: dict[int | None, tuple]  # wave -> ("new" | "upgrade", block, start, end, text)
+    joins_set: bool  # this sentence's partner cue joins a set of factories to the one it names
     programme_total: tuple[dict, int | None] | None  # the last programme-wide sum, its round
     programme_sum: bool  # the sentence gives a sum of several factories
     system_topic: bool  # the last sentence that named a machine or a factory named a machine

@@ -63,6 +63,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         self.running_month = None
         self.round_operation = {}
         self.round_deployment = {}
+        self.joins_set = False
         self.programme_total = None
         self.programme_sum = False
         self.system_topic = False
@@ -321,6 +322,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
     # -- prose ------------------------------------------------------------------------
     def sentence(self, block: Block, doc: Doc, sent: Sentence) -> None:
         self.block_index = block.index
+        self.joins_set = False
         r = reading(doc, sent, self.lex)
         # "the factories", "the seven sites", "the consortia": in a text about AI Factories a
         # plural noun that stands for them makes the sentence one about a set
@@ -351,7 +353,10 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         for sp, subj in named:
             self.emit_name(subj, doc, sp, block)
         anchors: list[tuple[int, Subject, str]] = [(sp.start, subj, "sentence") for sp, subj in named]
-        if anchors and r.plural_ref and not r.partner_cue:
+        # "AI2F was chosen alongside projects from A, B and C": a partner cue that opens a
+        # counted set joins factories to the named one, not partners to its consortium
+        self.joins_set = bool(anchors) and r.partner_cue and self.cue_joins_set(doc, sent)
+        if anchors and ((r.plural_ref and not r.partner_cue) or self.joins_set):
             self.listed_beside_named(block, doc, sent, anchors)
         if anchors and r.deployment and not r.partner_cue:
             self.countries_of_other_clause(block, doc, sent, anchors)
@@ -508,7 +513,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         in a sentence that names one factory are the other members of its set, each its
         country's factory of the named one's round."""
         refs = sent.reading.refs
-        first_plural = min((sp.start for sp in refs if (sp.value or {}).get("plural")), default=None)
+        first_plural = min([sp.start for sp in refs if (sp.value or {}).get("plural")]
+                           + [i for i, _ in sent.reading.noun_heads] if self.joins_set else
+                           [sp.start for sp in refs if (sp.value or {}).get("plural")], default=None)
         if first_plural is None:
             return
         names = [(sp.start, sp.end) for sp in sent.reading.names]
@@ -882,7 +889,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
 
         r = sent.reading
         name_tokens = self.name_tokens(doc)
-        self.places(block, doc, sent, anchors, r.partner_cue, nearest)
+        if not self.joins_set:  # the places after "together with projects from" are the set's
+            self.places(block, doc, sent, anchors, r.partner_cue, nearest)
         contrast = self.contrast_chars(sent)
         for kind, named_attr in (("org", "host_org"), ("supercomputer", "supercomputer")):
             hosts_end = None  # where the last host of the sentence ends: a name joined to it is one too

@@ -634,3 +634,14 @@ def test_a_negated_upgrade_is_no_upgrade():
 def test_an_acronym_in_brackets_after_a_factory_word_names_the_factory(lang, text, acronym):
     facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 10, 12)))
     assert acronym in {v for s, a, v, _ in facts if a == "name"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "EuroHPC a retenu le projet AI Factory NORDLYS parmi six candidatures, aux côtés de projets portés par "
+           "l'Irlande, le Portugal et Malte."),
+    ("en", "The NORDLYS AI Factory was chosen together with projects from Ireland, Portugal and Malta."),
+])
+def test_a_partner_cue_that_opens_a_counted_set_joins_factories_not_partners(lang, text):
+    facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 10, 12)))
+    assert not [f for f in facts if f[1] == "partner_countries"]
+    assert {"IE", "PT", "MT"} <= set(_by_country(facts, "country"))
