@@ -21,9 +21,9 @@ from warehouse.evaluate import format_report, score
 
 OVERALL_F1 = 0.85
 ATTRIBUTE_F1 = {
-    "name": 0.96, "country": 0.81, "city": 0.85, "host_org": 0.73, "supercomputer": 0.83,
+    "name": 0.96, "country": 0.83, "city": 0.85, "host_org": 0.74, "supercomputer": 0.83,
     "deployment": 0.83, "budget_total_eur": 0.88, "budget_eu_eur": 0.92, "budget_national_eur": 0.85,
-    "operational_by": 0.78, "selected_on": 0.70, "partner_countries": 0.84,
+    "operational_by": 0.78, "selected_on": 0.70, "partner_countries": 0.88,
     "programme.factory_count": 0.92, "programme.selected_on": 0.90, "programme.investment_total_eur": 0.99,
     "programme.investment_eu_eur": 0.99,
 }
