@@ -156,9 +156,9 @@ class FactoryNames:
         found.extend(self._country_name_lines(doc, countries))
         found.extend(self._names_after_demonyms(doc))
         found.extend(self._names_after_places(doc, {i for _, s, e in self.known(doc) for i in range(s, e)}))
-        countries = {i for q in doc.spans.get("place", []) if q.label_ == "COUNTRY" for i in range(q.start, q.end)}
+        country_tokens = {i for q in doc.spans.get("place", []) if q.label_ == "COUNTRY" for i in range(q.start, q.end)}
         return [(sp.start_char, sp.end_char, "FACTORY_REF" if v.get("name") is None else "FACTORY", v, rule)
-                for sp, rule, v in _resolve_overlaps(found, countries)]
+                for sp, rule, v in _resolve_overlaps(found, country_tokens)]
 
     def _head_follows(self, doc: Doc, e: int) -> bool:
         return any(s == e for _, s, _ in self.heads(doc[e:e + 4].as_doc())) if e < len(doc) else False
