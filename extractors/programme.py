@@ -22,6 +22,10 @@ class ProgrammeFacts(RelationState):
         found = self.counted(doc, sent, bool(self.saw_factory_word and sent.reading.noun_heads))
         taken = {start for _, _, start, _ in found}
         found += [m for m in self.member_counts(doc, sent) if m[2] not in taken]
+        listed = len({(p.value or {}).get("country_code") for p in sent.of("place") if p.label_ == "COUNTRY"} - {None})
+        # "Germany, Poland and Spain each host two AI Factories": fewer than the countries listed,
+        # a count per country, not of the programme
+        found = [m for m in found if listed < 2 or m[0] >= listed or m[1]]
         if not found:
             return
         own = any(s.forms and not s.is_generic for s in self.subjects)

@@ -734,6 +734,9 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
             return False
         if len(codes) > 1 and any(p.rule == "country.demonym" for p in countries):
             return False  # "the Spanish and Finnish sites": adjectives of a comparison, not a list of sites
+        counts = [n for n, other, _, _ in self.counted(doc, sent, False) if not other]
+        if len(codes) > 1 and counts and all(n < len(codes) for n in counts):
+            return False  # "Germany, Poland and Spain each host two AI Factories": counts per country, no set
         wave = wave if wave is not None else self.wave_of(sent, text_f)
         if wave is None and len(codes) > 1:
             wave = self.wave_of(sent, text_f, count=len(codes))  # one host country per factory of the round

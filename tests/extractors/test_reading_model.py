@@ -645,3 +645,10 @@ def test_a_partner_cue_that_opens_a_counted_set_joins_factories_not_partners(lan
     facts = _facts(_doc([("paragraph", text)], lang=lang, published=date(2025, 10, 12)))
     assert not [f for f in facts if f[1] == "partner_countries"]
     assert {"IE", "PT", "MT"} <= set(_by_country(facts, "country"))
+
+
+def test_a_count_per_country_is_no_set_and_no_programme_count():
+    facts = _facts(_doc([("paragraph", "Six AI Factories were selected on 10 October 2025."),
+                         ("paragraph", "Germany, Poland and Spain each host two AI Factories.")], published=date(2025, 11, 5)))
+    assert not _by_country(facts, "country")
+    assert {v for s, a, v, _ in facts if a == "factory_count"} == {"6"}
