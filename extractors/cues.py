@@ -67,6 +67,8 @@ class Lexicon:
     start_cues: tuple[str, ...] = ()  # operation_cues that are no inauguration_cues
     table_scales: dict[str, int] = field(default_factory=dict)
     part_words: tuple[str, ...] = ()
+    deployment_cuts: tuple[str, ...] = ()  # contrast_cues and negations: what deployment words skip after
+    count_openers: frozenset[str] = frozenset()  # words a sentence may open with before a round's size
     yesterday_words: tuple[str, ...] = ()
 
 
@@ -128,6 +130,9 @@ def lexicon(lang: str) -> Lexicon:
         start_cues=tuple(c for c in f("operation_cues", names) if c not in f("inauguration_cues", rel)),
         yesterday_words=f("yesterday_words", rel), table_scales=mapping("table_scales"),
         part_words=f("part_words", rel),
+        deployment_cuts=f("contrast_cues", rel) + f("negations", rel),
+        count_openers=(frozenset(f("name_stopwords", rel)) - frozenset(f("count_adjectives", rel)))
+        | {w for c in f("member_of_cues", rel) for w in c.split()},
         country_nouns=frozenset(tuple(c.split()) for c in f("country_nouns", rel)),
         country_noun_modifiers=frozenset(f("country_noun_modifiers", rel)),
     )

@@ -184,37 +184,28 @@ class ProgrammeFacts(RelationState):
         """`All seven AI factories are to be up and running by 2026`: a start date said of a
         round is the start date of each factory of that round the text speaks of, unless the
         text gives that factory a date of its own."""
-        if not self.round_operation:
-            return
-        dated = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "operational_by"}
-        spoken = {st.subject_text for st in self.out if st.scope == "factory"}
-        for subj in self.subjects:
-            wave = self.subject_wave(subj)
-            found = self.round_operation.get(wave) or self.round_operation.get(None)
-            if found is None or subj.text in dated or subj.text not in spoken:
-                continue
-            value, block, start, end, text = found
-            self.out.append(make_statement(
-                doc_id=self.doc_id, source_name=self.document.source_name, scope="factory",
-                subject_text=subj.text, subject_key=subj.key, attribute="operational_by", value=value,
-                value_text=text[start:end], block=block, span_start=start, span_end=end,
-                rule="operational_by.round_date", wave=wave))
+        self.give_round_value(self.round_operation, "operational_by", "operational_by.round_date")
 
     def round_deployments(self) -> None:
         """`All six will install new AI-optimised machines`: new or upgrade said of a round is
         each of its factories' the text speaks of, unless the text says otherwise of one."""
-        if not self.round_deployment:
+        self.give_round_value(self.round_deployment, "deployment", "deployment.round")
+
+    def give_round_value(self, by_wave: dict[int | None, tuple], attribute: str, rule: str) -> None:
+        """Each factory the text speaks of, of a round with a value in `by_wave` (wave ->
+        (value, block, start, end, block text); None: a round the text did not say), takes
+        that value, unless the text gives it one of its own."""
+        if not by_wave:
             return
-        said = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == "deployment"}
+        own = {st.subject_text for st in self.out if st.scope == "factory" and st.attribute == attribute}
         spoken = {st.subject_text for st in self.out if st.scope == "factory"}
         for subj in self.subjects:
             wave = self.subject_wave(subj)
-            found = self.round_deployment.get(wave) or self.round_deployment.get(None)
-            if found is None or subj.text in said or subj.text not in spoken:
+            found = by_wave.get(wave) or by_wave.get(None)
+            if found is None or subj.text in own or subj.text not in spoken:
                 continue
             value, block, start, end, text = found
             self.out.append(make_statement(
                 doc_id=self.doc_id, source_name=self.document.source_name, scope="factory",
-                subject_text=subj.text, subject_key=subj.key, attribute="deployment", value=value,
-                value_text=text[start:end], block=block, span_start=start, span_end=end,
-                rule="deployment.round", wave=wave))
+                subject_text=subj.text, subject_key=subj.key, attribute=attribute, value=value,
+                value_text=text[start:end], block=block, span_start=start, span_end=end, rule=rule, wave=wave))

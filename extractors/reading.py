@@ -146,8 +146,7 @@ def without_contrast(folded: str, lex: Lexicon) -> str:
     """The sentence's words outside its contrast parts (`contrast_ranges`) and outside what a
     negation denies, up to the next punctuation ("IT4LIA is not an upgrade of Leonardo: a new
     system is planned" buys new)."""
-    cues = lex.contrast_cues + tuple(lex.negations)
-    if not cues or not any_substring(folded, cues):
+    if not lex.deployment_cuts or not any_substring(folded, lex.deployment_cuts):
         return folded
     ranges = contrast_ranges(folded, lex) + _ranges_after(folded, tuple(lex.negations))
     for a, b in sorted(ranges, reverse=True):

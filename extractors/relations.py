@@ -384,7 +384,7 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                   and len(self.place_view(doc, sent)[2]) >= 2)
         # "... together with five more factories, in Germany, France and Austria": a counted set
         # of factories listed by country
-        counted = (not anchors and (plural_here or (self.saw_factory_word and self.counts_others(doc, sent)))
+        counted = (not anchors and (plural_here or (self.saw_factory_word and bool(self.counts_others(doc, sent))))
                    and not refs and block.kind != "heading"
                    and len(self.place_view(doc, sent)[2]) >= 2 and self.counted_before_places(doc, sent))
         # "In the third round the winners were A, B and C": countries a sentence selects in a
@@ -468,13 +468,16 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
                 self.emit(member, "deployment", word, block, doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text),
                           "deployment.clause_countries")
 
-    def counts_others(self, doc: Doc, sent: Sentence) -> bool:
-        """`together with five others: A, B, C`, `samen met vijf andere`: a number before a word
-        for "other(s)" counts further factories."""
+    def counts_others(self, doc: Doc, sent: Sentence) -> list[int]:
+        """`together with five others: A, B, C`, `samen met vijf andere`: where a number before a
+        word for "other(s)" counts further factories (token indices of those words)."""
         lex = self.lex
-        words = [fold(t.text) for t in doc[sent.start:sent.end]]
-        return any(w in lex.count_others and i > 0 and (words[i - 1] in lex.count_words or words[i - 1].isdigit())
-                   for i, w in enumerate(words))
+        out = []
+        for t in doc[sent.start + 1:sent.end]:
+            prev = fold(doc[t.i - 1].text)
+            if fold(t.text) in lex.count_others and (prev in lex.count_words or prev.isdigit()):
+                out.append(t.i)
+        return out
 
     def counted_before_places(self, doc: Doc, sent: Sentence) -> bool:
         """A number counts a factory noun ("five more factories") or "others" ("five others")
@@ -482,10 +485,8 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         partners named after it."""
         first = min((p.start for p in sent.of("place") if p.label_ == "COUNTRY"), default=sent.end)
         lex = self.lex
-        for i in range(sent.start + 1, first):
-            prev = fold(doc[i - 1].text)
-            if fold(doc[i].text) in lex.count_others and (prev in lex.count_words or prev.isdigit()):
-                return True
+        if any(i < first for i in self.counts_others(doc, sent)):
+            return True
         for i, _ in sent.reading.noun_heads:
             if 0 < i < first and i - 1 >= sent.start:
                 for j in range(max(sent.start, i - 2), i):
@@ -604,14 +605,12 @@ class DocumentRelations(TableRows, ProgrammeFacts, Budgets):
         sentence that opens with a round's size after an article or a quantifier speaks of
         that round's factories."""
         lex = self.lex
-        openers = lex.count_breaks | {w for c in lex.member_of_cues for w in c}
-        sizes = {int(w["count"]) for w in waves()}
         for k, t in enumerate(doc[sent.start:min(sent.end, sent.start + 4)]):
             w = fold(t.text)
             n = int(w) if w.isdigit() and len(w) <= 2 else lex.count_words.get(w)
             if n is not None:
-                return k > 0 and n in sizes
-            if w not in openers:
+                return k > 0 and any(int(r["count"]) == n for r in waves())
+            if w not in lex.count_openers:
                 return False
         return False
 

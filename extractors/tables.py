@@ -22,7 +22,7 @@ _PRIORITY = ("selected_on", "operational_by", "deployment", "budget_total_eur", 
 
 YEAR_CELL = re.compile(r"20\d\d")
 NAME_AND_ACRONYM = re.compile(r"(\S.*?)\s*\(\s*([^()\s][^()]{0,15}?)\s*\)")
-BARE_NUMBER = re.compile(r"([≈~]|ca\.?|approx\.?)?\s*(\d{1,5}(?:[.,]\d+)?)")
+BARE_NUMBER = re.compile(r"([≈~])?\s*(\d{1,5}(?:[.,]\d+)?)")  # "85", "≈ 55": an amount without its unit
 SITE_COLUMNS = {"city"}  # a table with a city column (or with names) lists factories, not rounds
 
 

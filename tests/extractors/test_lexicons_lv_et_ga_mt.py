@@ -19,7 +19,7 @@ import yaml
 from extractors.dates import find_dates
 from extractors.extract import extract
 from extractors.money import find_money
-from extractors.pipeline import build_pipeline, pipeline_config
+from extractors.pipeline import build_pipeline
 from extractors.places import find_places
 from sources.document import Block, Document
 
@@ -340,29 +340,7 @@ def test_gigafactories_are_not_factories(lang: str, text: str) -> None:
 # --- the files themselves ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_names_file_has_the_shared_keys_and_clean_lists(lang: str) -> None:
-    common = yaml.safe_load((LEXICON / "names" / "common.yaml").read_text(encoding="utf-8"))
-    data = yaml.safe_load((LEXICON / "names" / f"{lang}.yaml").read_text(encoding="utf-8"))
-    assert list(data) == list(common) and data["lang"] == lang
-    for key, values in data.items():
-        if key == "lang":
-            continue
-        assert all(isinstance(v, str) and v == v.strip() and v for v in values), f"{lang} {key}"
-        assert len({v.casefold() for v in values}) == len(values), f"{lang} {key}: duplicates"
-    assert set(data["plural_heads"]) <= set(data["factory_heads"]), f"{lang}: a plural head is no head"
-    for key in ("factory_heads", "antenna_words", "supercomputer_cues", "host_cues", "selection_cues", "budget_cues"):
-        assert data[key], f"{lang}: {key} is empty"
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_relations_file_has_every_shared_key(lang: str) -> None:
-    common = yaml.safe_load((LEXICON / "relations" / "common.yaml").read_text(encoding="utf-8"))
-    data = yaml.safe_load((LEXICON / "relations" / f"{lang}.yaml").read_text(encoding="utf-8"))
-    assert set(common) - {"round_nouns"} <= set(data), f"{lang}: missing {set(common) - set(data) - {'round_nouns'}}"
-    assert all(isinstance(n, int) for n in data["count_words"].values())
-    assert all(isinstance(n, int) for n in data["wave_ordinals"].values())
-    assert data["count_words"] and data["wave_ordinals"] and data["today_words"]
+# the shared keys and clean lists of these files: tests/extractors/test_lexicon_languages.py
 
 
 # the file of a related language each new file was modelled on: it has at least the same keys
@@ -376,7 +354,3 @@ def test_every_key_of_the_model_language_is_there(kind: str, lang: str) -> None:
     data = yaml.safe_load((LEXICON / kind / f"{lang}.yaml").read_text(encoding="utf-8"))
     assert set(model) <= set(data), f"{kind}/{lang}.yaml lacks {sorted(set(model) - set(data))}"
 
-
-def test_languages_are_listed_in_the_pipeline_config() -> None:
-    listed = pipeline_config()["languages"]
-    assert all(lang in listed for lang in LANGS), [lang for lang in LANGS if lang not in listed]
